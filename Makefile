@@ -1,0 +1,61 @@
+# The project's commands. Every target installs what it needs first (`make install`, fast when done).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; redone when the project or its pins change.
+INSTALLED := $(VENV)/.installed
+PIP_FLAGS := --quiet --disable-pip-version-check --no-input
+
+.PHONY: help install generate check lint typecheck drift test demo lock clean
+
+help:
+	@echo "make demo      run the SDK's main job (see README)"
+	@echo "make test      lint, type-check, drift-check generated/, then pytest"
+	@echo "make generate  merge openapi/*.yaml and regenerate generated/"
+	@echo "make check     ruff, mypy --strict, drift check (no tests)"
+	@echo "make install   create .venv with the project and its dev tools"
+	@echo "make lock      refresh constraints.txt from the current .venv"
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required: run make PYTHON=/path/to/python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev]'
+	@touch $@
+
+generate: install
+	$(BIN)/python scripts/generate.py
+
+lint: install
+	$(BIN)/ruff check overlay scripts tests
+	$(BIN)/ruff format --check overlay scripts tests
+	$(BIN)/ruff check --config openapi/generator/ruff.toml generated
+	$(BIN)/ruff format --check --config openapi/generator/ruff.toml generated
+
+typecheck: install
+	$(BIN)/mypy
+	$(BIN)/mypy --strict scripts
+
+drift: install
+	$(BIN)/python scripts/generate.py --check
+
+check: lint typecheck drift
+
+test: check
+	$(BIN)/python -m pytest
+
+demo: install
+	$(BIN)/python scripts/generate.py --check
+	$(BIN)/python -c 'import signalwire_compat, signalwire_compat_generated._provenance as p; print("signalwire_compat", signalwire_compat.__version__, "imports; generated client is up to date with openapi/ (spec sha256", p.SPEC_SHA256[:12] + "...)"); print("The demo against a local fake SignalWire space arrives with the FakeSpace issue.")'
+
+lock: install
+	@{ echo "# Exact versions of every package make install puts in .venv (regenerate: make lock)."; \
+	   $(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist

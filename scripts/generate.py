@@ -1,0 +1,248 @@
+"""Regenerate generated/ from openapi/*.yaml, or check that it is up to date.
+
+    python scripts/generate.py                 # merge, generate, replace generated/
+    python scripts/generate.py --check         # regenerate into a temp dir, fail naming stale files
+    python scripts/generate.py --specs a.yaml b.yaml --output-dir /tmp/x   # any specs, anywhere
+
+The tree is built in a temporary directory and only swapped into place once every step has
+succeeded, so a failed merge or generation leaves the committed generated/ untouched.
+Output is byte-for-byte deterministic: pinned generator and ruff (checked here against
+pyproject.toml), explicit ruff settings (openapi/generator/ruff.toml), no caches written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import hashlib
+import importlib.metadata
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from merge_specs import MergeError, dump_spec, merge_specs, validate_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_DIR = ROOT / "openapi"
+GENERATOR_DIR = SPEC_DIR / "generator"
+GENERATOR_CONFIG = GENERATOR_DIR / "config.yaml"
+RUFF_CONFIG = GENERATOR_DIR / "ruff.toml"
+DEFAULT_OUTPUT = ROOT / "generated"
+PACKAGE = "signalwire_compat_generated"
+MERGED_SPEC = "openapi.merged.yaml"
+PINNED_TOOLS = ("openapi-python-client", "ruff")
+IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache"})
+
+PROVENANCE_TEMPLATE = '''"""Where this package came from. Written by scripts/generate.py; do not edit."""
+
+GENERATOR = "openapi-python-client"
+GENERATOR_VERSION = "{generator_version}"
+SPEC_SHA256 = "{spec_sha256}"
+SPEC_FILE = "{merged_spec}"
+'''
+
+
+class GenerationError(Exception):
+    pass
+
+
+def pinned_versions() -> dict[str, str]:
+    """The exact versions pyproject.toml pins for the generator and ruff."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pins: dict[str, str] = {}
+    for requirement in project["project"]["optional-dependencies"]["dev"]:
+        match = re.fullmatch(r"\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s;]+)\s*", requirement)
+        if match and match.group(1).lower() in PINNED_TOOLS:
+            pins[match.group(1).lower()] = match.group(2)
+    missing = [tool for tool in PINNED_TOOLS if tool not in pins]
+    if missing:
+        raise GenerationError(f"pyproject.toml must pin {', '.join(missing)} with == in the dev extra")
+    return pins
+
+
+def check_tool_versions() -> str:
+    """Refuse to generate with unpinned tools; return the generator version."""
+    pins = pinned_versions()
+    for tool, wanted in pins.items():
+        try:
+            installed = importlib.metadata.version(tool)
+        except importlib.metadata.PackageNotFoundError:
+            installed = "nothing"
+        if installed != wanted:
+            raise GenerationError(
+                f"{tool} {installed} is installed but pyproject.toml pins {wanted}: run `make install`"
+            )
+    return pins["openapi-python-client"]
+
+
+def spec_files(spec_dir: Path = SPEC_DIR) -> list[Path]:
+    files = sorted(spec_dir.glob("*.yaml"))
+    if not files:
+        raise GenerationError(f"no *.yaml spec files in {spec_dir}")
+    return files
+
+
+def _run(command: Sequence[str], *, cwd: Path, what: str) -> None:
+    # The tools must not pick up user config or write caches into the tree.
+    env = {**os.environ, "RUFF_NO_CACHE": "true", "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip()
+        raise GenerationError(f"{what} failed (exit {result.returncode}):\n{output}")
+
+
+def build_tree(specs: Sequence[Path], destination: Path, *, strict: bool = True) -> Path:
+    """Merge ``specs`` and generate the package into ``destination`` (which must not exist)."""
+    generator_version = check_tool_versions()
+    merged, _dropped = merge_specs(specs)
+    validate_spec(merged, origin="merged spec")
+    text = dump_spec(merged)
+    destination.mkdir(parents=True)
+    merged_path = destination / MERGED_SPEC
+    merged_path.write_text(text, encoding="utf-8")
+
+    package_dir = destination / PACKAGE
+    command = [
+        sys.executable,
+        "-m",
+        "openapi_python_client",
+        "generate",
+        "--path",
+        str(merged_path),
+        "--config",
+        str(GENERATOR_CONFIG),
+        "--meta",
+        "none",
+        "--output-path",
+        str(package_dir),
+    ]
+    if strict:
+        command.append("--fail-on-warning")
+    _run(command, cwd=destination, what="openapi-python-client")
+    if not package_dir.is_dir():
+        raise GenerationError(f"openapi-python-client wrote nothing to {package_dir}")
+
+    (package_dir / "py.typed").write_text("", encoding="utf-8")
+    (package_dir / "_provenance.py").write_text(
+        PROVENANCE_TEMPLATE.format(
+            generator_version=generator_version,
+            spec_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            merged_spec=MERGED_SPEC,
+        ),
+        encoding="utf-8",
+    )
+    ruff = [sys.executable, "-m", "ruff"]
+    _run([*ruff, "check", "--config", str(RUFF_CONFIG), "--fix", "--quiet", "."], cwd=destination, what="ruff check")
+    _run([*ruff, "format", "--config", str(RUFF_CONFIG), "--quiet", "."], cwd=destination, what="ruff format")
+    return destination
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    if not root.is_dir():
+        return files
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and not IGNORED_PARTS.intersection(relative.parts) and path.suffix != ".pyc":
+            files[relative.as_posix()] = path.read_bytes()
+    return files
+
+
+def compare_trees(expected: Path, actual: Path, *, label: str) -> list[str]:
+    """Human-readable lines describing how ``actual`` differs from ``expected``; empty if identical."""
+    want, have = tree_files(expected), tree_files(actual)
+    lines: list[str] = []
+    for name in sorted(want.keys() | have.keys()):
+        if name not in have:
+            lines.append(f"  missing:  {label}/{name}")
+        elif name not in want:
+            lines.append(f"  extra:    {label}/{name}")
+        elif want[name] != have[name]:
+            lines.append(f"  changed:  {label}/{name}")
+            diff = difflib.unified_diff(
+                have[name].decode("utf-8", "replace").splitlines(),
+                want[name].decode("utf-8", "replace").splitlines(),
+                f"{label}/{name} (committed)",
+                f"{label}/{name} (from the specs)",
+                lineterm="",
+                n=1,
+            )
+            excerpt = list(diff)
+            lines.extend(f"      {line}" for line in excerpt[:12])
+            if len(excerpt) > 12:
+                lines.append(f"      ... {len(excerpt) - 12} more diff lines")
+    return lines
+
+
+def generate(specs: Sequence[Path], output_dir: Path, *, strict: bool = True) -> float:
+    """Replace ``output_dir`` with a fresh tree; returns seconds taken. Untouched on any failure."""
+    started = time.perf_counter()
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".generate-", dir=output_dir.parent) as scratch:
+        fresh = build_tree(specs, Path(scratch) / "tree", strict=strict)
+        retired = Path(scratch) / "retired"
+        if output_dir.exists():
+            output_dir.rename(retired)
+        fresh.rename(output_dir)
+    return time.perf_counter() - started
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def check(specs: Sequence[Path], output_dir: Path) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="signalwire-compat-drift-") as scratch:
+        fresh = build_tree(specs, Path(scratch) / "tree")
+        return compare_trees(fresh, output_dir, label=display_path(output_dir))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail if the output dir differs from the specs")
+    parser.add_argument("--specs", nargs="+", type=Path, help="spec files (default: openapi/*.yaml)")
+    parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument(
+        "--allow-warnings", action="store_true", help="do not fail on generator warnings (large foreign specs)"
+    )
+    args = parser.parse_args(argv)
+    specs = args.specs or spec_files()
+    output_dir = args.output_dir.resolve()
+    try:
+        if args.check:
+            problems = check(specs, output_dir)
+            if problems:
+                label = display_path(output_dir)
+                print(
+                    f"{label} is stale: {sum(1 for p in problems if not p.startswith('      '))} files differ "
+                    "from what openapi/*.yaml produces:",
+                    file=sys.stderr,
+                )
+                print("\n".join(problems), file=sys.stderr)
+                print("Run `make generate` and commit the result.", file=sys.stderr)
+                return 1
+            print(f"{display_path(output_dir)} matches the {len(specs)} spec files")
+            return 0
+        seconds = generate(specs, output_dir, strict=not args.allow_warnings)
+    except (MergeError, GenerationError) as exc:
+        print(f"generate: error: {exc}", file=sys.stderr)
+        print(f"{output_dir} was left untouched.", file=sys.stderr)
+        return 1
+    files = tree_files(output_dir)
+    size = sum(len(content) for content in files.values())
+    print(f"generated {output_dir} from {len(specs)} spec files in {seconds:.2f} s: {len(files)} files, {size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

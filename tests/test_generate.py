@@ -1,0 +1,132 @@
+"""scripts/generate.py: deterministic output, drift detection, untouched output on failure."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from generate import GENERATOR_DIR, MERGED_SPEC, PACKAGE, build_tree, check, generate, spec_files, tree_files
+from merge_specs import MergeError
+
+GENERATED = ROOT / "generated"
+
+
+@pytest.fixture(scope="module")
+def fresh_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tree(spec_files(), tmp_path_factory.mktemp("gen") / "tree")
+
+
+def edited_specs(tmp_path: Path) -> list[Path]:
+    """Copies of openapi/*.yaml with one description changed, as an upstream edit would."""
+    copies = []
+    for spec in spec_files():
+        target = tmp_path / spec.name
+        shutil.copy(spec, target)
+        copies.append(target)
+    call = tmp_path / "update-stream.yaml"
+    text = call.read_text(encoding="utf-8")
+    call.write_text(text.replace("description: Stream status.", "description: Stream status (edited)."), "utf-8")
+    return copies
+
+
+def test_committed_generated_tree_matches_the_specs() -> None:
+    assert check(spec_files(), GENERATED) == []
+
+
+def test_generation_is_byte_for_byte_deterministic(fresh_tree: Path, tmp_path: Path) -> None:
+    second = build_tree(spec_files(), tmp_path / "second")
+    assert tree_files(fresh_tree) == tree_files(second)
+
+
+def test_tree_has_no_litter_and_ships_py_typed(fresh_tree: Path) -> None:
+    names = set(tree_files(fresh_tree))
+    assert f"{PACKAGE}/py.typed" in names
+    assert MERGED_SPEC in names
+    assert not [n for n in names if ".ruff_cache" in n or n.endswith(".pyc") or "/." in n]
+    assert {Path(n).suffix for n in names} <= {".py", ".typed", ".yaml"}
+
+
+def test_provenance_records_generator_version_and_merged_spec_sha256(fresh_tree: Path) -> None:
+    namespace: dict[str, object] = {}
+    exec((fresh_tree / PACKAGE / "_provenance.py").read_text(encoding="utf-8"), namespace)  # noqa: S102
+    assert namespace["GENERATOR_VERSION"] == "0.29.1"
+    assert namespace["SPEC_SHA256"] == hashlib.sha256((fresh_tree / MERGED_SPEC).read_bytes()).hexdigest()
+
+
+def test_generated_code_uses_relative_imports_only(fresh_tree: Path) -> None:
+    for path in (fresh_tree / PACKAGE).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                assert not (node.module or "").startswith(PACKAGE), path
+            if isinstance(node, ast.Import):
+                assert all(not alias.name.startswith(PACKAGE) for alias in node.names), path
+
+
+def test_generated_operations_take_no_authorization_argument(fresh_tree: Path) -> None:
+    endpoints = sorted((fresh_tree / PACKAGE / "api").rglob("*.py"))
+    endpoints = [p for p in endpoints if p.name != "__init__.py"]
+    assert [p.stem for p in endpoints] == ["update_conference_stream", "update_stream"]
+    for path in endpoints:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+        assert {f.name for f in functions} >= {"_get_kwargs", "sync", "sync_detailed", "asyncio", "asyncio_detailed"}
+        for function in functions:
+            arguments = [a.arg for a in function.args.args + function.args.kwonlyargs]
+            assert "authorization" not in arguments, (path.name, function.name)
+
+
+def test_stale_tree_is_reported_with_file_names(tmp_path: Path) -> None:
+    problems = check(edited_specs(tmp_path), GENERATED)
+    assert "  changed:  generated/openapi.merged.yaml" in problems
+    assert "  changed:  generated/signalwire_compat_generated/models/stream_status.py" not in problems
+    assert any("_provenance.py" in line for line in problems)
+
+
+def test_check_command_fails_naming_stale_files_then_generate_fixes_it(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    shutil.copytree(GENERATED, output)
+    (tmp_path / "specs").mkdir()
+    specs = [str(p) for p in edited_specs(tmp_path / "specs")]
+    script = [sys.executable, str(ROOT / "scripts" / "generate.py")]
+    stale = subprocess.run(
+        [*script, "--check", "--specs", *specs, "--output-dir", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert stale.returncode == 1
+    assert "is stale" in stale.stderr
+    assert "openapi.merged.yaml" in stale.stderr
+    assert "Run `make generate`" in stale.stderr
+    regenerated = subprocess.run(
+        [*script, "--specs", *specs, "--output-dir", str(output)], capture_output=True, check=False
+    )
+    assert regenerated.returncode == 0, regenerated.stderr
+    fixed = subprocess.run(
+        [*script, "--check", "--specs", *specs, "--output-dir", str(output)], capture_output=True, check=False
+    )
+    assert fixed.returncode == 0, fixed.stderr
+
+
+def test_failed_generation_leaves_output_untouched(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    shutil.copytree(GENERATED, output)
+    before = tree_files(output)
+    duplicate = tmp_path / "duplicate.yaml"
+    shutil.copy(spec_files()[0], duplicate)
+    with pytest.raises(MergeError, match="defined twice"):
+        generate([*spec_files(), duplicate], output)
+    assert tree_files(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["duplicate.yaml", "generated"]
+
+
+def test_generator_settings_live_in_openapi_generator() -> None:
+    assert (GENERATOR_DIR / "config.yaml").is_file()
+    assert (GENERATOR_DIR / "ruff.toml").is_file()

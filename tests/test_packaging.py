@@ -1,0 +1,45 @@
+"""A normal (non-editable) wheel carries both packages from their folders, typed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def test_wheel_contains_overlay_and_generated_packages(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    (wheel,) = tmp_path.glob("signalwire_compat-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in [
+        "signalwire_compat/__init__.py",
+        "signalwire_compat/py.typed",
+        "signalwire_compat_generated/__init__.py",
+        "signalwire_compat_generated/py.typed",
+        "signalwire_compat_generated/_provenance.py",
+        "signalwire_compat_generated/api/subpackage_streams/update_stream.py",
+    ]:
+        assert required in names
+    top_level = {name.split("/")[0] for name in names}
+    assert top_level == {
+        "signalwire_compat",
+        "signalwire_compat_generated",
+        wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info",
+    }
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert "Requires-Python: >=3.11" in metadata
+    requirements = sorted(
+        line.split(" ")[1].split("<")[0].split(">")[0]
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:") and "extra ==" not in line
+    )
+    assert requirements == ["attrs", "httpx", "python-dateutil"]
