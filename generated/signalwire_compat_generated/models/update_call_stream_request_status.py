@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class UpdateCallStreamRequestStatus(StrEnum):
+    STOPPED = "stopped"
+
+    def __str__(self) -> str:
+        return str(self.value)
