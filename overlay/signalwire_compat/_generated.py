@@ -1,0 +1,78 @@
+"""The seam: the only module of the overlay that imports the generated client.
+
+Everything the overlay takes from ``signalwire_compat_generated`` is named here, so a regeneration
+that renames or removes something breaks this one file (and tests/test_seam.py) rather than the
+overlay at large. Vendoring rewrites the package name in this file only (scripts/vendor.py).
+
+From each generated endpoint module the overlay uses two functions: ``_get_kwargs`` (method, URL
+with quoted path parameters, body) and ``_parse_response`` (2xx parsing, for the escape hatch).
+They are underscore-named in openapi-python-client's template but are its stable request-building
+core; the overlay supplies the transport, auth, encoding, retries and error mapping around them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+from types import ModuleType
+from typing import Any, Protocol
+
+import signalwire_compat_generated as generated_package
+from signalwire_compat_generated import _provenance as provenance
+from signalwire_compat_generated.api.subpackage_conference_streams import update_conference_stream
+from signalwire_compat_generated.api.subpackage_streams import update_stream
+from signalwire_compat_generated.client import Client as GeneratedClient
+from signalwire_compat_generated.models import (
+    UpdateCallStreamRequest,
+    UpdateCallStreamRequestStatus,
+    UpdateConferenceStreamRequest,
+    UpdateConferenceStreamRequestStatus,
+)
+
+__all__ = [
+    "EndpointModule",
+    "GeneratedClient",
+    "UpdateCallStreamRequest",
+    "UpdateCallStreamRequestStatus",
+    "UpdateConferenceStreamRequest",
+    "UpdateConferenceStreamRequestStatus",
+    "find_operation",
+    "generated_package",
+    "operation_names",
+    "provenance",
+    "update_conference_stream",
+    "update_stream",
+]
+
+
+class EndpointModule(Protocol):
+    """What the overlay needs from a generated endpoint module."""
+
+    def _get_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+
+    def _parse_response(self, *, client: Any, response: Any) -> Any: ...
+
+
+@cache
+def _endpoint_modules() -> dict[str, str]:
+    """Operation name (the module name, i.e. the snake_case operationId) -> dotted module path."""
+    api = importlib.import_module(".api", generated_package.__name__)
+    found: dict[str, str] = {}
+    for info in pkgutil.walk_packages(api.__path__, prefix=api.__name__ + "."):
+        if not info.ispkg:
+            found[info.name.rsplit(".", 1)[1]] = info.name
+    return found
+
+
+def operation_names() -> list[str]:
+    """Every operation the generated client has, by name (e.g. ``update_stream``)."""
+    return sorted(_endpoint_modules())
+
+
+def find_operation(name: str) -> ModuleType:
+    """The generated endpoint module for an operation name such as ``update_stream``."""
+    modules = _endpoint_modules()
+    if name not in modules:
+        raise ValueError(f"no generated operation named {name!r}; known operations: {', '.join(sorted(modules))}")
+    return importlib.import_module(modules[name])
