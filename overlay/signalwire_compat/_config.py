@@ -1,0 +1,175 @@
+"""Client configuration: arguments, then environment variables, checked before anything is sent.
+
+Error messages name the argument or variable to fix and never echo a token.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import math
+import os
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+from uuid import UUID
+
+import attrs
+
+from ._exceptions import ConfigurationError
+from ._validation import validate_sid
+
+__all__ = ["API_PATH", "Settings", "resolve_settings"]
+
+API_PATH = "/api/laml/2010-04-01"
+ENV_PROJECT_ID = "SIGNALWIRE_PROJECT_ID"
+ENV_API_TOKEN = "SIGNALWIRE_API_TOKEN"  # noqa: S105 - the variable's name, not a token
+ENV_SPACE_URLS = ("SIGNALWIRE_SPACE_URL", "SIGNALWIRE_SPACE")  # the second is what SignalWire's newer SDK reads
+_HOST = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
+
+
+@attrs.frozen(slots=True, repr=False)
+class _Secret:
+    """Holds the Authorization header value; never shows it."""
+
+    header: str
+
+    def __repr__(self) -> str:
+        return "<redacted>"
+
+
+@attrs.frozen(slots=True, repr=False)
+class Settings:
+    project_id: str
+    account_sid: str
+    base_url: str
+    secret: _Secret
+    token_fragments: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"Settings(project_id={self.project_id!r}, base_url={self.base_url!r}, api_token=<redacted>)"
+
+
+def _from_env(value: str | None, argument: str, variables: tuple[str, ...], env: Mapping[str, str]) -> str:
+    if value is not None:
+        return value
+    for variable in variables:
+        if variable in env:
+            found = env[variable]
+            if not found.strip():
+                raise ConfigurationError(f"{variable} is set but empty: set it to your {argument.replace('_', ' ')}")
+            return found
+    names = " or ".join(variables)
+    raise ConfigurationError(f"no {argument}: pass {argument}=... or set the environment variable {names}")
+
+
+def _check_credential(value: object, argument: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{argument} must be a str, not {type(value).__name__}")
+    if not value.strip():
+        raise ConfigurationError(f"{argument} is empty")
+    if value != value.strip():
+        raise ConfigurationError(f"{argument} has leading or trailing whitespace: remove it")
+    if _PRINTABLE_ASCII.fullmatch(value) is None:
+        raise ConfigurationError(f"{argument} contains spaces, control or non-ASCII characters")
+    return value
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_space_url(space_url: object) -> str:
+    """``example.signalwire.com`` or a URL -> the API base URL, or ``ConfigurationError`` saying why not."""
+    if not isinstance(space_url, str):
+        raise ConfigurationError(f"space_url must be a str, not {type(space_url).__name__}")
+    if not space_url.strip():
+        raise ConfigurationError("space_url is empty: use your space's host, e.g. example.signalwire.com")
+    if space_url != space_url.strip() or any(c.isspace() for c in space_url):
+        raise ConfigurationError("space_url contains whitespace: remove it")
+    text = space_url if "://" in space_url else f"https://{space_url}"
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigurationError(f"space_url {space_url!r} is not a valid URL: {exc}") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http"):
+        raise ConfigurationError(f"space_url must use https://, not {parts.scheme}://")
+    if "@" in parts.netloc:
+        raise ConfigurationError("space_url must not contain credentials (user@): pass project_id and api_token")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise ConfigurationError("space_url must not contain a query (?...) or fragment (#...)")
+    host = parts.hostname or ""
+    bracketed = parts.netloc.startswith("[")
+    valid_host = _is_ip_address(host) if bracketed else _HOST.fullmatch(host) is not None
+    if not valid_host:
+        raise ConfigurationError(f"space_url has no valid host name: {space_url!r}")
+    if scheme == "http" and not _is_loopback(host):
+        raise ConfigurationError(
+            f"space_url {space_url!r} uses plain http:// to a remote host, which would send your API token "
+            "unencrypted: use https:// (plain http is allowed only for loopback addresses, e.g. a local fake)"
+        )
+    netloc = f"[{host}]" if bracketed else host.lower()
+    if port is not None:
+        netloc += f":{port}"
+    path = parts.path.rstrip("/") or API_PATH
+    if ".." in path.split("/") or "." in path.split("/"):
+        raise ConfigurationError("space_url path must not contain '.' or '..' segments")
+    return f"{scheme}://{netloc}{path}"
+
+
+def resolve_settings(
+    project_id: str | None,
+    api_token: str | None,
+    space_url: str | None,
+    account_sid: str | UUID | None,
+    *,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    environment = os.environ if env is None else env
+    project = _check_credential(_from_env(project_id, "project_id", (ENV_PROJECT_ID,), environment), "project_id")
+    token = _check_credential(_from_env(api_token, "api_token", (ENV_API_TOKEN,), environment), "api_token")
+    if ":" in project:
+        raise ConfigurationError("project_id must not contain ':' (it is the HTTP Basic user name)")
+    base_url = normalize_space_url(_from_env(space_url, "space_url", ENV_SPACE_URLS, environment))
+    try:
+        account = validate_sid(project if account_sid is None else account_sid, "account_sid")
+    except ValueError as exc:
+        if account_sid is None:
+            raise ConfigurationError(
+                "project_id is not a UUID, so it cannot be used as the account sid: pass account_sid=..."
+            ) from exc
+        raise ConfigurationError(str(exc)) from exc
+    credentials = base64.b64encode(f"{project}:{token}".encode("ascii")).decode("ascii")
+    return Settings(
+        project_id=project,
+        account_sid=account,
+        base_url=base_url,
+        secret=_Secret(f"Basic {credentials}"),
+        token_fragments=(token, credentials),
+    )
+
+
+def finite_seconds(value: object, argument: str, *, allow_zero: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigurationError(f"{argument} must be a finite number of seconds, got {value!r}")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ConfigurationError(f"{argument} must be {'>= 0' if allow_zero else '> 0'}, got {value!r}")
+    return float(value)

@@ -1,0 +1,198 @@
+"""The errors the SDK raises. Every one is a ``SignalWireError``; API answers are ``APIError``s.
+
+Messages are built from the status line and the documented error fields only, never from raw
+bodies (an HTML error page stays in ``.body``), and are passed through the client's redaction so
+a server that echoes credentials cannot put them into exception text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServiceUnavailableError",
+    "SignalWireError",
+    "UnprocessableEntityError",
+]
+
+Redactor = Callable[[str], str]
+
+
+class SignalWireError(Exception):
+    """Base class of every error raised by signalwire_compat."""
+
+
+class ConfigurationError(SignalWireError, ValueError):
+    """Missing or unusable configuration (credentials, space URL); raised before any request."""
+
+
+class APIConnectionError(SignalWireError):
+    """The request did not get a complete HTTP response: refused, reset, closed early, protocol error."""
+
+    def __init__(self, message: str, *, method: str, path: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+
+
+class APITimeoutError(APIConnectionError):
+    """No complete response within the timeout."""
+
+
+class APIResponseValidationError(SignalWireError):
+    """A success (2xx) response the SDK could not read (not JSON, not an object, a required key missing).
+
+    The server accepted the request: for a stop, the stream is most likely stopped already.
+    """
+
+    def __init__(self, message: str, *, status_code: int, body: bytes, response: httpx.Response) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.body = body
+        self.response = response
+
+
+class APIError(SignalWireError):
+    """The API answered with a non-success status.
+
+    ``code``, ``message`` and ``more_info`` come from a ``CompatibilityErrorResponse`` body, ``errors``
+    from a ``CompatibilityErrorStringArrayResponse`` body (``{"errors": [...]}``); for an HTML or
+    empty body they are empty and ``message`` is the HTTP reason phrase. ``body`` holds the raw bytes.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: int | str | None,
+        more_info: str | None,
+        errors: list[str],
+        body: bytes,
+        response: httpx.Response,
+    ) -> None:
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.more_info = more_info
+        self.errors = errors
+        self.body = body
+        self.response = response
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        text = f"{self.status_code} {self.message}"
+        if self.errors:
+            text += ": " + "; ".join(self.errors)
+        details = []
+        if self.code is not None:
+            details.append(f"code {self.code}")
+        if self.more_info:
+            details.append(f"see {self.more_info}")
+        if details:
+            text += f" ({', '.join(details)})"
+        return text
+
+
+class BadRequestError(APIError):
+    """400."""
+
+
+class AuthenticationError(APIError):
+    """401: the project id / API token pair was refused."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the token lacks a scope (stopping streams needs _Voice_)."""
+
+
+class NotFoundError(APIError):
+    """404: no such account, call, conference or stream."""
+
+
+class UnprocessableEntityError(APIError):
+    """422: the request was understood but its values were refused."""
+
+
+class RateLimitError(APIError):
+    """429: retried automatically; raised once retries are used up."""
+
+
+class InternalServerError(APIError):
+    """5xx: retried automatically; raised once retries are used up."""
+
+
+class ServiceUnavailableError(InternalServerError):
+    """503: retried automatically; raised once retries are used up."""
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    503: ServiceUnavailableError,
+}
+
+_MAX_FIELD_CHARS = 500
+
+
+def _text_field(value: Any, redact: Redactor) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    return redact(str(value))[:_MAX_FIELD_CHARS]
+
+
+def error_for_status(
+    status_code: int, reason: str, body: bytes, response: httpx.Response, *, redact: Redactor
+) -> APIError:
+    """Build the typed error for a non-2xx response, whatever its body holds."""
+    cls = _BY_STATUS.get(status_code)
+    if cls is None:
+        cls = InternalServerError if 500 <= status_code <= 599 else APIError
+    message = reason or "HTTP error"
+    code: int | str | None = None
+    more_info: str | None = None
+    errors: list[str] = []
+    try:
+        document = json.loads(body) if body else None
+    except ValueError:  # HTML, plain text, invalid UTF-8: keep the status, leave the body in .body
+        document = None
+    if isinstance(document, dict):
+        message = _text_field(document.get("message"), redact) or message
+        raw_code = document.get("code")
+        if isinstance(raw_code, int | str) and not isinstance(raw_code, bool):
+            code = raw_code if isinstance(raw_code, int) else redact(raw_code)[:_MAX_FIELD_CHARS]
+        more_info = _text_field(document.get("more_info"), redact)
+        raw_errors = document.get("errors")
+        if isinstance(raw_errors, list):
+            errors = [text for item in raw_errors[:50] if (text := _text_field(item, redact))]
+    return cls(
+        redact(message),
+        status_code=status_code,
+        code=code,
+        more_info=more_info,
+        errors=errors,
+        body=body,
+        response=response,
+    )

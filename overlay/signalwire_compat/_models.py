@@ -1,0 +1,148 @@
+"""Typed, immutable results, read tolerantly from the API's JSON.
+
+A stop that succeeded on the server must not become an exception because one value in the answer
+is new or odd (callers would retry a stop that already happened). So a value the SDK cannot
+interpret (a status it does not know, an unparseable date, a JSON type the spec does not allow)
+is kept as ``Unparsed``: a ``str`` holding the value's text, with the original JSON value in
+``.raw``, and typed as such (``status: StreamStatus | Unparsed``). Unknown fields are kept in
+``extra``. Only an answer with no usable shape at all (not an object, a key missing) raises.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from ._dates import InvalidDateError, parse_rfc2822_datetime
+
+__all__ = ["CallStream", "ConferenceStream", "MissingFieldsError", "StreamStatus", "Unparsed"]
+
+
+class StreamStatus(enum.StrEnum):
+    """Status of a media stream; members compare equal to the plain strings."""
+
+    QUEUED = "queued"
+    IN_PROGRESS = "in-progress"
+    STOPPED = "stopped"
+
+
+class Unparsed(str):
+    """A response value the SDK could not interpret, kept verbatim.
+
+    ``str(value)`` is the text (JSON text for non-string values); ``value.raw`` is the JSON value.
+    """
+
+    raw: Any
+
+    def __new__(cls, raw: Any) -> Unparsed:
+        text = raw if isinstance(raw, str) else json.dumps(raw)
+        self = super().__new__(cls, text)
+        self.raw = raw
+        return self
+
+    def __repr__(self) -> str:
+        return f"Unparsed({self.raw!r})"
+
+
+class MissingFieldsError(ValueError):
+    """A success response lacks fields the result cannot do without."""
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else Unparsed(value)
+
+
+def _optional_text(value: Any) -> str | None:
+    return value if value is None or isinstance(value, str) else Unparsed(value)
+
+
+def _status(value: Any) -> StreamStatus | Unparsed:
+    try:
+        return StreamStatus(value)
+    except ValueError:
+        return Unparsed(value)
+
+
+def _date(value: Any) -> datetime | Unparsed:
+    if isinstance(value, str):
+        try:
+            return parse_rfc2822_datetime(value)
+        except InvalidDateError:
+            pass
+    return Unparsed(value)
+
+
+def _frozen(mapping: dict[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(mapping)
+
+
+def _check_fields(document: Mapping[str, Any], required: tuple[str, ...], kind: str) -> None:
+    missing = [name for name in required if name not in document]
+    if missing:
+        raise MissingFieldsError(f"{kind} response lacks {', '.join(missing)}")
+
+
+@attrs.frozen(slots=True)
+class CallStream:
+    """A call's media stream, as returned by stopping it."""
+
+    sid: str
+    account_sid: str
+    call_sid: str
+    name: str | None
+    status: StreamStatus | Unparsed
+    date_updated: datetime | Unparsed
+    uri: str
+    extra: Mapping[str, Any] = attrs.field(factory=lambda: _frozen({}), repr=False, hash=False)
+
+    _FIELDS = ("sid", "account_sid", "call_sid", "name", "status", "date_updated", "uri")
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> CallStream:
+        _check_fields(document, cls._FIELDS, "call stream")
+        return cls(
+            sid=_text(document["sid"]),
+            account_sid=_text(document["account_sid"]),
+            call_sid=_text(document["call_sid"]),
+            name=_optional_text(document["name"]),
+            status=_status(document["status"]),
+            date_updated=_date(document["date_updated"]),
+            uri=_text(document["uri"]),
+            extra=_frozen({k: v for k, v in document.items() if k not in cls._FIELDS}),
+        )
+
+
+@attrs.frozen(slots=True)
+class ConferenceStream:
+    """A conference's media stream, as returned by stopping it. ``name`` may be None."""
+
+    sid: str
+    account_sid: str
+    conference_sid: str
+    name: str | None
+    status: StreamStatus | Unparsed
+    date_updated: datetime | Unparsed
+    uri: str
+    extra: Mapping[str, Any] = attrs.field(factory=lambda: _frozen({}), repr=False, hash=False)
+
+    _FIELDS = ("sid", "account_sid", "conference_sid", "name", "status", "date_updated", "uri")
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> ConferenceStream:
+        _check_fields(document, cls._FIELDS, "conference stream")
+        return cls(
+            sid=_text(document["sid"]),
+            account_sid=_text(document["account_sid"]),
+            conference_sid=_text(document["conference_sid"]),
+            name=_optional_text(document["name"]),
+            status=_status(document["status"]),
+            date_updated=_date(document["date_updated"]),
+            uri=_text(document["uri"]),
+            extra=_frozen({k: v for k, v in document.items() if k not in cls._FIELDS}),
+        )
