@@ -1,5 +1,57 @@
-"""Typed SDK for SignalWire's Compatibility (LaML) REST API."""
+"""Typed SDK for SignalWire's Compatibility (LaML) REST API.
 
+import signalwire_compat as sw
+
+client = sw.Client(project_id="...", api_token="...", space_url="example.signalwire.com")
+stream = client.calls(call_sid).streams(stream_sid).stop()
+"""
+
+from ._async_client import AsyncClient
+from ._base_client import OperationResult
+from ._client import Client
+from ._dates import InvalidDateError, parse_rfc2822_datetime
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServiceUnavailableError,
+    SignalWireError,
+    UnprocessableEntityError,
+)
+from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
 from ._version import __version__
 
-__all__ = ["__version__"]
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APITimeoutError",
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "CallStream",
+    "Client",
+    "ConferenceStream",
+    "ConfigurationError",
+    "InternalServerError",
+    "InvalidDateError",
+    "NotFoundError",
+    "OperationResult",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServiceUnavailableError",
+    "SignalWireError",
+    "StreamStatus",
+    "Unparsed",
+    "UnprocessableEntityError",
+    "__version__",
+    "parse_rfc2822_datetime",
+]

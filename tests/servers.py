@@ -1,0 +1,242 @@
+"""A scripted HTTP/1.1 server on raw sockets, for tests that need exact bytes or bad behaviour.
+
+It records every request it parses (method, path, headers, body) and answers each with the next
+``Reply`` of its script (or the result of a function of the request). A reply can also misbehave:
+wait, trickle its body, close the connection mid-body, reset it, or never answer. It listens on
+127.0.0.1 only, bounds every wait, and stops by itself when its ``with`` block ends (or after
+``lifetime`` seconds at the latest).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+
+    @property
+    def form(self) -> dict[str, list[str]]:
+        from urllib.parse import parse_qs
+
+        return parse_qs(self.body.decode("ascii"), keep_blank_values=True, strict_parsing=bool(self.body))
+
+
+@attrs.frozen
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = attrs.field(factory=dict)
+    reason: str | None = None
+    delay: float = 0.0  # seconds before the status line
+    trickle: float = 0.0  # seconds between body bytes
+    close_after: int | None = None  # send this many body bytes, then close the connection
+    reset: bool = False  # close with RST before answering
+    hang: bool = False  # never answer (until the client gives up or the server stops)
+    close: bool = False  # send Connection: close and close after the reply
+    chunked: bool = False
+
+    @classmethod
+    def json(cls, status: int, document: Any, **kwargs: Any) -> Reply:
+        headers = {"Content-Type": "application/json", **kwargs.pop("headers", {})}
+        return cls(status=status, body=json.dumps(document).encode(), headers=headers, **kwargs)
+
+
+Script = list[Reply] | Callable[[Received], Reply]
+
+
+class ScriptedServer:
+    def __init__(self, script: Script, *, lifetime: float = 60.0) -> None:
+        self._script = script
+        self._lifetime = lifetime
+        self.received: list[Received] = []
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._sockets: set[socket.socket] = set()
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(64)
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ScriptedServer:
+        self._started = time.monotonic()
+        thread = threading.Thread(target=self._accept_loop, name="scripted-server", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
+                sock.close()
+        for thread in list(self._threads):
+            thread.join(timeout=5)
+        self._listener.close()
+
+    def _next_reply(self, request: Received) -> Reply:
+        if callable(self._script):
+            return self._script(request)
+        with self._lock:
+            if not self._script:
+                return Reply.json(500, {"message": "scripted server: script exhausted"})
+            return self._script.pop(0)
+
+    def _accept_loop(self) -> None:
+        while not self._stop.is_set() and time.monotonic() - self._started < self._lifetime:
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self.connections += 1
+                self._sockets.add(conn)
+            thread = threading.Thread(target=self._serve, args=(conn,), name="scripted-conn", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self._stop.set()
+
+    def _serve(self, conn: socket.socket) -> None:
+        conn.settimeout(0.1)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        buffer = b""
+        try:
+            while not self._stop.is_set():
+                request, buffer = self._read_request(conn, buffer)
+                if request is None:
+                    return
+                with self._lock:
+                    self.received.append(request)
+                reply = self._next_reply(request)
+                if not self._answer(conn, reply):
+                    return
+        finally:
+            with self._lock:
+                self._sockets.discard(conn)
+            with contextlib.suppress(OSError):
+                conn.close()
+
+    def _recv(self, conn: socket.socket) -> bytes | None:
+        while not self._stop.is_set():
+            try:
+                return conn.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                return b""
+        return b""
+
+    def _read_request(self, conn: socket.socket, buffer: bytes) -> tuple[Received | None, bytes]:
+        while b"\r\n\r\n" not in buffer:
+            data = self._recv(conn)
+            if not data:
+                return None, b""
+            buffer += data
+            if len(buffer) > 1_000_000:
+                return None, b""
+        head, buffer = buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        method, target, _version = lines[0].split(" ", 2)
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0"))
+        while len(buffer) < length:
+            data = self._recv(conn)
+            if not data:
+                return None, b""
+            buffer += data
+        body, buffer = buffer[:length], buffer[length:]
+        return Received(method, target, headers, body), buffer
+
+    def _sleep(self, seconds: float) -> bool:
+        """Sleep unless stopped; False if the server is stopping."""
+        return not self._stop.wait(seconds)
+
+    def _answer(self, conn: socket.socket, reply: Reply) -> bool:
+        """Send the reply; False if the connection must not be reused."""
+        if reply.reset:
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return False
+        if reply.hang:
+            while self._sleep(0.05):
+                pass
+            return False
+        if reply.delay and not self._sleep(reply.delay):
+            return False
+        reason = reply.reason if reply.reason is not None else _REASONS.get(reply.status, "Status")
+        headers = dict(reply.headers)
+        if reply.chunked:
+            headers["Transfer-Encoding"] = "chunked"
+        else:
+            headers.setdefault("Content-Length", str(len(reply.body)))
+        if reply.close:
+            headers["Connection"] = "close"
+        head = f"HTTP/1.1 {reply.status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        body = reply.body if reply.close_after is None else reply.body[: reply.close_after]
+        try:
+            if not (reply.chunked or reply.trickle):
+                conn.sendall(head.encode("latin-1") + b"\r\n" + body)
+                return reply.close_after is None and not reply.close
+            conn.sendall(head.encode("latin-1") + b"\r\n")
+            if reply.chunked:
+                for piece in _chunks(body, 8192):
+                    conn.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                if reply.close_after is None:
+                    conn.sendall(b"0\r\n\r\n")
+            else:
+                for index in range(len(body)):
+                    conn.sendall(body[index : index + 1])
+                    if not self._sleep(reply.trickle):
+                        return False
+        except OSError:
+            return False
+        return reply.close_after is None and not reply.close
+
+
+def _chunks(data: bytes, size: int) -> Iterator[bytes]:
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}

@@ -1,0 +1,16 @@
+"""Type-checked by tests/test_public_api.py: each line marked 'error' must be rejected by mypy."""
+
+from __future__ import annotations
+
+import signalwire_compat as sw
+
+
+def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
+    client.calls(123).streams("s").stop()  # error: int is not a sid
+    client.calls("c").streams("s").stop(status="stopped")  # error: stop() takes no status
+    stream = client.calls("c").streams("s").stop()
+    stream.date_updated.isoformat()  # error: may be Unparsed
+    stream.sid = "other"  # error: frozen
+    client.calls("c").streams("s").update()  # error: status is required
+    sw.Client("p", "t", "s", 30.0)  # error: timeout is keyword-only
+    x: sw.CallStream = async_client.calls("c").streams("s").stop()  # error: a coroutine, not a result

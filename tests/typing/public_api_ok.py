@@ -1,0 +1,65 @@
+"""Type-checked by tests/test_public_api.py with mypy --strict: the public API as users write it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import assert_type
+from uuid import UUID
+
+import signalwire_compat as sw
+
+
+def sync_usage(client: sw.Client, call_sid: str, stream_sid: UUID) -> None:
+    stream = client.calls(call_sid).streams(stream_sid).update(status="stopped")
+    assert_type(stream, sw.CallStream)
+    assert_type(client.calls(call_sid).streams(stream_sid).stop(), sw.CallStream)
+    assert_type(stream.sid, str)
+    assert_type(stream.name, str | None)
+    assert_type(stream.status, sw.StreamStatus | sw.Unparsed)
+    assert_type(stream.date_updated, datetime | sw.Unparsed)
+    if isinstance(stream.date_updated, datetime):
+        assert_type(stream.date_updated, datetime)
+        print(stream.date_updated.isoformat())
+    if stream.status == "stopped":
+        print("stopped")
+    conference = client.conferences(call_sid).streams(stream_sid).stop()
+    assert_type(conference, sw.ConferenceStream)
+    assert_type(conference.name, str | None)
+    assert_type(conference.conference_sid, str)
+
+
+async def async_usage(call_sid: str, stream_sid: str) -> None:
+    async with sw.AsyncClient(project_id="p", api_token="t", space_url="example.signalwire.com") as client:
+        stream = await client.calls(call_sid).streams(stream_sid).stop()
+        assert_type(stream, sw.CallStream)
+        conference = await client.conferences(call_sid).streams(stream_sid).update("stopped")
+        assert_type(conference, sw.ConferenceStream)
+        result = await client.invoke("update_stream", call_sid=call_sid, sid=stream_sid)
+        assert_type(result, sw.OperationResult)
+
+
+def errors(client: sw.Client) -> None:
+    try:
+        client.calls("x").streams("y").stop()
+    except sw.UnprocessableEntityError as error:
+        assert_type(error.errors, list[str])
+        assert_type(error.status_code, int)
+        assert_type(error.code, int | str | None)
+    except sw.APIError as error:
+        assert_type(error.more_info, str | None)
+    except sw.APITimeoutError as error:
+        assert_type(error, sw.APITimeoutError)
+    except sw.SignalWireError:
+        pass
+
+
+def configuration() -> sw.Client:
+    return sw.Client(
+        project_id=None,
+        api_token=None,
+        space_url=None,
+        account_sid=None,
+        timeout=10.0,
+        max_retries=2,
+        http_client=None,
+    )
