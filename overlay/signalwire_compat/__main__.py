@@ -1,0 +1,5 @@
+"""``python -m signalwire_compat``: the operators' command line (see ``_cli.py``)."""
+
+from ._cli import main
+
+raise SystemExit(main())
