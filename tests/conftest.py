@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,52 @@ TOKEN = "PTdeadbeefSECRETtoken0123456789abcdef"
 CALL = "1c4a6c7e-0000-4a4a-8b8b-111111111111"
 CONFERENCE = "2c4a6c7e-0000-4a4a-8b8b-222222222222"
 STREAM = "3c4a6c7e-0000-4a4a-8b8b-333333333333"
+
+
+CONTRACT_COUNTS = {"sdk_requests": 0, "fake_responses": 0}
+
+
+@pytest.fixture(autouse=True)
+def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Check every request the SDK sends and every response FakeSpace sends against the specs."""
+    from contract import Exchange, contract
+    from signalwire_compat.testing import FakeSpace, RecordedRequest
+
+    from servers import ScriptedServer
+
+    exchanges: list[Exchange] = []
+    original = FakeSpace._record
+
+    def record(space: FakeSpace, request: RecordedRequest) -> None:
+        exchanges.append(
+            Exchange(
+                request.method,
+                request.path,
+                dict(request.headers),
+                request.body,
+                request.status,
+                request.response_body,
+                request.fault,
+            )
+        )
+        original(space, request)
+
+    monkeypatch.setattr(FakeSpace, "_record", record)
+    ScriptedServer.all_received.clear()
+    yield
+    exchanges += [Exchange(r.method, r.path, r.headers, r.body) for r in ScriptedServer.all_received]
+    ScriptedServer.all_received.clear()
+    problems = contract().problems(exchanges)
+    CONTRACT_COUNTS["sdk_requests"] += sum(1 for e in exchanges if e.sent_by_sdk)
+    CONTRACT_COUNTS["fake_responses"] += sum(1 for e in exchanges if e.status)
+    assert not problems, "contract violations:\n" + "\n".join(problems[:20])
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(
+        f"contract: {CONTRACT_COUNTS['sdk_requests']} SDK requests and "
+        f"{CONTRACT_COUNTS['fake_responses']} FakeSpace responses checked against the specs"
+    )
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -16,7 +16,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -59,6 +59,9 @@ Script = list[Reply] | Callable[[Received], Reply]
 
 
 class ScriptedServer:
+    # Every request any instance received, for the contract check in conftest.py to drain.
+    all_received: ClassVar[list[Received]] = []
+
     def __init__(self, script: Script, *, lifetime: float = 60.0) -> None:
         self._script = script
         self._lifetime = lifetime
@@ -134,6 +137,7 @@ class ScriptedServer:
                     return
                 with self._lock:
                     self.received.append(request)
+                    ScriptedServer.all_received.append(request)
                 reply = self._next_reply(request)
                 if not self._answer(conn, reply):
                     return
