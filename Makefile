@@ -13,7 +13,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 .PHONY: help install generate check lint typecheck drift test demo lock clean
 
 help:
-	@echo "make demo      run the SDK's main job (see README)"
+	@echo "make demo      stop call and conference streams on a local fake space (sync, async, CLI)"
 	@echo "make test      lint, type-check, drift-check generated/, then pytest"
 	@echo "make generate  merge openapi/*.yaml and regenerate generated/"
 	@echo "make check     ruff, mypy --strict, drift check (no tests)"
@@ -50,8 +50,7 @@ test: check
 	$(BIN)/python -m pytest
 
 demo: install
-	$(BIN)/python scripts/generate.py --check
-	$(BIN)/python -c 'import signalwire_compat, signalwire_compat_generated._provenance as p; print("signalwire_compat", signalwire_compat.__version__, "imports; generated client is up to date with openapi/ (spec sha256", p.SPEC_SHA256[:12] + "...)"); print("The demo against a local fake SignalWire space arrives with the FakeSpace issue.")'
+	@$(BIN)/python scripts/demo.py
 
 lock: install
 	@{ echo "# Exact versions of every package make install puts in .venv (regenerate: make lock)."; \
