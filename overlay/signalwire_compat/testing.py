@@ -412,11 +412,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(answer.body)
 
+    # Every method is answered like the API would (405 on a stream path), not with http.server's 501.
     do_POST = _serve
     do_GET = _serve
     do_PUT = _serve
     do_DELETE = _serve
     do_PATCH = _serve
+    do_OPTIONS = _serve
+    do_TRACE = _serve
+    do_QUERY = _serve
 
 
 class _Server(ThreadingHTTPServer):
