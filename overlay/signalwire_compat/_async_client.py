@@ -15,6 +15,7 @@ import httpx
 
 from . import _operations
 from ._base_client import (
+    DEFAULT_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
     BaseClient,
@@ -67,7 +68,9 @@ class AsyncClient(BaseClient):
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(follow_redirects=False)
+        self._http = (
+            http_client if http_client is not None else httpx.AsyncClient(follow_redirects=False, limits=DEFAULT_LIMITS)
+        )
 
     # -- resources -------------------------------------------------------------------------------
 
