@@ -10,13 +10,14 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 
-.PHONY: help install generate check lint typecheck drift test demo lock clean
+.PHONY: help install generate check lint typecheck drift test soak demo lock clean
 
 help:
 	@echo "make demo      stop call and conference streams on a local fake space (sync, async, CLI)"
 	@echo "make test      lint, type-check, drift-check generated/, then pytest"
 	@echo "make generate  merge openapi/*.yaml and regenerate generated/"
 	@echo "make check     ruff, mypy --strict, drift check (no tests)"
+	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
 	@echo "make install   create .venv with the project and its dev tools"
 	@echo "make lock      refresh constraints.txt from the current .venv"
 
@@ -48,6 +49,9 @@ check: lint typecheck drift
 
 test: check
 	$(BIN)/python -m pytest
+
+soak: install
+	SIGNALWIRE_COMPAT_LOAD_STOPS=10000 $(BIN)/python -m pytest -s -p no:cacheprovider tests/test_load.py
 
 demo: install
 	@$(BIN)/python scripts/demo.py

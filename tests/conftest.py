@@ -25,37 +25,35 @@ CONTRACT_COUNTS = {"sdk_requests": 0, "fake_responses": 0}
 
 @pytest.fixture(autouse=True)
 def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Check every request the SDK sends and every response FakeSpace sends against the specs."""
+    """Check every request the SDK sends and every response FakeSpace sends against the specs.
+
+    FakeSpace exchanges are checked as they happen (so a long load test holds no backlog);
+    scripted-server requests when the test ends.
+    """
     from contract import Exchange, contract
     from signalwire_compat.testing import FakeSpace, RecordedRequest
 
     from servers import ScriptedServer
 
-    exchanges: list[Exchange] = []
+    problems: list[str] = []
     original = FakeSpace._record
 
+    def check(exchange: Exchange) -> None:
+        problems.extend(contract().problems([exchange]))
+        CONTRACT_COUNTS["sdk_requests"] += exchange.sent_by_sdk
+        CONTRACT_COUNTS["fake_responses"] += bool(exchange.status)
+
     def record(space: FakeSpace, request: RecordedRequest) -> None:
-        exchanges.append(
-            Exchange(
-                request.method,
-                request.path,
-                dict(request.headers),
-                request.body,
-                request.status,
-                request.response_body,
-                request.fault,
-            )
-        )
+        fields = (request.body, request.status, request.response_body, request.fault)
+        check(Exchange(request.method, request.path, dict(request.headers), *fields))
         original(space, request)
 
     monkeypatch.setattr(FakeSpace, "_record", record)
     ScriptedServer.all_received.clear()
     yield
-    exchanges += [Exchange(r.method, r.path, r.headers, r.body) for r in ScriptedServer.all_received]
+    for received in ScriptedServer.all_received:
+        check(Exchange(received.method, received.path, received.headers, received.body))
     ScriptedServer.all_received.clear()
-    problems = contract().problems(exchanges)
-    CONTRACT_COUNTS["sdk_requests"] += sum(1 for e in exchanges if e.sent_by_sdk)
-    CONTRACT_COUNTS["fake_responses"] += sum(1 for e in exchanges if e.status)
     assert not problems, "contract violations:\n" + "\n".join(problems[:20])
 
 
