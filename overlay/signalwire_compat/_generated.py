@@ -8,6 +8,10 @@ From each generated endpoint module the overlay uses two functions: ``_get_kwarg
 with quoted path parameters, body) and ``_parse_response`` (2xx parsing, for the escape hatch).
 They are underscore-named in openapi-python-client's template but are its stable request-building
 core; the overlay supplies the transport, auth, encoding, retries and error mapping around them.
+
+Endpoint modules are found by operation name (the snake_case operationId), not by the tag folder
+the generator files them under: SignalWire's full spec tags them ``Streams`` where the seed pages
+say ``subpackage_streams``, and the overlay works with either.
 """
 
 from __future__ import annotations
@@ -16,12 +20,10 @@ import importlib
 import pkgutil
 from functools import cache
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import signalwire_compat_generated as generated_package
 from signalwire_compat_generated import _provenance as provenance
-from signalwire_compat_generated.api.subpackage_conference_streams import update_conference_stream
-from signalwire_compat_generated.api.subpackage_streams import update_stream
 from signalwire_compat_generated.client import Client as GeneratedClient
 from signalwire_compat_generated.models import (
     UpdateCallStreamRequest,
@@ -76,3 +78,7 @@ def find_operation(name: str) -> ModuleType:
     if name not in modules:
         raise ValueError(f"no generated operation named {name!r}; known operations: {', '.join(sorted(modules))}")
     return importlib.import_module(modules[name])
+
+
+update_stream = cast(EndpointModule, find_operation("update_stream"))
+update_conference_stream = cast(EndpointModule, find_operation("update_conference_stream"))
