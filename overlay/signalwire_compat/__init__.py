@@ -27,9 +27,11 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
+from ._provenance import PROVENANCE, Provenance
 from ._version import __version__
 
 __all__ = [
+    "PROVENANCE",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -46,6 +48,7 @@ __all__ = [
     "NotFoundError",
     "OperationResult",
     "PermissionDeniedError",
+    "Provenance",
     "RateLimitError",
     "ServiceUnavailableError",
     "SignalWireError",
