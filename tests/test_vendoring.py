@@ -1,0 +1,162 @@
+"""Vendoring: `make vendor DEST=...` gives a copy that runs inside another project, uninstalled.
+
+The proof runs in a fresh interpreter in isolated mode (-I) whose path holds only the host
+project and the SDK's runtime dependencies (copied from this environment into a bare venv), and
+stops streams on a FakeSpace through ``host_pkg._vendor.signalwire_compat``.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+from conftest import ROOT
+
+RUNTIME = ["httpx", "attrs", "python-dateutil", "sniffio"]
+
+CHILD = r"""
+import asyncio, json, sys
+import host_pkg._vendor.signalwire_compat as sw
+from host_pkg._vendor.signalwire_compat.testing import FakeSpace
+
+with FakeSpace() as space:
+    call, conference = space.add_call_stream(), space.add_conference_stream()
+    with space.client() as client:
+        first = client.calls(call.parent_sid).streams(call.sid).stop()
+
+    async def main():
+        async with space.async_client() as client:
+            return await client.conferences(conference.parent_sid).streams(conference.sid).stop()
+
+    second = asyncio.run(main())
+    body = space.requests[0].body.decode()
+
+print(json.dumps({
+    "statuses": [str(first.status), str(second.status)],
+    "body": body,
+    "provenance": str(sw.PROVENANCE),
+    "module": sw.__name__,
+    "generated": sw._generated.generated_package.__name__,
+    "top_level_sdk_modules": sorted(m for m in sys.modules if m.split(".")[0].startswith("signalwire_compat")),
+    "path": sys.path,
+}))
+"""
+
+
+def runtime_closure(names: list[str]) -> list[importlib.metadata.Distribution]:
+    """The installed distributions the runtime dependencies need (extras left out)."""
+    seen: dict[str, importlib.metadata.Distribution] = {}
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        key = name.lower().replace("_", "-")
+        if key in seen:
+            continue
+        distribution = importlib.metadata.distribution(name)
+        seen[key] = distribution
+        for text in distribution.requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                pending.append(requirement.name)
+    return list(seen.values())
+
+
+@pytest.fixture(scope="module")
+def bare_python(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A venv without pip or this project, holding only the runtime dependencies."""
+    root = tmp_path_factory.mktemp("runtime-env")
+    venv.EnvBuilder(with_pip=False, clear=True).create(root / "env")
+    python = root / "env" / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    site_packages = Path(purelib)
+    here = Path(sysconfig.get_paths()["purelib"])
+    for distribution in runtime_closure(RUNTIME):
+        for file in distribution.files or []:
+            if file.parts[0] == "..":
+                continue
+            source = Path(str(distribution.locate_file(file)))
+            if source.is_file():
+                target = site_packages / source.relative_to(here)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+    return python, site_packages
+
+
+def run_isolated(python: Path, code: str) -> dict[str, object]:
+    result = subprocess.run([str(python), "-I", "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_bare_environment_cannot_import_the_sdk(bare_python: tuple[Path, Path]) -> None:
+    python, _ = bare_python
+    result = subprocess.run(
+        [str(python), "-I", "-c", "import signalwire_compat"], capture_output=True, text=True, check=False
+    )
+    assert "ModuleNotFoundError" in result.stderr
+    result = subprocess.run(
+        [str(python), "-I", "-c", "import httpx, attrs, dateutil.parser, sniffio"], capture_output=True, check=False
+    )
+    assert result.returncode == 0
+
+
+def test_make_vendor_copy_runs_in_a_host_project(bare_python: tuple[Path, Path], tmp_path: Path) -> None:
+    python, site_packages = bare_python
+    host = tmp_path / "host"
+    (host / "host_pkg").mkdir(parents=True)
+    (host / "host_pkg" / "__init__.py").write_text("")
+    made = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), "vendor", f"DEST={host / 'host_pkg' / '_vendor'}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    (site_packages / "host.pth").write_text(str(host) + "\n")
+    try:
+        report = run_isolated(python, CHILD)
+    finally:
+        (site_packages / "host.pth").unlink()
+    assert report["statuses"] == ["stopped", "stopped"]
+    assert report["body"] == "Status=stopped"
+    assert report["module"] == "host_pkg._vendor.signalwire_compat"
+    assert report["generated"] == "host_pkg._vendor.signalwire_compat_generated"
+    assert report["top_level_sdk_modules"] == []
+    assert not [p for p in report["path"] if str(ROOT) in p]  # type: ignore[union-attr]
+    provenance = (ROOT / "generated" / "signalwire_compat_generated" / "_provenance.py").read_text()
+    sha = re.search(r'SPEC_SHA256 = "([0-9a-f]{64})"', provenance).group(1)  # type: ignore[union-attr]
+    assert sha in str(report["provenance"])
+    assert "spec sha256: " + sha in (host / "host_pkg" / "_vendor" / "signalwire_compat" / "VENDORED.txt").read_text()
+
+
+def test_vendor_refuses_an_unrewritable_seam() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from vendor import VendorError, relative_seam
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert (
+        relative_seam("import signalwire_compat_generated as g\n")
+        == "from .. import signalwire_compat_generated as g\n"
+    )
+    assert relative_seam("from signalwire_compat_generated.models import X\n") == (
+        "from ..signalwire_compat_generated.models import X\n"
+    )
+    with pytest.raises(VendorError, match="cannot rewrite"):
+        relative_seam("import signalwire_compat_generated\n")
