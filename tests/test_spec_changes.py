@@ -1,0 +1,254 @@
+"""When the specs change: copy the repository, change openapi/, run the real make targets there.
+
+The copies share this checkout's .venv (``make VENV=...``) with a fresh install stamp, so make
+does not reinstall into it; the overlay and generated packages of the copy are put first on
+PYTHONPATH for the processes that exercise them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from generate import tree_files
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+
+COPIED = ["Makefile", "pyproject.toml", "constraints.txt", "openapi", "scripts", "overlay", "generated", "tests"]
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache")
+
+
+def copy_repository(destination: Path) -> Path:
+    destination.mkdir()
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=IGNORE)  # copy2: mtimes kept
+        else:
+            shutil.copy2(source, destination / name)
+    (destination / ".installed-stamp").touch()  # newer than pyproject.toml: make will not reinstall
+    return destination
+
+
+def make(repository: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    command = ["make", "--no-print-directory", "-C", str(repository), f"VENV={ROOT / '.venv'}"]
+    command += [f"INSTALLED={repository / '.installed-stamp'}", *targets]
+    return subprocess.run(command, capture_output=True, text=True, timeout=540, check=False)
+
+
+def run_overlay(repository: Path, code: str) -> dict[str, Any]:
+    """Run ``code`` with the copy's overlay and generated packages first on the path; it prints JSON."""
+    environment = {**os.environ, "PYTHONPATH": f"{repository / 'overlay'}{os.pathsep}{repository / 'generated'}"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=environment, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def load(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(document, dict)
+    return document
+
+
+def save(path: Path, document: dict[str, Any]) -> None:
+    path.write_text(yaml.safe_dump(document, sort_keys=False, width=100), encoding="utf-8")
+
+
+def create_stream_spec(repository: Path) -> dict[str, Any]:
+    """'Create a Stream' written like the seed pages: JSON body, Authorization header parameter."""
+    seed = load(repository / "openapi" / "update-stream.yaml")
+    (item,) = seed["paths"].values()
+    operation = copy.deepcopy(item["post"])
+    operation.update(operationId="create-stream", summary="Create a Stream", description="Create a Stream.")
+    operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "Sid"]
+    operation["requestBody"] = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateCallStreamRequest"}}}
+    }
+    schemas = seed["components"]["schemas"]
+    return {
+        "openapi": seed["openapi"],
+        "info": seed["info"],
+        "paths": {"/Accounts/{AccountSid}/Calls/{CallSid}/Streams": {"post": operation}},
+        "servers": seed["servers"],
+        "components": {
+            "schemas": {
+                "CreateCallStreamRequest": {
+                    "type": "object",
+                    "properties": {
+                        "Url": {"type": "string", "description": "The WebSocket URL to stream to."},
+                        "Name": {"type": "string", "description": "A name for the stream."},
+                    },
+                    "required": ["Url"],
+                    "description": "Request body for creating a call stream.",
+                    "title": "CreateCallStreamRequest",
+                },
+                "StreamStatus": schemas["StreamStatus"],
+                "CallStreamResponse": schemas["CallStreamResponse"],
+                "CompatibilityErrorResponse": schemas["CompatibilityErrorResponse"],
+            },
+            "securitySchemes": seed["components"]["securitySchemes"],
+        },
+    }
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    return copy_repository(tmp_path / "repo")
+
+
+CREATE_STREAM_CHILD = r"""
+import json, httpx
+import signalwire_compat as sw
+from signalwire_compat.testing import FakeSpace
+from signalwire_compat._generated import generated_package
+from signalwire_compat_generated.models import CreateCallStreamRequest
+
+body = CreateCallStreamRequest(url="wss://media.example/in?call=1&leg=a", name="recorder")
+with FakeSpace() as space:
+    stream = space.add_call_stream()
+    with space.client() as client:
+        try:
+            client.invoke("create_stream", call_sid=stream.parent_sid, body=body)
+        except sw.NotFoundError as error:  # the fake has no create endpoint: error mapping applies
+            mapped = type(error).__name__
+    (wire,) = space.requests
+    expected_auth = FakeSpace._basic(space.project_id, space.api_token)
+
+answers = [httpx.Response(503, json={"code": 1, "message": "busy", "more_info": "", "status": 503}),
+           httpx.Response(200, json={"sid": "a9a9a9a9-0000-4000-8000-000000000001", "account_sid": space.project_id,
+                                     "call_sid": stream.parent_sid, "name": "recorder", "status": "queued",
+                                     "date_updated": "Tue, 10 Aug 2021 21:39:46 +0000", "uri": "/x"})]
+http = httpx.Client(transport=httpx.MockTransport(lambda request: answers.pop(0)))
+options = {"http_client": http, "backoff_factor": 0}
+with sw.Client(space.project_id, space.api_token, "example.signalwire.com", **options) as client:
+    result = client.invoke("create_stream", call_sid=stream.parent_sid, body=body, idempotent=True)
+print(json.dumps({
+    "path": wire.path, "body": wire.body.decode(), "content_type": wire.headers["content-type"],
+    "auth_ok": wire.headers["authorization"] == expected_auth, "mapped": mapped,
+    "parsed": type(result.parsed).__name__, "status": str(result.parsed.status.value),
+    "generated_from": generated_package.__file__,
+}))
+"""
+
+
+def test_a_third_spec_file_is_merged_generated_and_callable(repository: Path) -> None:
+    save(repository / "openapi" / "create-stream.yaml", create_stream_spec(repository))
+    generated = make(repository, "generate")
+    assert generated.returncode == 0, generated.stderr
+    assert (repository / "generated/signalwire_compat_generated/api/subpackage_streams/create_stream.py").is_file()
+    checked = make(repository, "check")  # ruff, mypy --strict, drift: all clean after regeneration
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = run_overlay(repository, CREATE_STREAM_CHILD)
+    assert report["generated_from"].startswith(str(repository))
+    assert report["path"].endswith("/Streams")
+    assert report["body"] == "Url=wss%3A%2F%2Fmedia.example%2Fin%3Fcall%3D1%26leg%3Da&Name=recorder"  # once
+    assert report["content_type"] == "application/x-www-form-urlencoded"
+    assert report["auth_ok"] is True
+    assert report["mapped"] == "NotFoundError"
+    assert (report["parsed"], report["status"]) == ("CallStreamResponse", "queued")
+
+
+CHANGED_SCHEMA_CHILD = r"""
+import json, httpx
+import signalwire_compat as sw
+from signalwire_compat.testing import FakeSpace
+
+with FakeSpace() as space:
+    stream = space.add_call_stream()
+    with space.client() as client:
+        stopped = client.calls(stream.parent_sid).streams(stream.sid).stop()
+
+document = {"sid": stream.sid, "account_sid": space.project_id, "call_sid": stream.parent_sid, "name": "n",
+            "status": "paused", "date_updated": "Tue, 10 Aug 2021 21:39:46 +0000", "uri": "/x", "track": "inbound"}
+answers = [httpx.Response(200, json=document),
+           httpx.Response(429, json={"code": 20429, "message": "slow down", "more_info": "", "status": 429})]
+http = httpx.Client(transport=httpx.MockTransport(lambda request: answers.pop(0)))
+with sw.Client(space.project_id, space.api_token, "example.signalwire.com", http_client=http, max_retries=0) as client:
+    paused = client.calls(stream.parent_sid).streams(stream.sid).stop()
+    try:
+        client.calls(stream.parent_sid).streams(stream.sid).stop()
+    except sw.RateLimitError as error:
+        limited = error.status_code
+print(json.dumps({"stopped": str(stopped.status), "paused": str(paused.status),
+                  "paused_unparsed": isinstance(paused.status, sw.Unparsed), "track": paused.extra["track"],
+                  "limited": limited}))
+"""
+
+
+def test_a_changed_response_schema_regenerates_and_the_overlay_keeps_working(repository: Path) -> None:
+    spec_path = repository / "openapi" / "update-stream.yaml"
+    spec = load(spec_path)
+    schemas = spec["components"]["schemas"]
+    schemas["CallStreamResponse"]["properties"]["track"] = {"type": "string", "description": "Which audio."}
+    schemas["StreamStatus"]["enum"].append("paused")
+    (item,) = spec["paths"].values()
+    item["post"]["responses"]["429"] = {
+        "description": "Too many requests.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CompatibilityErrorResponse"}}},
+    }
+    save(spec_path, spec)
+    generated = make(repository, "generate")
+    assert generated.returncode == 0, generated.stderr
+    model = (repository / "generated/signalwire_compat_generated/models/call_stream_response.py").read_text()
+    assert "track" in model
+    checked = make(repository, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = run_overlay(repository, CHANGED_SCHEMA_CHILD)
+    assert report == {
+        "stopped": "stopped",
+        "paused": "paused",
+        "paused_unparsed": True,
+        "track": "inbound",
+        "limited": 429,
+    }
+
+
+@pytest.mark.parametrize("problem", ["conflicting-component", "duplicate-operation"])
+def test_a_conflicting_spec_fails_generate_naming_both_files_and_leaves_generated_untouched(
+    repository: Path, problem: str
+) -> None:
+    before = tree_files(repository / "generated")
+    if problem == "conflicting-component":
+        third = create_stream_spec(repository)
+        third["components"]["schemas"]["StreamStatus"] = {"type": "string", "enum": ["started", "stopped"]}
+        save(repository / "openapi" / "zz-new.yaml", third)
+        expected = "component schemas/StreamStatus is defined differently in"
+    else:
+        shutil.copy(repository / "openapi" / "update-stream.yaml", repository / "openapi" / "zz-new.yaml")
+        expected = "operation POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid} is defined twice"
+    result = make(repository, "generate")
+    assert result.returncode != 0
+    assert expected in result.stderr
+    assert "update-stream.yaml" in result.stderr
+    assert "zz-new.yaml" in result.stderr
+    assert "was left untouched" in result.stderr
+    assert tree_files(repository / "generated") == before
+    assert not list(repository.glob(".generate-*"))
+
+
+def test_stale_generated_tree_is_caught_by_make_check(repository: Path) -> None:
+    spec_path = repository / "openapi" / "update-conference-stream.yaml"
+    text = spec_path.read_text(encoding="utf-8")
+    spec_path.write_text(text.replace("description: Conference stream status.", "description: Status."), "utf-8")
+    stale = make(repository, "check")
+    assert stale.returncode != 0
+    assert "generated is stale" in stale.stderr
+    assert "changed:  generated/openapi.merged.yaml" in stale.stderr
+    assert "changed:  generated/signalwire_compat_generated/models/conference_stream_response.py" in stale.stderr
+    assert "changed:  generated/signalwire_compat_generated/_provenance.py" in stale.stderr
+    assert "Run `make generate`" in stale.stderr
+    assert make(repository, "generate").returncode == 0
+    fixed = make(repository, "check")
+    assert fixed.returncode == 0, fixed.stderr
