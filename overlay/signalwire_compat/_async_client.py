@@ -71,6 +71,7 @@ class AsyncClient(BaseClient):
         self._http = (
             http_client if http_client is not None else httpx.AsyncClient(follow_redirects=False, limits=DEFAULT_LIMITS)
         )
+        self._use_http_client(self._http, owned=self._owns_http)
 
     # -- resources -------------------------------------------------------------------------------
 

@@ -72,6 +72,7 @@ class Client(BaseClient):
         self._http = (
             http_client if http_client is not None else httpx.Client(follow_redirects=False, limits=DEFAULT_LIMITS)
         )
+        self._use_http_client(self._http, owned=self._owns_http)
 
     # -- resources -------------------------------------------------------------------------------
 
