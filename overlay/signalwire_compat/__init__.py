@@ -6,7 +6,8 @@ client = sw.Client(project_id="...", api_token="...", space_url="example.signalw
 stream = client.calls(call_sid).streams(stream_sid).stop()
 """
 
-from ._async_client import AsyncClient
+from typing import TYPE_CHECKING, Any
+
 from ._base_client import OperationResult
 from ._client import Client
 from ._dates import InvalidDateError, parse_rfc2822_datetime
@@ -29,6 +30,9 @@ from ._exceptions import (
 from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
 from ._provenance import PROVENANCE, Provenance
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._async_client import AsyncClient
 
 __all__ = [
     "PROVENANCE",
@@ -58,3 +62,12 @@ __all__ = [
     "__version__",
     "parse_rfc2822_datetime",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # AsyncClient pulls in asyncio (~30 ms); a sync user or a CLI call should not pay for it.
+    if name == "AsyncClient":
+        from ._async_client import AsyncClient
+
+        return AsyncClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,15 +6,13 @@ Error messages name the argument or variable to fix and never echo a token.
 from __future__ import annotations
 
 import base64
-import ipaddress
 import math
 import os
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 from urllib.parse import urlsplit
 from uuid import UUID
-
-import attrs
 
 from ._exceptions import ConfigurationError
 from ._validation import validate_sid
@@ -31,18 +29,19 @@ _HOST = re.compile(
 _PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
 
 
-@attrs.frozen(slots=True, repr=False)
 class _Secret:
     """Holds the Authorization header value; never shows it."""
 
-    header: str
+    __slots__ = ("header",)
+
+    def __init__(self, header: str) -> None:
+        self.header = header
 
     def __repr__(self) -> str:
         return "<redacted>"
 
 
-@attrs.frozen(slots=True, repr=False)
-class Settings:
+class Settings(NamedTuple):
     project_id: str
     account_sid: str
     base_url: str
@@ -79,6 +78,8 @@ def _check_credential(value: object, argument: str) -> str:
 
 
 def _is_ip_address(host: str) -> bool:
+    import ipaddress  # only when a client is configured, not on import
+
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -89,6 +90,8 @@ def _is_ip_address(host: str) -> bool:
 def _is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

@@ -8,9 +8,7 @@ from __future__ import annotations
 import random
 import re
 import time
-from email.utils import parsedate_to_datetime
-
-import attrs
+from typing import NamedTuple
 
 __all__ = ["RetryPolicy", "parse_retry_after"]
 
@@ -32,6 +30,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def _until(text: str, now: float | None) -> float | None:
+    from email.utils import parsedate_to_datetime  # rare: only for an HTTP-date Retry-After
+
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -41,8 +41,7 @@ def _until(text: str, now: float | None) -> float | None:
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-@attrs.frozen(slots=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """``max_retries`` extra attempts; waits ``backoff_factor * 2**n`` (50-100% jittered), or what
     Retry-After asks, never more than ``max_retry_wait`` seconds at a time."""
 
