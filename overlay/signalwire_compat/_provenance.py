@@ -5,7 +5,7 @@ A vendored or copied SDK can be traced back to the exact merged spec (sha256) an
 
 from __future__ import annotations
 
-import attrs
+from typing import NamedTuple
 
 from ._generated import provenance as _generated_provenance
 from ._version import __version__
@@ -13,8 +13,7 @@ from ._version import __version__
 __all__ = ["PROVENANCE", "Provenance"]
 
 
-@attrs.frozen
-class Provenance:
+class Provenance(NamedTuple):
     version: str
     generator: str
     generator_version: str

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
-
-import attrs
 
 __all__ = ["FORM_CONTENT_TYPE", "WireRequest", "form_encode", "to_wire"]
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
-@attrs.frozen(slots=True)
-class WireRequest:
+class WireRequest(NamedTuple):
     method: str
     path: str
     headers: Mapping[str, str]
