@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 
-.PHONY: help install generate check lint typecheck drift test soak demo vendor lock clean
+.PHONY: help install generate check lint typecheck drift test soak bench demo vendor lock clean
 
 help:
 	@echo "make demo      stop call and conference streams on a local fake space (sync, async, CLI)"
@@ -18,6 +18,7 @@ help:
 	@echo "make generate  merge openapi/*.yaml and regenerate generated/"
 	@echo "make check     ruff, mypy --strict, drift check (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
+	@echo "make bench     CPU, latency, import time and memory vs raw httpx, http.client, twilio-python"
 	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install)"
 	@echo "make install   create .venv with the project and its dev tools"
 	@echo "make lock      refresh constraints.txt from the current .venv"
@@ -51,6 +52,13 @@ check: lint typecheck drift
 test: check
 	$(BIN)/python -m pytest
 
+$(VENV)/.installed-bench: $(INSTALLED)
+	$(BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev,bench]'
+	@touch $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python scripts/bench.py --json bench-results.json
+
 soak: install
 	SIGNALWIRE_COMPAT_LOAD_STOPS=10000 $(BIN)/python -m pytest -s -p no:cacheprovider tests/test_load.py
 
@@ -61,7 +69,7 @@ vendor: install
 	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor"; exit 2; }
 	$(BIN)/python scripts/vendor.py "$(DEST)"
 
-lock: install
+lock: $(VENV)/.installed-bench
 	@{ echo "# Exact versions of every package make install puts in .venv (regenerate: make lock)."; \
 	   $(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints.txt
 

@@ -1,0 +1,32 @@
+"""`make bench`'s harness works: a short run measures, checks every result and reports targets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.mark.timeout(300)
+def test_quick_bench_measures_and_checks_results(tmp_path: Path) -> None:
+    output = tmp_path / "bench.json"
+    clients = "sw_sync,sw_async,httpx_sync,http_client"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--clients", clients, "--json", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Targets:" in result.stdout
+    assert "Server:" in result.stdout and "CPU per request" in result.stdout
+    report = json.loads(output.read_text())
+    text = json.dumps(report)
+    for client in clients.split(","):
+        assert client in text
