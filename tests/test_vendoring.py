@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -160,3 +161,72 @@ def test_vendor_refuses_an_unrewritable_seam() -> None:
     )
     with pytest.raises(VendorError, match="cannot rewrite"):
         relative_seam("import signalwire_compat_generated\n")
+
+
+HOST_PYPROJECT = """\
+[tool.vendoring]
+destination = "host_pkg/_vendor/"
+requirements = "host_pkg/_vendor/vendor.txt"
+namespace = "host_pkg._vendor"
+protected-files = ["__init__.py", "vendor.txt"]
+patches-dir = "patches"
+
+[tool.vendoring.transformations]
+drop = ["bin/", "*.dist-info"]
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_pips_vendoring_tool_vendors_the_built_wheel(bare_python: tuple[Path, Path], tmp_path: Path) -> None:
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "--wheel-dir",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("signalwire_compat-*.whl")
+    host = tmp_path / "host"
+    vendor_dir = host / "host_pkg" / "_vendor"
+    vendor_dir.mkdir(parents=True)
+    (host / "patches").mkdir()
+    (host / "pyproject.toml").write_text(HOST_PYPROJECT)
+    (host / "host_pkg" / "__init__.py").write_text("")
+    (vendor_dir / "__init__.py").write_text("")
+    (vendor_dir / "vendor.txt").write_text(f"signalwire-compat @ {wheel.as_uri()}\n")
+    bin_dir = str(Path(sys.executable).parent)  # vendoring runs the `pip` it finds on PATH
+    environment = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    synced = subprocess.run(
+        [str(Path(bin_dir) / "vendoring"), "sync"],
+        cwd=host,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert synced.returncode == 0, synced.stdout[-2000:] + synced.stderr[-2000:]
+    seam = (vendor_dir / "signalwire_compat" / "_generated.py").read_text()
+    assert "from host_pkg._vendor import signalwire_compat_generated as generated_package" in seam
+    assert (vendor_dir / "signalwire_compat" / "LICENSE").is_file()
+    _, site_packages = bare_python
+    (site_packages / "host.pth").write_text(str(host) + "\n")
+    try:
+        report = run_isolated(python=bare_python[0], code=CHILD)
+    finally:
+        (site_packages / "host.pth").unlink()
+    assert report["statuses"] == ["stopped", "stopped"]
+    assert report["generated"] == "host_pkg._vendor.signalwire_compat_generated"
+    assert report["top_level_sdk_modules"] == []

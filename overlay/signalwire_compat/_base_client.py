@@ -139,7 +139,7 @@ class BaseClient:
         return self._base_url
 
     def __repr__(self) -> str:
-        name = f"{type(self).__module__.split('.')[0]}.{type(self).__name__}"
+        name = f"{type(self).__module__.rsplit('.', 1)[0]}.{type(self).__name__}"  # works when vendored too
         return f"<{name} base_url={self._base_url!r} project_id={self.project_id!r}>"
 
     def _redact(self, text: str) -> str:
