@@ -82,10 +82,22 @@ def _frozen(mapping: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(mapping)
 
 
-def _check_fields(document: Mapping[str, Any], required: tuple[str, ...], kind: str) -> None:
-    missing = [name for name in required if name not in document]
+def _stream_fields(document: Mapping[str, Any], parent_key: str, kind: str) -> dict[str, Any]:
+    """The constructor arguments both stream results share, read tolerantly; raises if a key is missing."""
+    known = ("sid", "account_sid", parent_key, "name", "status", "date_updated", "uri")
+    missing = [name for name in known if name not in document]
     if missing:
         raise MissingFieldsError(f"{kind} response lacks {', '.join(missing)}")
+    return {
+        "sid": _text(document["sid"]),
+        "account_sid": _text(document["account_sid"]),
+        parent_key: _text(document[parent_key]),
+        "name": _optional_text(document["name"]),
+        "status": _status(document["status"]),
+        "date_updated": _date(document["date_updated"]),
+        "uri": _text(document["uri"]),
+        "extra": _frozen({k: v for k, v in document.items() if k not in known}),
+    }
 
 
 @attrs.frozen(slots=True)
@@ -101,21 +113,9 @@ class CallStream:
     uri: str
     extra: Mapping[str, Any] = attrs.field(factory=lambda: _frozen({}), repr=False, hash=False)
 
-    _FIELDS = ("sid", "account_sid", "call_sid", "name", "status", "date_updated", "uri")
-
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> CallStream:
-        _check_fields(document, cls._FIELDS, "call stream")
-        return cls(
-            sid=_text(document["sid"]),
-            account_sid=_text(document["account_sid"]),
-            call_sid=_text(document["call_sid"]),
-            name=_optional_text(document["name"]),
-            status=_status(document["status"]),
-            date_updated=_date(document["date_updated"]),
-            uri=_text(document["uri"]),
-            extra=_frozen({k: v for k, v in document.items() if k not in cls._FIELDS}),
-        )
+        return cls(**_stream_fields(document, "call_sid", "call stream"))
 
 
 @attrs.frozen(slots=True)
@@ -131,18 +131,6 @@ class ConferenceStream:
     uri: str
     extra: Mapping[str, Any] = attrs.field(factory=lambda: _frozen({}), repr=False, hash=False)
 
-    _FIELDS = ("sid", "account_sid", "conference_sid", "name", "status", "date_updated", "uri")
-
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> ConferenceStream:
-        _check_fields(document, cls._FIELDS, "conference stream")
-        return cls(
-            sid=_text(document["sid"]),
-            account_sid=_text(document["account_sid"]),
-            conference_sid=_text(document["conference_sid"]),
-            name=_optional_text(document["name"]),
-            status=_status(document["status"]),
-            date_updated=_date(document["date_updated"]),
-            uri=_text(document["uri"]),
-            extra=_frozen({k: v for k, v in document.items() if k not in cls._FIELDS}),
-        )
+        return cls(**_stream_fields(document, "conference_sid", "conference stream"))
