@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.request
 from types import ModuleType, TracebackType
 from typing import Any, TypeVar
 from uuid import UUID
@@ -14,6 +15,7 @@ from uuid import UUID
 import httpx
 
 from . import _operations
+from ._asyncio_transport import AsyncioTransport
 from ._base_client import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -68,9 +70,7 @@ class AsyncClient(BaseClient):
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = (
-            http_client if http_client is not None else httpx.AsyncClient(follow_redirects=False, limits=DEFAULT_LIMITS)
-        )
+        self._http = http_client if http_client is not None else _default_http_client()
         self._use_http_client(self._http, owned=self._owns_http)
 
     # -- resources -------------------------------------------------------------------------------
@@ -149,6 +149,20 @@ class AsyncClient(BaseClient):
         except httpx.RequestError as exc:
             raise self._connection_failure(wire, exc) from exc
         return self._outcome(operation, response, body, truncated=truncated)
+
+
+def _default_http_client() -> httpx.AsyncClient:
+    """The SDK's own async HTTP client: httpx on AsyncioTransport, unless a proxy is configured.
+
+    httpx's default async transport cost 3,883 us of client CPU per stop at 50 in flight against 271
+    us on AsyncioTransport (scripts/bench.py). That transport does not read proxy settings, so when
+    the environment names a proxy (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY) httpx's own transport, which
+    honours them, is used instead.
+    """
+    if any(scheme != "no" for scheme in urllib.request.getproxies()):
+        return httpx.AsyncClient(follow_redirects=False, limits=DEFAULT_LIMITS)
+    transport = AsyncioTransport(max_connections=DEFAULT_LIMITS.max_connections or 100)
+    return httpx.AsyncClient(follow_redirects=False, transport=transport)
 
 
 class AsyncCallContext:
