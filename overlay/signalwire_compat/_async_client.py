@@ -27,7 +27,7 @@ from ._base_client import (
     ResponseTooLarge,
     describe_failure,
 )
-from ._exceptions import APIError, ConfigurationError
+from ._exceptions import APIError
 from ._models import CallStream, ConferenceStream
 from ._validation import validate_sid
 
@@ -36,7 +36,7 @@ __all__ = ["AsyncClient"]
 T = TypeVar("T")
 
 
-class AsyncClient(BaseClient):
+class AsyncClient(BaseClient[httpx.AsyncClient]):
     """The async twin of ``Client``; use ``async with`` or ``await client.aclose()``.
 
     An injected ``http_client`` must be an ``httpx.AsyncClient`` and is not closed by ``aclose()``.
@@ -66,12 +66,10 @@ class AsyncClient(BaseClient):
             backoff_factor=backoff_factor,
             max_retry_wait=max_retry_wait,
             max_response_bytes=max_response_bytes,
+            http_client=http_client,
+            http_class=httpx.AsyncClient,
+            default_http=_default_http_client,
         )
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise ConfigurationError(f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}")
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else _default_http_client()
-        self._use_http_client(self._http, owned=self._owns_http)
 
     # -- resources -------------------------------------------------------------------------------
 

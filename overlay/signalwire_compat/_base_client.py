@@ -90,7 +90,10 @@ def materialize(response: httpx.Response, body: bytes) -> httpx.Response:
     )
 
 
-class BaseClient:
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+
+
+class BaseClient(Generic[H]):
     """Configuration and the transport-independent half of every request."""
 
     def __init__(
@@ -105,6 +108,9 @@ class BaseClient:
         backoff_factor: float,
         max_retry_wait: float,
         max_response_bytes: int,
+        http_client: H | None,
+        http_class: type[H],
+        default_http: Callable[[], H],
     ) -> None:
         self._settings: Settings = resolve_settings(project_id, api_token, space_url, account_sid)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or not 0 <= max_retries <= 10:
@@ -125,6 +131,13 @@ class BaseClient:
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }
+        if http_client is not None and not isinstance(http_client, http_class):
+            raise ConfigurationError(
+                f"http_client must be an httpx.{http_class.__name__}, not {type(http_client).__name__}"
+            )
+        self._owns_http = http_client is None
+        self._http: H = http_client if http_client is not None else default_http()
+        self._use_http_client(self._http, owned=self._owns_http)
 
     @property
     def account_sid(self) -> str:
@@ -150,7 +163,7 @@ class BaseClient:
 
     # -- building --------------------------------------------------------------------------------
 
-    def _use_http_client(self, http: httpx.Client | httpx.AsyncClient, *, owned: bool) -> None:
+    def _use_http_client(self, http: H, *, owned: bool) -> None:
         """Remember the transport client; for one the SDK created, precompute what each request repeats."""
         self._owned_headers: dict[tuple[tuple[str, str], ...], httpx.Headers] | None = None
         if owned:
@@ -171,7 +184,7 @@ class BaseClient:
             self._owned_headers[key] = headers
         return headers
 
-    def _build_request(self, http: httpx.Client | httpx.AsyncClient, wire: WireRequest) -> httpx.Request:
+    def _build_request(self, http: H, wire: WireRequest) -> httpx.Request:
         if self._owned_headers is not None:
             return httpx.Request(
                 wire.method,

@@ -21,7 +21,7 @@ from ._base_client import (
     ResponseTooLarge,
     describe_failure,
 )
-from ._exceptions import APIError, ConfigurationError
+from ._exceptions import APIError
 from ._models import CallStream, ConferenceStream
 from ._validation import validate_sid
 
@@ -30,7 +30,7 @@ __all__ = ["Client"]
 T = TypeVar("T")
 
 
-class Client(BaseClient):
+class Client(BaseClient[httpx.Client]):
     """A client for one SignalWire project and space; reuse it (it holds a connection pool).
 
     Missing arguments are read from ``SIGNALWIRE_PROJECT_ID``, ``SIGNALWIRE_API_TOKEN`` and
@@ -65,14 +65,10 @@ class Client(BaseClient):
             backoff_factor=backoff_factor,
             max_retry_wait=max_retry_wait,
             max_response_bytes=max_response_bytes,
+            http_client=http_client,
+            http_class=httpx.Client,
+            default_http=lambda: httpx.Client(follow_redirects=False, limits=DEFAULT_LIMITS),
         )
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise ConfigurationError(f"http_client must be an httpx.Client, not {type(http_client).__name__}")
-        self._owns_http = http_client is None
-        self._http = (
-            http_client if http_client is not None else httpx.Client(follow_redirects=False, limits=DEFAULT_LIMITS)
-        )
-        self._use_http_client(self._http, owned=self._owns_http)
 
     # -- resources -------------------------------------------------------------------------------
 
