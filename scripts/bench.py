@@ -21,9 +21,11 @@ What happens:
 
    ==============  =======================================================================================
    sw_sync         ``sw.Client(...).calls(C).streams(S).stop()``
-   sw_async        ``sw.AsyncClient``, the same stop, 50 in flight
+   sw_async        ``sw.AsyncClient``, the same stop, 50 in flight (its engine: aiohttp under httpx)
+   sw_async_httpx  ``sw.AsyncClient(http_client=httpx.AsyncClient())``: the SDK on httpx's own async transport
    httpx_sync      ``httpx.Client(auth=(project, token)).post(url, data={"Status": "stopped"}).json()``
    httpx_async     ``httpx.AsyncClient``, the same, 50 in flight
+   aiohttp         ``aiohttp.ClientSession(auth=...)``: ``post(url, data=...)``, ``.json()``, 50 in flight
    http_client     ``http.client.HTTPConnection``, one kept-alive connection, ``json.loads``: the floor
    twilio          twilio-python 9: ``Client(...).calls(C).streams(S).update(status="stopped")``
    ==============  =======================================================================================
@@ -81,12 +83,14 @@ AsyncCall = Callable[[], Awaitable[None]]
 CLIENTS: dict[str, str] = {
     "sw_sync": "signalwire_compat sync",
     "sw_async": "signalwire_compat async",
+    "sw_async_httpx": "signalwire_compat async on httpx's transport",
     "httpx_sync": "httpx.Client (raw)",
     "httpx_async": "httpx.AsyncClient (raw)",
+    "aiohttp": "aiohttp.ClientSession (raw)",
     "http_client": "http.client (stdlib)",
     "twilio": "twilio-python sync",
 }
-ASYNC_CLIENTS = frozenset({"sw_async", "httpx_async"})
+ASYNC_CLIENTS = frozenset({"sw_async", "sw_async_httpx", "httpx_async", "aiohttp"})
 BASELINE = "httpx_sync"
 # What each import/RSS probe imports: a package name -> the module users import.
 PACKAGES = {"httpx": "httpx", "signalwire_compat": "signalwire_compat", "twilio": "twilio.rest"}
@@ -264,6 +268,42 @@ async def sw_async(cfg: WorkerConfig) -> AsyncIterator[AsyncCall]:
 
 
 @contextlib.asynccontextmanager
+async def sw_async_httpx(cfg: WorkerConfig) -> AsyncIterator[AsyncCall]:
+    import httpx
+
+    import signalwire_compat as sw
+
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    async with (
+        httpx.AsyncClient(limits=limits) as http,
+        sw.AsyncClient(cfg.project_id, cfg.api_token, space_url=cfg.base_url, http_client=http) as client,
+    ):
+        call_sid, stream_sid = cfg.call_sid, cfg.stream_sid
+
+        async def call() -> None:
+            stream = await client.calls(call_sid).streams(stream_sid).stop()
+            check_status("sw_async_httpx", stream.status)
+
+        yield call
+
+
+@contextlib.asynccontextmanager
+async def aiohttp_async(cfg: WorkerConfig) -> AsyncIterator[AsyncCall]:
+    import aiohttp
+
+    auth = aiohttp.BasicAuth(cfg.project_id, cfg.api_token)
+    async with aiohttp.ClientSession(auth=auth, connector=aiohttp.TCPConnector(limit=100)) as session:
+        url = cfg.stream_url
+
+        async def call() -> None:
+            async with session.post(url, data={"Status": "stopped"}) as response:
+                response.raise_for_status()
+                check_status("aiohttp", (await response.json())["status"])
+
+        yield call
+
+
+@contextlib.asynccontextmanager
 async def httpx_async(cfg: WorkerConfig) -> AsyncIterator[AsyncCall]:
     import httpx
 
@@ -286,7 +326,9 @@ SYNC_FACTORIES: dict[str, Callable[[WorkerConfig], contextlib.AbstractContextMan
 }
 ASYNC_FACTORIES: dict[str, Callable[[WorkerConfig], contextlib.AbstractAsyncContextManager[AsyncCall]]] = {
     "sw_async": sw_async,
+    "sw_async_httpx": sw_async_httpx,
     "httpx_async": httpx_async,
+    "aiohttp": aiohttp_async,
 }
 
 
@@ -796,7 +838,7 @@ def describe_source(state: dict[str, Any]) -> str:
 
 def versions() -> dict[str, str | None]:
     found: dict[str, str | None] = {"python": platform.python_version()}
-    for dist in ("signalwire-compat", "httpx", "httpcore", "twilio", "requests", "attrs", "sniffio", "anyio"):
+    for dist in ("signalwire-compat", "httpx", "httpcore", "aiohttp", "twilio", "requests", "attrs", "anyio"):
         try:
             found[dist] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:

@@ -273,15 +273,44 @@ def test_retry_after_http_date_is_honoured(runner: Runner) -> None:
     assert 0.9 <= elapsed < 5
 
 
-def test_huge_retry_after_is_capped_by_max_retry_wait(runner: Runner) -> None:
-    script = [Reply.json(503, error_document(503), headers={"Retry-After": "86400"})]
-    script.append(Reply.json(200, call_stream_document()))
+def test_retry_after_longer_than_max_retry_wait_ends_the_retries(runner: Runner) -> None:
+    # The server asked for a day; retrying after max_retry_wait would only be refused again.
+    script = [
+        Reply.json(429, error_document(429), headers={"Retry-After": "86400"}),
+        Reply.json(200, call_stream_document()),
+    ]
     with ScriptedServer(script) as server:
         started = time.monotonic()
-        runner.stop_call(server.url, max_retry_wait=0.2)
+        with pytest.raises(sw.RateLimitError) as caught:
+            runner.stop_call(server.url, max_retry_wait=30.0)
+        elapsed = time.monotonic() - started
+    assert len(server.received) == 1
+    assert caught.value.retry_after == 86400.0
+    assert elapsed < 2
+
+
+def test_retry_after_within_max_retry_wait_is_honoured(runner: Runner) -> None:
+    script = [
+        Reply.json(503, error_document(503), headers={"Retry-After": "0.2"}),
+        Reply.json(200, call_stream_document()),
+    ]
+    with ScriptedServer(script) as server:
+        started = time.monotonic()
+        runner.stop_call(server.url, max_retry_wait=1.0)
         elapsed = time.monotonic() - started
     assert len(server.received) == 2
-    assert elapsed < 3
+    assert elapsed >= 0.19
+
+
+def test_total_timeout_bounds_a_call_across_attempts(runner: Runner) -> None:
+    # Each attempt hangs until its own timeout; the call stops when total_timeout is spent.
+    with ScriptedServer([Reply(hang=True)] * 5) as server:
+        started = time.monotonic()
+        with pytest.raises(sw.APITimeoutError):
+            runner.stop_call(server.url, timeout=0.4, total_timeout=0.7, max_retries=5, backoff_factor=0.01)
+        elapsed = time.monotonic() - started
+    assert len(server.received) == 2  # the second attempt is cut short at 0.7 s; no third one starts
+    assert elapsed < 0.7 + 0.5
 
 
 # -- connections and timeouts --------------------------------------------------------------------

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import signalwire_compat as sw
 from signalwire_compat import _operations
+from signalwire_compat._body import Body
 
 from conftest import CALL, PROJECT, STREAM, TOKEN
 from helpers import call_stream_document, conference_stream_document
@@ -43,8 +44,9 @@ def judge(status: int, body: bytes, operation_index: int) -> Any:
     operation = OPERATIONS[operation_index]
     request = httpx.Request("POST", "https://example.signalwire.com" + operation.wire.path)
     response = httpx.Response(status, content=body, request=request)
+    attempt = CLIENT._judge(operation, response, Body(body, truncated=False, timed_out=False, undecodable=None))
     try:
-        result = CLIENT._outcome(operation, response, body, truncated=False)
+        result = attempt.unwrap()
     except DOCUMENTED_ERRORS as error:
         str(error)
         repr(error)

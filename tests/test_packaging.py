@@ -42,4 +42,4 @@ def test_wheel_contains_overlay_and_generated_packages(tmp_path: Path) -> None:
         for line in metadata.splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
-    assert requirements == ["attrs", "h11", "httpx", "python-dateutil", "sniffio"]
+    assert requirements == ["aiohttp", "attrs", "httpx", "python-dateutil"]

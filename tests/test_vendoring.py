@@ -23,7 +23,16 @@ from packaging.requirements import Requirement
 
 from conftest import ROOT
 
-RUNTIME = ["httpx", "attrs", "python-dateutil", "sniffio"]
+
+def _runtime_dependencies() -> list[str]:
+    """The project's runtime dependencies, as pyproject.toml declares them."""
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    return [Requirement(text).name for text in declared]
+
+
+RUNTIME = _runtime_dependencies()
 
 CHILD = r"""
 import asyncio, json, sys
@@ -111,7 +120,7 @@ def test_bare_environment_cannot_import_the_sdk(bare_python: tuple[Path, Path]) 
     )
     assert "ModuleNotFoundError" in result.stderr
     result = subprocess.run(
-        [str(python), "-I", "-c", "import httpx, attrs, dateutil.parser, sniffio"], capture_output=True, check=False
+        [str(python), "-I", "-c", "import httpx, attrs, dateutil.parser, aiohttp"], capture_output=True, check=False
     )
     assert result.returncode == 0
 

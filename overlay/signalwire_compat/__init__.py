@@ -8,7 +8,6 @@ stream = client.calls(call_sid).streams(stream_sid).stop()
 
 from typing import TYPE_CHECKING, Any
 
-from ._base_client import OperationResult
 from ._client import Client
 from ._dates import InvalidDateError, parse_rfc2822_datetime
 from ._exceptions import (
@@ -28,6 +27,7 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
+from ._operations import OperationResult
 from ._provenance import PROVENANCE, Provenance
 from ._version import __version__
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import urllib.request
 from types import ModuleType, TracebackType
 from typing import Any, TypeVar
 from uuid import UUID
@@ -15,20 +14,17 @@ from uuid import UUID
 import httpx
 
 from . import _operations
-from ._asyncio_transport import AsyncioTransport
 from ._base_client import (
-    DEFAULT_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    Attempt,
     BaseClient,
-    ConnectionFailure,
-    Operation,
-    OperationResult,
-    ResponseTooLarge,
-    describe_failure,
+    CallClock,
 )
-from ._exceptions import APIError
+from ._http import ATTEMPT_DEADLINE, async_http_client
 from ._models import CallStream, ConferenceStream
+from ._operations import Operation, OperationResult
 from ._validation import validate_sid
 
 __all__ = ["AsyncClient"]
@@ -39,7 +35,8 @@ T = TypeVar("T")
 class AsyncClient(BaseClient[httpx.AsyncClient]):
     """The async twin of ``Client``; use ``async with`` or ``await client.aclose()``.
 
-    An injected ``http_client`` must be an ``httpx.AsyncClient`` and is not closed by ``aclose()``.
+    Requests go through httpx's interface on aiohttp's engine. An injected ``http_client`` must
+    be an ``httpx.AsyncClient`` (any transport) and is not closed by ``aclose()``.
     """
 
     def __init__(
@@ -50,6 +47,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         *,
         account_sid: str | UUID | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
         max_retries: int = 2,
         backoff_factor: float = 0.5,
         max_retry_wait: float = 30.0,
@@ -62,21 +60,24 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
             space_url,
             account_sid=account_sid,
             timeout=timeout,
+            total_timeout=total_timeout,
             max_retries=max_retries,
             backoff_factor=backoff_factor,
             max_retry_wait=max_retry_wait,
             max_response_bytes=max_response_bytes,
             http_client=http_client,
             http_class=httpx.AsyncClient,
-            default_http=_default_http_client,
+            default_http=async_http_client,
         )
 
     # -- resources -------------------------------------------------------------------------------
 
     def calls(self, call_sid: str | UUID) -> AsyncCallContext:
+        """The call with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
         return AsyncCallContext(self, validate_sid(call_sid, "call_sid"))
 
     def conferences(self, conference_sid: str | UUID) -> AsyncConferenceContext:
+        """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
         return AsyncConferenceContext(self, validate_sid(conference_sid, "conference_sid"))
 
     async def invoke(
@@ -91,6 +92,8 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     # -- lifecycle -------------------------------------------------------------------------------
 
     async def aclose(self) -> None:
+        """Close the connection pool (an injected ``http_client`` is left open). Idempotent."""
+        self._closed = True
         if self._owns_http:
             await self._http.aclose()
 
@@ -105,62 +108,30 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     # -- the request loop --------------------------------------------------------------------------
 
     async def _execute(self, operation: Operation[T]) -> T:
-        wire = operation.wire
-        attempt = 0
-        while True:  # bounded: _retry_delay returns None once max_retries is reached
+        self._check_open()
+        clock = CallClock(self._options)
+        while True:  # bounded: _delay_after returns None after max_retries or total_timeout
             started = time.perf_counter()
-            try:
-                result = await self._attempt(operation)
-            except (APIError, ConnectionFailure) as error:
-                self._log_attempt(wire, describe_failure(error), attempt, started)
-                delay = self._retry_delay(operation, error, attempt)
-                if delay is None:
-                    if isinstance(error, ConnectionFailure):
-                        raise error.error from error.__cause__
-                    raise
-                self._log_retry(wire, error, attempt, delay)
-                await asyncio.sleep(delay)
-                attempt += 1
-                continue
-            self._log_attempt(wire, "ok", attempt, started)
-            return result
+            attempt = await self._attempt(operation, clock.attempt_deadline())
+            delay = self._delay_after(operation, attempt, clock, started)
+            if delay is None:
+                return attempt.unwrap()
+            await asyncio.sleep(delay)
 
-    async def _attempt(self, operation: Operation[T]) -> T:
-        wire = operation.wire
-        deadline = time.monotonic() + self._timeout_seconds
-        request = self._build_request(self._http, wire)
-        truncated = False
+    async def _attempt(self, operation: Operation[T], deadline: float) -> Attempt[T]:
+        token = ATTEMPT_DEADLINE.set(deadline)
         try:
-            response = await self._http.send(request, stream=True, auth=None, follow_redirects=False)
-            try:
-                chunks: list[bytes] = []
-                try:
-                    self._check_declared_length(response)
-                    size = 0
-                    async for chunk in response.aiter_bytes():
-                        size = self._accumulate(chunks, size, chunk, deadline)
-                    body = b"".join(chunks)
-                except ResponseTooLarge as too_large:
-                    body, truncated = too_large.head, True
-            finally:
-                await response.aclose()
+            async with self._http.stream(**self._request_args(operation)) as response:
+                reader = self._body_reader(response, deadline)
+                if not reader.done:
+                    async for chunk in response.aiter_raw():
+                        if reader.feed(chunk, time.monotonic()):
+                            break
         except httpx.RequestError as exc:
-            raise self._connection_failure(wire, exc) from exc
-        return self._outcome(operation, response, body, truncated=truncated)
-
-
-def _default_http_client() -> httpx.AsyncClient:
-    """The SDK's own async HTTP client: httpx on AsyncioTransport, unless a proxy is configured.
-
-    httpx's default async transport cost 3,883 us of client CPU per stop at 50 in flight against 271
-    us on AsyncioTransport (scripts/bench.py). That transport does not read proxy settings, so when
-    the environment names a proxy (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY) httpx's own transport, which
-    honours them, is used instead.
-    """
-    if any(scheme != "no" for scheme in urllib.request.getproxies()):
-        return httpx.AsyncClient(follow_redirects=False, limits=DEFAULT_LIMITS)
-    transport = AsyncioTransport(max_connections=DEFAULT_LIMITS.max_connections or 100)
-    return httpx.AsyncClient(follow_redirects=False, transport=transport)
+            return self._transport_failure(operation, exc)
+        finally:
+            ATTEMPT_DEADLINE.reset(token)
+        return self._judge(operation, response, reader.result())
 
 
 class AsyncCallContext:

@@ -1,96 +1,87 @@
-"""What the sync and async clients share: configuration, request building, reading and judging
-responses, logging. The two clients only add their own send/sleep loop (``_client.py``,
-``_async_client.py``), so every decision is made once, here or in ``_retry.py``.
+"""What the sync and async clients share: configuration, the request for an operation, judging
+an attempt's outcome, and logging. Each client adds only its send/read/sleep loop
+(``_client.py``, ``_async_client.py``); the retry decision itself lives in ``_retry.py``.
+
+The one place where httpx's exceptions become the SDK's is ``_transport_failure``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
-from ._config import Settings, finite_seconds, resolve_settings
+from ._body import Body, BodyReader
+from ._config import ClientOptions, Settings, resolve_options, resolve_settings
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
+    SignalWireError,
     error_for_status,
 )
-from ._retry import RetryPolicy
+from ._operations import Operation
+from ._retry import AttemptFacts, parse_retry_after
 from ._version import __version__
-from ._wire import WireRequest
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseClient", "Operation", "OperationResult"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_TOTAL_TIMEOUT",
+    "Attempt",
+    "BaseClient",
+    "CallClock",
+]
 
 T = TypeVar("T")
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
 logger = logging.getLogger("signalwire_compat")
 
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_TOTAL_TIMEOUT = 60.0
 DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 USER_AGENT = f"signalwire-compat/{__version__} python-httpx/{httpx.__version__}"
-# httpx keeps only 20 idle connections by default: with more requests in flight than that, every
-# burst closes and reopens connections (measured: a new TCP connection per request above 20 in
-# flight). Keep as many idle as may be open.
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+# Failures that happen before a single byte of the request left: safe to repeat for any call.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol, httpx.PoolTimeout)
 
 
-class Operation(NamedTuple, Generic[T]):
-    """One API call, ready to send: the wire request and how to read a 2xx answer.
+class Attempt(NamedTuple, Generic[T]):
+    """How one attempt ended: a result, or an error with what the retry decision needs."""
 
-    ``idempotent`` operations (the stream stops) are retried after any retryable failure; others
-    only when the server cannot have acted on them (connect errors, 429, 503).
-    """
+    result: T | None
+    error: SignalWireError | None
+    facts: AttemptFacts | None  # None with a result
+    summary: str  # for the log: "ok", "503", "ConnectError: ...", "timeout"
 
-    name: str
-    wire: WireRequest
-    parse: Callable[[httpx.Response, bytes], T]
-    idempotent: bool
-
-
-class OperationResult(NamedTuple):
-    """What the escape hatch (``client.invoke``) returns: the generated parser's result and the response."""
-
-    status_code: int
-    parsed: Any
-    response: httpx.Response
+    def unwrap(self) -> T:
+        if self.error is not None:
+            raise self.error
+        return self.result  # type: ignore[return-value]  # a result-less success is T = None
 
 
-class ResponseTooLarge(Exception):
-    """Internal: the body passed ``max_response_bytes``; ``head`` holds what was read."""
+class CallClock:
+    """The time budget of one call across its attempts."""
 
-    def __init__(self, head: bytes) -> None:
-        super().__init__()
-        self.head = head
+    __slots__ = ("_timeout", "_total_deadline", "retries", "started")
 
+    def __init__(self, options: ClientOptions) -> None:
+        self.started = time.monotonic()
+        self._timeout = options.timeout
+        self._total_deadline = self.started + options.retry.total_timeout
+        self.retries = 0
 
-class ConnectionFailure(Exception):
-    """Internal: an attempt ended without a response; carries the SDK error and whether a retry is safe."""
+    def attempt_deadline(self) -> float:
+        return min(time.monotonic() + self._timeout, self._total_deadline)
 
-    def __init__(self, error: APIConnectionError, *, request_sent: bool) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.request_sent = request_sent
-
-
-def materialize(response: httpx.Response, body: bytes) -> httpx.Response:
-    """A read, closed copy of a streamed response, so ``.text``/``.json()`` work on it later."""
-    return httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        content=body,
-        request=response.request,
-        extensions={"http_version": response.extensions.get("http_version", b"HTTP/1.1")},
-    )
-
-
-H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
 
 
 class BaseClient(Generic[H]):
@@ -104,56 +95,64 @@ class BaseClient(Generic[H]):
         *,
         account_sid: Any,
         timeout: float,
+        total_timeout: float,
         max_retries: int,
         backoff_factor: float,
         max_retry_wait: float,
         max_response_bytes: int,
         http_client: H | None,
         http_class: type[H],
-        default_http: Callable[[], H],
+        default_http: Callable[[str], H],
     ) -> None:
         self._settings: Settings = resolve_settings(project_id, api_token, space_url, account_sid)
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or not 0 <= max_retries <= 10:
-            raise ConfigurationError(f"max_retries must be an int from 0 to 10, got {max_retries!r}")
-        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
-            raise ConfigurationError(f"max_response_bytes must be a positive int, got {max_response_bytes!r}")
-        self._timeout_seconds = finite_seconds(timeout, "timeout")
-        self._timeout = httpx.Timeout(self._timeout_seconds)
-        self._retry = RetryPolicy(
+        self._options: ClientOptions = resolve_options(
+            timeout=timeout,
+            total_timeout=total_timeout,
             max_retries=max_retries,
-            backoff_factor=finite_seconds(backoff_factor, "backoff_factor", allow_zero=True),
-            max_retry_wait=finite_seconds(max_retry_wait, "max_retry_wait", allow_zero=True),
+            backoff_factor=backoff_factor,
+            max_retry_wait=max_retry_wait,
+            max_response_bytes=max_response_bytes,
         )
-        self._max_response_bytes = max_response_bytes
-        self._base_url = self._settings.base_url
-        self._default_headers = {
-            "Authorization": self._settings.secret.header,
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
-        }
         if http_client is not None and not isinstance(http_client, http_class):
             raise ConfigurationError(
                 f"http_client must be an httpx.{http_class.__name__}, not {type(http_client).__name__}"
             )
+        self._base_url = self._settings.base_url
+        url = httpx.URL(self._base_url)
+        self._origin = f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+        self._headers = {
+            "Authorization": self._settings.secret.header,
+            "Accept": "application/json",
+            # Answers are small JSON: no compression to inflate (see _body.py for servers that do anyway).
+            "Accept-Encoding": "identity",
+            "User-Agent": USER_AGENT,
+        }
+        self._httpx_timeout = httpx.Timeout(self._options.timeout)
+        self._closed = False
         self._owns_http = http_client is None
-        self._http: H = http_client if http_client is not None else default_http()
-        self._use_http_client(self._http, owned=self._owns_http)
+        self._http: H = http_client if http_client is not None else default_http(self._base_url)
 
     @property
     def account_sid(self) -> str:
+        """The ``{AccountSid}`` in every path (the project id unless ``account_sid`` was given)."""
         return self._settings.account_sid
 
     @property
     def project_id(self) -> str:
+        """The project id: the HTTP Basic user name."""
         return self._settings.project_id
 
     @property
     def base_url(self) -> str:
+        """The API root every path is appended to, e.g. ``https://example.signalwire.com/api/laml/2010-04-01``."""
         return self._base_url
 
     def __repr__(self) -> str:
         name = f"{type(self).__module__.rsplit('.', 1)[0]}.{type(self).__name__}"  # works when vendored too
-        return f"<{name} base_url={self._base_url!r} project_id={self.project_id!r}>"
+        settings = getattr(self, "_settings", None)  # a constructor that failed leaves none
+        if settings is None:
+            return f"<{name} (not configured)>"
+        return f"<{name} base_url={settings.base_url!r} project_id={settings.project_id!r}>"
 
     def _redact(self, text: str) -> str:
         for fragment in self._settings.token_fragments:
@@ -161,164 +160,155 @@ class BaseClient(Generic[H]):
                 text = text.replace(fragment, "[redacted]")
         return text
 
-    # -- building --------------------------------------------------------------------------------
-
-    def _use_http_client(self, http: H, *, owned: bool) -> None:
-        """Remember the transport client; for one the SDK created, precompute what each request repeats."""
-        self._owned_headers: dict[tuple[tuple[str, str], ...], httpx.Headers] | None = None
-        if owned:
-            # httpx's build_request merges the client's headers, cookies and timeout into every
-            # request (~10 us each); the SDK's own client has fixed headers and no use for cookies.
-            self._owned_headers = {}
-            self._extensions = {"timeout": self._timeout.as_dict()}
-            self._client_headers = httpx.Headers(http.headers)
-
-    def _headers_for(self, wire: WireRequest) -> httpx.Headers:
-        assert self._owned_headers is not None
-        key = tuple(wire.headers.items())
-        headers = self._owned_headers.get(key)
-        if headers is None:
-            headers = httpx.Headers(self._client_headers)
-            headers.update(self._default_headers)
-            headers.update(dict(wire.headers))
-            self._owned_headers[key] = headers
-        return headers
-
-    def _build_request(self, http: H, wire: WireRequest) -> httpx.Request:
-        if self._owned_headers is not None:
-            return httpx.Request(
-                wire.method,
-                self._base_url + wire.path,
-                content=wire.content,
-                headers=self._headers_for(wire),
-                params=wire.params,
-                files=wire.files,
-                extensions=self._extensions,
+    def _check_open(self) -> None:
+        if self._closed or self._http.is_closed:
+            raise ClientClosedError(
+                f"this {type(self).__name__} (or the http_client it was given) is closed: create a new one"
             )
-        # An injected client: let httpx apply its headers, cookies and settings as it always does.
-        headers = self._default_headers if not wire.headers else {**self._default_headers, **wire.headers}
-        return http.build_request(
-            wire.method,
-            self._base_url + wire.path,
-            content=wire.content,
-            headers=headers,
-            params=wire.params,
-            files=wire.files,
-            timeout=self._timeout,
+
+    # -- the request ------------------------------------------------------------------------------
+
+    def _request_args(self, operation: Operation[Any]) -> dict[str, Any]:
+        """Arguments for ``http.stream(...)``: the same for the SDK's own and an injected client."""
+        wire = operation.wire
+        return {
+            "method": wire.method,
+            "url": self._base_url + wire.path,
+            "content": wire.content,
+            "params": wire.params,
+            "files": wire.files,
+            "headers": self._headers if not wire.headers else {**self._headers, **wire.headers},
+            "timeout": self._httpx_timeout,
+            "auth": None,  # the Authorization header above; an injected client's auth must not replace it
+            "follow_redirects": False,
+        }
+
+    def _body_reader(self, response: httpx.Response, deadline: float) -> BodyReader:
+        """A reader for this response's body; ``done`` already if there is nothing left to read."""
+        if response.is_stream_consumed:  # an injected transport (e.g. httpx.MockTransport) read it already
+            reader = BodyReader(
+                content_encoding=None,
+                content_length=None,
+                max_bytes=self._options.max_response_bytes,
+                deadline=deadline,
+            )
+            reader.feed(response.content, time.monotonic())
+            reader.end()
+            return reader
+        return BodyReader(
+            content_encoding=response.headers.get("content-encoding"),
+            content_length=response.headers.get("content-length"),
+            max_bytes=self._options.max_response_bytes,
+            deadline=deadline,
         )
 
-    # -- reading ---------------------------------------------------------------------------------
+    # -- judging an attempt ---------------------------------------------------------------------
 
-    def _check_declared_length(self, response: httpx.Response) -> None:
-        declared = response.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self._max_response_bytes:
-            raise ResponseTooLarge(b"")
-
-    def _accumulate(self, chunks: list[bytes], size: int, chunk: bytes, deadline: float) -> int:
-        size += len(chunk)
-        if size > self._max_response_bytes:
-            raise ResponseTooLarge(b"".join(chunks))
-        if time.monotonic() > deadline:
-            # Each read had data within the timeout, but the body as a whole is trickling in.
-            raise httpx.ReadTimeout("response body took longer than the timeout to arrive")
-        chunks.append(chunk)
-        return size
-
-    def _connection_failure(self, wire: WireRequest, exc: Exception) -> ConnectionFailure:
-        sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.UnsupportedProtocol)
-        detail = self._redact(str(exc)) or type(exc).__name__
-        if isinstance(exc, httpx.TimeoutException):
-            error: APIConnectionError = APITimeoutError(
-                f"{wire.method} {wire.path}: no complete response within {self._timeout_seconds:g} s "
-                f"({type(exc).__name__}: {detail})",
-                method=wire.method,
-                path=wire.path,
-            )
-        else:
-            error = APIConnectionError(
-                f"{wire.method} {wire.path}: {type(exc).__name__}: {detail}", method=wire.method, path=wire.path
-            )
-        return ConnectionFailure(error, request_sent=sent)
-
-    # -- judging ---------------------------------------------------------------------------------
-
-    def _outcome(self, operation: Operation[T], response: httpx.Response, body: bytes, *, truncated: bool) -> T:
-        """The parsed result for a 2xx; otherwise raises the typed error (``APIError`` subclasses)."""
+    def _judge(self, operation: Operation[T], response: httpx.Response, body: Body) -> Attempt[T]:
+        """The result for a readable 2xx; otherwise the typed error and the facts for the retry decision."""
         status = response.status_code
+        if body.timed_out:
+            return self._timed_out(operation, f"the body did not arrive within {self._options.timeout:g} s")
+        answer = self._detached(response, body.content)
         if 200 <= status <= 299:
-            if truncated:
-                raise APIResponseValidationError(
-                    f"{operation.name}: the {status} response body is larger than {self._max_response_bytes} bytes",
-                    status_code=status,
-                    body=body,
-                    response=materialize(response, body),
-                )
-            try:
-                return operation.parse(response, body)
-            except Exception as exc:  # noqa: BLE001 - any failure to read a 2xx body is the same typed error
-                raise APIResponseValidationError(
-                    self._redact(
-                        f"{operation.name}: the server answered {status} but the body could not be read "
-                        f"({type(exc).__name__}: {exc}); the request was most likely carried out"
-                    )[:1000],
-                    status_code=status,
-                    body=body,
-                    response=materialize(response, body),
-                ) from None
-        raise error_for_status(status, response.reason_phrase, body, materialize(response, body), redact=self._redact)
+            facts = AttemptFacts(status, request_sent=True)
+            problem = body.undecodable
+            if body.truncated:
+                problem = f"the body is larger than {self._options.max_response_bytes} bytes"
+            if problem is None:
+                try:
+                    return Attempt(operation.parse(answer), None, None, "ok")
+                except Exception as exc:  # noqa: BLE001 - any failure to read a 2xx body is the same typed error
+                    problem = f"the body could not be read ({type(exc).__name__}: {exc})"
+            error = APIResponseValidationError(
+                self._redact(
+                    f"{operation.name}: the server answered {status} but {problem}; the request was most likely "
+                    "carried out"
+                )[:1000],
+                status_code=status,
+                body=answer.content,
+                response=answer,
+            )
+            return Attempt(None, error, facts, f"{status}, unreadable")
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        api_error = error_for_status(
+            status, response.reason_phrase, answer.content, answer, redact=self._redact, retry_after=retry_after
+        )
+        return Attempt(None, api_error, AttemptFacts(status, True, retry_after), str(status))
 
-    def _retry_delay(self, operation: Operation[Any], error: Exception, attempt: int) -> float | None:
-        """Seconds to wait before retrying after ``error``, or None to give up and raise it."""
-        if attempt >= self._retry.max_retries:
-            return None
-        if isinstance(error, APIError):
-            if not self._retry.should_retry_status(error.status_code, idempotent=operation.idempotent):
-                return None
-            return self._retry.delay(attempt, error.response.headers.get("retry-after"))
-        if isinstance(error, ConnectionFailure):
-            if error.request_sent and not operation.idempotent:
-                return None
-            return self._retry.delay(attempt)
-        return None
+    def _detached(self, response: httpx.Response, content: bytes) -> httpx.Response:
+        """A read, closed copy of the response for results and errors: no request headers (the
+        Authorization value), and any credential a server echoed back replaced by ``[redacted]``."""
+        fragments = [fragment.encode("latin-1") for fragment in self._settings.token_fragments]
+        for fragment in fragments:
+            content = content.replace(fragment, b"[redacted]")
+        headers = [
+            (name, self._redact(value)) for name, value in response.headers.multi_items()
+        ]  # a malformed server may echo the credentials in a header
+        request = response.request
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=content,
+            request=httpx.Request(request.method, request.url),
+            extensions={
+                "http_version": response.extensions.get("http_version", b"HTTP/1.1"),
+                "reason_phrase": self._redact(response.reason_phrase).encode("latin-1", "replace"),
+            },
+        )
 
-    def _log_attempt(self, wire: WireRequest, outcome: str, attempt: int, started: float) -> None:
+    def _timed_out(self, operation: Operation[Any], detail: str) -> Attempt[Any]:
+        wire = operation.wire
+        message = f"{wire.method} {wire.path}: no complete response from {self._origin}: {detail}"
+        error = APITimeoutError(message, method=wire.method, path=wire.path)
+        return Attempt(None, error, AttemptFacts(None, request_sent=True), "timeout")
+
+    def _transport_failure(self, operation: Operation[Any], exc: httpx.RequestError) -> Attempt[Any]:
+        """The SDK error for an httpx exception (raised by any engine, injected or not)."""
+        wire = operation.wire
+        sent = not isinstance(exc, _NOT_SENT)
+        reason = f"{type(exc).__name__}: {self._redact(str(exc)) or 'no details'}"[:500]
+        if isinstance(exc, httpx.TimeoutException):
+            return self._timed_out(operation, f"not within {self._options.timeout:g} s ({reason})")
+        if sent:
+            message = f"{wire.method} {wire.path}: the connection to {self._origin} failed ({reason})"
+        else:
+            message = f"{wire.method} {wire.path}: could not connect to {self._origin} ({reason})"
+        error = APIConnectionError(message, method=wire.method, path=wire.path)
+        return Attempt(None, error, AttemptFacts(None, request_sent=sent), reason)
+
+    # -- after an attempt ----------------------------------------------------------------------
+
+    def _delay_after(
+        self, operation: Operation[Any], attempt: Attempt[Any], clock: CallClock, started: float
+    ) -> float | None:
+        """Log the attempt; seconds to wait before the next one, or None when the call is over."""
+        retry = self._options.retry
+        number = clock.retries + 1
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s (attempt %d/%d, %.1f ms)",
-                wire.method,
-                wire.path,
-                outcome,
-                attempt + 1,
-                self._retry.max_retries + 1,
+                operation.wire.method,
+                operation.wire.path,
+                attempt.summary,
+                number,
+                retry.max_retries + 1,
                 (time.perf_counter() - started) * 1000,
             )
-
-    def _log_retry(self, wire: WireRequest, error: Exception, attempt: int, delay: float) -> None:
-        logger.info(
-            "%s %s: %s; retrying in %.2f s (attempt %d/%d)",
-            wire.method,
-            wire.path,
-            self._redact(str(error))[:200],
-            delay,
-            attempt + 2,
-            self._retry.max_retries + 1,
+        if attempt.facts is None or attempt.error is None:
+            return None
+        delay = retry.next_delay(
+            attempt.facts, idempotent=operation.idempotent, retries_done=clock.retries, elapsed=clock.elapsed()
         )
-
-
-def describe_failure(error: Exception) -> str:
-    if isinstance(error, APIError):
-        return str(error.status_code)
-    if isinstance(error, ConnectionFailure):
-        return type(error.error).__name__
-    return type(error).__name__
-
-
-def parse_json_object(body: bytes) -> dict[str, Any]:
-    document = json.loads(body)
-    if not isinstance(document, dict):
-        raise TypeError(f"expected a JSON object, got {type(document).__name__}")
-    return document
-
-
-def known_values(enum_type: Iterable[Any]) -> list[str]:
-    return [str(member.value) for member in enum_type]
+        if delay is not None:
+            clock.retries += 1
+            logger.info(
+                "%s %s: %s; retrying in %.2f s (attempt %d/%d)",
+                operation.wire.method,
+                operation.wire.path,
+                (str(attempt.error) if isinstance(attempt.error, APIError) else attempt.summary)[:200],
+                delay,
+                number + 1,
+                retry.max_retries + 1,
+            )
+        return delay

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from types import ModuleType, TracebackType
 from typing import Any, TypeVar
@@ -11,18 +12,17 @@ import httpx
 
 from . import _operations
 from ._base_client import (
-    DEFAULT_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    Attempt,
     BaseClient,
-    ConnectionFailure,
-    Operation,
-    OperationResult,
-    ResponseTooLarge,
-    describe_failure,
+    CallClock,
+    logger,
 )
-from ._exceptions import APIError
+from ._http import ATTEMPT_DEADLINE, sync_http_client
 from ._models import CallStream, ConferenceStream
+from ._operations import Operation, OperationResult
 from ._validation import validate_sid
 
 __all__ = ["Client"]
@@ -34,11 +34,12 @@ class Client(BaseClient[httpx.Client]):
     """A client for one SignalWire project and space; reuse it (it holds a connection pool).
 
     Missing arguments are read from ``SIGNALWIRE_PROJECT_ID``, ``SIGNALWIRE_API_TOKEN`` and
-    ``SIGNALWIRE_SPACE_URL`` (or ``SIGNALWIRE_SPACE``). ``space_url`` is a host such as
-    ``example.signalwire.com`` or an https URL; plain http is accepted only for loopback addresses.
-    ``timeout`` bounds each attempt, in seconds. Failed attempts that are safe to repeat are retried
-    ``max_retries`` times. An injected ``http_client`` is used as is (proxies, certificates,
-    transports) and is not closed by ``close()``.
+    ``SIGNALWIRE_SPACE_URL`` (or ``SIGNALWIRE_SPACE``). ``space_url`` is a space name
+    (``example``), a host (``example.signalwire.com``) or an https URL; plain http is accepted only
+    for loopback addresses. ``timeout`` bounds each attempt (connecting, sending and the whole
+    answer), in seconds; ``total_timeout`` bounds a call across its attempts and retry waits.
+    Failed attempts that are safe to repeat are retried ``max_retries`` times. An injected
+    ``http_client`` is used as is (proxies, certificates, transports) and is not closed by ``close()``.
     """
 
     def __init__(
@@ -49,6 +50,7 @@ class Client(BaseClient[httpx.Client]):
         *,
         account_sid: str | UUID | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
         max_retries: int = 2,
         backoff_factor: float = 0.5,
         max_retry_wait: float = 30.0,
@@ -61,21 +63,25 @@ class Client(BaseClient[httpx.Client]):
             space_url,
             account_sid=account_sid,
             timeout=timeout,
+            total_timeout=total_timeout,
             max_retries=max_retries,
             backoff_factor=backoff_factor,
             max_retry_wait=max_retry_wait,
             max_response_bytes=max_response_bytes,
             http_client=http_client,
             http_class=httpx.Client,
-            default_http=lambda: httpx.Client(follow_redirects=False, limits=DEFAULT_LIMITS),
+            default_http=sync_http_client,
         )
+        self._loop_checked = False
 
     # -- resources -------------------------------------------------------------------------------
 
     def calls(self, call_sid: str | UUID) -> CallContext:
+        """The call with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
         return CallContext(self, validate_sid(call_sid, "call_sid"))
 
     def conferences(self, conference_sid: str | UUID) -> ConferenceContext:
+        """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
         return ConferenceContext(self, validate_sid(conference_sid, "conference_sid"))
 
     def invoke(self, operation: ModuleType | str, /, *, idempotent: bool = False, **arguments: Any) -> OperationResult:
@@ -95,6 +101,8 @@ class Client(BaseClient[httpx.Client]):
     # -- lifecycle -------------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Close the connection pool (an injected ``http_client`` is left open). Idempotent."""
+        self._closed = True
         if self._owns_http:
             self._http.close()
 
@@ -109,48 +117,46 @@ class Client(BaseClient[httpx.Client]):
     # -- the request loop --------------------------------------------------------------------------
 
     def _execute(self, operation: Operation[T]) -> T:
-        wire = operation.wire
-        attempt = 0
-        while True:  # bounded: _retry_delay returns None once max_retries is reached
+        self._check_open()
+        if not self._loop_checked:
+            self._warn_if_in_event_loop()
+        clock = CallClock(self._options)
+        while True:  # bounded: _delay_after returns None after max_retries or total_timeout
             started = time.perf_counter()
-            try:
-                result = self._attempt(operation)
-            except (APIError, ConnectionFailure) as error:
-                self._log_attempt(wire, describe_failure(error), attempt, started)
-                delay = self._retry_delay(operation, error, attempt)
-                if delay is None:
-                    if isinstance(error, ConnectionFailure):
-                        raise error.error from error.__cause__
-                    raise
-                self._log_retry(wire, error, attempt, delay)
-                time.sleep(delay)
-                attempt += 1
-                continue
-            self._log_attempt(wire, "ok", attempt, started)
-            return result
+            attempt = self._attempt(operation, clock.attempt_deadline())
+            delay = self._delay_after(operation, attempt, clock, started)
+            if delay is None:
+                return attempt.unwrap()
+            time.sleep(delay)
 
-    def _attempt(self, operation: Operation[T]) -> T:
-        wire = operation.wire
-        deadline = time.monotonic() + self._timeout_seconds
-        request = self._build_request(self._http, wire)
-        truncated = False
+    def _attempt(self, operation: Operation[T], deadline: float) -> Attempt[T]:
+        token = ATTEMPT_DEADLINE.set(deadline)
         try:
-            response = self._http.send(request, stream=True, auth=None, follow_redirects=False)
-            try:
-                chunks: list[bytes] = []
-                try:
-                    self._check_declared_length(response)
-                    size = 0
-                    for chunk in response.iter_bytes():
-                        size = self._accumulate(chunks, size, chunk, deadline)
-                    body = b"".join(chunks)
-                except ResponseTooLarge as too_large:
-                    body, truncated = too_large.head, True
-            finally:
-                response.close()
+            with self._http.stream(**self._request_args(operation)) as response:
+                reader = self._body_reader(response, deadline)
+                if not reader.done:
+                    for chunk in response.iter_raw():
+                        if reader.feed(chunk, time.monotonic()):
+                            break
         except httpx.RequestError as exc:
-            raise self._connection_failure(wire, exc) from exc
-        return self._outcome(operation, response, body, truncated=truncated)
+            return self._transport_failure(operation, exc)
+        finally:
+            ATTEMPT_DEADLINE.reset(token)
+        return self._judge(operation, response, reader.result())
+
+    def _warn_if_in_event_loop(self) -> None:
+        import sys
+
+        self._loop_checked = True
+        asyncio = sys.modules.get("asyncio")  # not imported: no loop can be running
+        if asyncio is not None and logger.isEnabledFor(logging.DEBUG):
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            logger.debug(
+                "signalwire_compat.Client is used inside a running event loop, which it blocks: use AsyncClient"
+            )
 
 
 class CallContext:

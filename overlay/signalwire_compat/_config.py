@@ -1,6 +1,7 @@
 """Client configuration: arguments, then environment variables, checked before anything is sent.
 
-Error messages name the argument or variable to fix and never echo a token.
+Error messages name the argument or variable to fix and never echo a token (nor the user-info part
+of a URL, which is where a pasted token would be).
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from ._exceptions import ConfigurationError
+from ._retry import RetryPolicy
 from ._validation import validate_sid
 
-__all__ = ["API_PATH", "Settings", "resolve_settings"]
+__all__ = ["API_PATH", "ClientOptions", "Settings", "resolve_options", "resolve_settings"]
 
 API_PATH = "/api/laml/2010-04-01"
+LAML_ROOT = "/api/laml"
+SPACE_DOMAIN = "signalwire.com"
 ENV_PROJECT_ID = "SIGNALWIRE_PROJECT_ID"
 ENV_API_TOKEN = "SIGNALWIRE_API_TOKEN"  # noqa: S105 - the variable's name, not a token
 ENV_SPACE_URLS = ("SIGNALWIRE_SPACE_URL", "SIGNALWIRE_SPACE")  # the second is what SignalWire's newer SDK reads
@@ -27,6 +31,13 @@ _HOST = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
 )
 _PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
+_SPACE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_SCHEME_WITHOUT_SLASHES = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?!//)(?!\d+(?:/|$))")
+_USERINFO = re.compile(r"(?:(?<=//)|^)[^/@]*@")
+_ACCEPTED_FORMS = (
+    "use your space's host (example.signalwire.com), its name (example), or a URL such as "
+    "https://example.signalwire.com or https://example.signalwire.com/api/laml"
+)
 
 
 class _Secret:
@@ -98,20 +109,39 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _shown(space_url: str) -> str:
+    """``space_url`` as it may appear in a message: user-info masked, length bounded."""
+    text = _USERINFO.sub("***@", space_url)
+    return repr(text if len(text) <= 80 else text[:80] + "...")
+
+
 def normalize_space_url(space_url: object) -> str:
-    """``example.signalwire.com`` or a URL -> the API base URL, or ``ConfigurationError`` saying why not."""
+    """A space (``example``, ``example.signalwire.com`` or a URL) -> the API base URL.
+
+    Raises ``ConfigurationError`` saying what to write instead.
+    """
     if not isinstance(space_url, str):
         raise ConfigurationError(f"space_url must be a str, not {type(space_url).__name__}")
     if not space_url.strip():
-        raise ConfigurationError("space_url is empty: use your space's host, e.g. example.signalwire.com")
+        raise ConfigurationError(f"space_url is empty: {_ACCEPTED_FORMS}")
     if space_url != space_url.strip() or any(c.isspace() for c in space_url):
         raise ConfigurationError("space_url contains whitespace: remove it")
+    if any(ord(c) < 0x20 or ord(c) >= 0x7F for c in space_url):
+        raise ConfigurationError(f"space_url contains control or non-ASCII characters: {_ACCEPTED_FORMS}")
+    if "://" not in space_url and _SCHEME_WITHOUT_SLASHES.match(space_url):
+        raise ConfigurationError(
+            f"space_url {_shown(space_url)} is not a host or URL (a URL needs '://'): {_ACCEPTED_FORMS}"
+        )
+    if _SPACE_NAME.fullmatch(space_url) and space_url.lower() != "localhost":
+        space_url = f"{space_url}.{SPACE_DOMAIN}"  # the space's name alone, as SIGNALWIRE_SPACE often holds
     text = space_url if "://" in space_url else f"https://{space_url}"
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as exc:
-        raise ConfigurationError(f"space_url {space_url!r} is not a valid URL: {exc}") from exc
+        raise ConfigurationError(
+            f"space_url {_shown(space_url)} is not a valid URL ({exc}): {_ACCEPTED_FORMS}"
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http"):
         raise ConfigurationError(f"space_url must use https://, not {parts.scheme}://")
@@ -123,19 +153,31 @@ def normalize_space_url(space_url: object) -> str:
     bracketed = parts.netloc.startswith("[")
     valid_host = _is_ip_address(host) if bracketed else _HOST.fullmatch(host) is not None
     if not valid_host:
-        raise ConfigurationError(f"space_url has no valid host name: {space_url!r}")
+        raise ConfigurationError(f"space_url has no valid host name: {_shown(space_url)}; {_ACCEPTED_FORMS}")
     if scheme == "http" and not _is_loopback(host):
         raise ConfigurationError(
-            f"space_url {space_url!r} uses plain http:// to a remote host, which would send your API token "
+            f"space_url {_shown(space_url)} uses plain http:// to a remote host, which would send your API token "
             "unencrypted: use https:// (plain http is allowed only for loopback addresses, e.g. a local fake)"
         )
     netloc = f"[{host}]" if bracketed else host.lower()
     if port is not None:
         netloc += f":{port}"
-    path = parts.path.rstrip("/") or API_PATH
-    if ".." in path.split("/") or "." in path.split("/"):
+    return f"{scheme}://{netloc}{_api_path(parts.path, space_url)}"
+
+
+def _api_path(path: str, space_url: str) -> str:
+    path = path.rstrip("/")
+    segments = path.split("/")
+    if "." in segments or ".." in segments:
         raise ConfigurationError("space_url path must not contain '.' or '..' segments")
-    return f"{scheme}://{netloc}{path}"
+    if "accounts" in (segment.lower() for segment in segments):
+        raise ConfigurationError(
+            f"space_url {_shown(space_url)} includes an /Accounts/ path; the SDK adds the account itself: "
+            f"{_ACCEPTED_FORMS}"
+        )
+    if not path or path == LAML_ROOT:
+        return API_PATH  # the LaML root twilio and signalwire users already configure: add the version
+    return path  # e.g. /api/laml/2010-04-01, or a gateway's own prefix
 
 
 def resolve_settings(
@@ -167,6 +209,39 @@ def resolve_settings(
         base_url=base_url,
         secret=_Secret(f"Basic {credentials}"),
         token_fragments=(token, credentials),
+    )
+
+
+class ClientOptions(NamedTuple):
+    """The checked behaviour options of a client."""
+
+    timeout: float  # seconds for one attempt, head and body
+    retry: RetryPolicy
+    max_response_bytes: int
+
+
+def resolve_options(
+    *,
+    timeout: object,
+    total_timeout: object,
+    max_retries: object,
+    backoff_factor: object,
+    max_retry_wait: object,
+    max_response_bytes: object,
+) -> ClientOptions:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or not 0 <= max_retries <= 10:
+        raise ConfigurationError(f"max_retries must be an int from 0 to 10, got {max_retries!r}")
+    if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+        raise ConfigurationError(f"max_response_bytes must be a positive int, got {max_response_bytes!r}")
+    return ClientOptions(
+        timeout=finite_seconds(timeout, "timeout"),
+        retry=RetryPolicy(
+            max_retries=max_retries,
+            backoff_factor=finite_seconds(backoff_factor, "backoff_factor", allow_zero=True),
+            max_retry_wait=finite_seconds(max_retry_wait, "max_retry_wait", allow_zero=True),
+            total_timeout=finite_seconds(total_timeout, "total_timeout"),
+        ),
+        max_response_bytes=max_response_bytes,
     )
 
 

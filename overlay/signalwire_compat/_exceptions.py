@@ -2,7 +2,11 @@
 
 Messages are built from the status line and the documented error fields only, never from raw
 bodies (an HTML error page stays in ``.body``), and are passed through the client's redaction so
-a server that echoes credentials cannot put them into exception text.
+a server that echoes credentials cannot put them into exception text. Errors carry no chained
+transport exception and their ``response`` is a detached copy without the request's headers, so
+neither a traceback nor a pickle holds the ``Authorization`` value.
+
+Every error pickles (for ``ProcessPoolExecutor`` and friends) with its class, message and attributes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "InternalServerError",
     "NotFoundError",
@@ -36,6 +41,21 @@ Redactor = Callable[[str], str]
 
 class SignalWireError(Exception):
     """Base class of every error raised by signalwire_compat."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default reduce calls cls(*args), which keyword-only constructors refuse.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[SignalWireError], args: tuple[Any, ...], state: dict[str, Any]) -> SignalWireError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
+class ClientClosedError(SignalWireError, RuntimeError):
+    """The client (or the ``http_client`` it was given) was closed; create a new one."""
 
 
 class ConfigurationError(SignalWireError, ValueError):
@@ -75,7 +95,9 @@ class APIError(SignalWireError):
 
     ``code``, ``message`` and ``more_info`` come from a ``CompatibilityErrorResponse`` body, ``errors``
     from a ``CompatibilityErrorStringArrayResponse`` body (``{"errors": [...]}``); for an HTML or
-    empty body they are empty and ``message`` is the HTTP reason phrase. ``body`` holds the raw bytes.
+    empty body they are empty and ``message`` is the HTTP reason phrase. ``body`` holds the bytes.
+    ``retry_after`` is the wait a ``Retry-After`` header asked for, in seconds; on a
+    ``RateLimitError`` raised because it exceeded ``max_retry_wait``, it says when to try again.
     """
 
     def __init__(
@@ -88,6 +110,7 @@ class APIError(SignalWireError):
         errors: list[str],
         body: bytes,
         response: httpx.Response,
+        retry_after: float | None = None,
     ) -> None:
         self.status_code = status_code
         self.code = code
@@ -96,6 +119,7 @@ class APIError(SignalWireError):
         self.errors = errors
         self.body = body
         self.response = response
+        self.retry_after = retry_after  # seconds the server asked to wait (Retry-After), if it did
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -164,7 +188,13 @@ def _text_field(value: Any, redact: Redactor) -> str | None:
 
 
 def error_for_status(
-    status_code: int, reason: str, body: bytes, response: httpx.Response, *, redact: Redactor
+    status_code: int,
+    reason: str,
+    body: bytes,
+    response: httpx.Response,
+    *,
+    redact: Redactor,
+    retry_after: float | None = None,
 ) -> APIError:
     """Build the typed error for a non-2xx response, whatever its body holds."""
     cls = _BY_STATUS.get(status_code)
@@ -195,4 +225,5 @@ def error_for_status(
         errors=errors,
         body=body,
         response=response,
+        retry_after=retry_after,
     )

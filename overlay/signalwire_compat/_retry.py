@@ -1,6 +1,8 @@
-"""When to retry and how long to wait: capped exponential backoff with jitter, or Retry-After.
+"""Whether to try a call again, and when: the whole decision, in one place.
 
-Sans-IO: the sync and async clients share every decision here and differ only in how they sleep.
+Sans-IO: the sync and async clients report what one attempt ended with (a status, or no answer
+and whether the request may have reached the server) and sleep for whatever this module says,
+or raise the attempt's error when it says to stop. Nothing here does I/O or reads a clock.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ import re
 import time
 from typing import NamedTuple
 
-__all__ = ["RetryPolicy", "parse_retry_after"]
+__all__ = ["AttemptFacts", "RetryPolicy", "parse_retry_after"]
 
-RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
-# Statuses that mean "not processed, come back later": safe to retry even a non-idempotent call.
-RETRYABLE_STATUS_NOT_IDEMPOTENT = frozenset({429, 503})
+# Answers that mean "try again later". 408 (RFC 9110 15.5.9) and 429/503 also mean the server did
+# not act on the request, so even a call that is not idempotent may be repeated after them.
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+NOT_PROCESSED_STATUS = frozenset({408, 429, 503})
 _MAX_RETRY_AFTER_TEXT = 64
 _SECONDS = re.compile(r"[+-]?\d{1,12}(?:\.\d{1,6})?")
 
@@ -41,23 +44,48 @@ def _until(text: str, now: float | None) -> float | None:
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+class AttemptFacts(NamedTuple):
+    """What the retry decision needs to know about one failed attempt."""
+
+    status_code: int | None  # None: no answer (refused, reset, timed out, closed early)
+    request_sent: bool  # the request may have reached the server (False only for failures to connect)
+    retry_after: float | None = None  # what the answer's Retry-After asked for, in seconds
+
+
 class RetryPolicy(NamedTuple):
-    """``max_retries`` extra attempts; waits ``backoff_factor * 2**n`` (50-100% jittered), or what
-    Retry-After asks, never more than ``max_retry_wait`` seconds at a time."""
+    """``max_retries`` extra attempts, waiting ``backoff_factor * 2**n`` seconds (50-100 % jittered,
+    at most ``max_backoff``) or what Retry-After asks; a call never runs past ``total_timeout``.
+
+    A Retry-After longer than ``max_retry_wait`` ends the retries: the server asked for more time
+    than the caller allows, and retrying early would only be refused again.
+    """
 
     max_retries: int = 2
     backoff_factor: float = 0.5
     max_backoff: float = 8.0
     max_retry_wait: float = 30.0
+    total_timeout: float = 60.0
 
-    def should_retry_status(self, status_code: int, *, idempotent: bool) -> bool:
-        return status_code in (RETRYABLE_STATUS if idempotent else RETRYABLE_STATUS_NOT_IDEMPOTENT)
+    def retryable(self, facts: AttemptFacts, *, idempotent: bool) -> bool:
+        """Whether this failure may be repeated at all, whatever the attempt count or the clock."""
+        if facts.status_code is None:
+            return idempotent or not facts.request_sent
+        return facts.status_code in (RETRYABLE_STATUS if idempotent else NOT_PROCESSED_STATUS)
 
-    def delay(self, retry_number: int, retry_after: str | None = None) -> float:
-        """Seconds to wait before retry number ``retry_number`` (0 for the first retry)."""
-        requested = parse_retry_after(retry_after)
-        if requested is not None:
-            return min(requested, self.max_retry_wait)
-        backoff = min(self.max_backoff, self.backoff_factor * (2**retry_number))
-        jittered: float = backoff * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not crypto
-        return min(jittered, self.max_retry_wait)
+    def next_delay(self, facts: AttemptFacts, *, idempotent: bool, retries_done: int, elapsed: float) -> float | None:
+        """Seconds to wait before the next attempt, or None to give up and raise this attempt's error.
+
+        ``retries_done`` counts the retries already made; ``elapsed`` is the call's time so far.
+        """
+        if retries_done >= self.max_retries or not self.retryable(facts, idempotent=idempotent):
+            return None
+        if facts.retry_after is not None:
+            if facts.retry_after > self.max_retry_wait:
+                return None
+            delay = facts.retry_after
+        else:
+            backoff = min(self.max_backoff, self.backoff_factor * (2**retries_done))
+            delay = min(backoff * (0.5 + random.random() / 2), self.max_retry_wait)  # noqa: S311 - jitter
+        if elapsed + delay >= self.total_timeout:
+            return None  # the next attempt could not even start within the call's time
+        return delay

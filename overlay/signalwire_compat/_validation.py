@@ -7,14 +7,16 @@ The generated code only percent-quotes path values, and quoting leaves ``.`` and
 
 from __future__ import annotations
 
+import enum
 import re
-from collections.abc import Iterable
+from typing import TypeVar
 from uuid import UUID
 
 __all__ = ["validate_choice", "validate_sid"]
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SHOWN = 60
+E = TypeVar("E", bound=enum.Enum)
 
 
 def _shown(value: object) -> str:
@@ -33,9 +35,12 @@ def validate_sid(value: object, name: str) -> str:
     return value.lower()
 
 
-def validate_choice(value: object, name: str, allowed: Iterable[str]) -> str:
-    choices = list(allowed)
-    if isinstance(value, str) and value in choices:
-        return str(value)
-    listed = ", ".join(repr(c) for c in choices)
+def validate_choice(value: object, name: str, choices: type[E]) -> E:
+    """``value`` as a member of the generated enum ``choices``, or ``ValueError`` listing what it accepts."""
+    if isinstance(value, str):
+        try:
+            return choices(value)
+        except ValueError:
+            pass
+    listed = ", ".join(repr(member.value) for member in choices)
     raise ValueError(f"{name} must be one of {listed} (the values this operation accepts), got {_shown(value)}")

@@ -1,0 +1,199 @@
+"""The HTTP clients the SDK builds for itself (an injected ``http_client`` is used as given instead).
+
+Both engines are maintained libraries, configured here once:
+- ``Client``: httpx's own transport (httpcore), whose socket reads and writes are clamped to the
+  attempt's deadline, so ``timeout`` bounds a whole attempt even when a server trickles its answer;
+- ``AsyncClient``: aiohttp under httpx's transport interface (``_aiohttp_transport.py``).
+
+Both share: one verified TLS context per process (httpx's CA handling, ``SSL_CERT_FILE`` and
+``SSL_CERT_DIR`` honoured; creating it costs ~60 ms, so it is made once and only for https), the
+proxy the environment names for the space (``HTTP(S)_PROXY``, ``ALL_PROXY``, ``NO_PROXY``, either
+case), no cookie storage (the API authenticates every request; a jar would only grow), and a pool
+that keeps as many idle connections as may be open.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import time
+import urllib.request
+from contextvars import ContextVar
+from functools import cache
+from http.cookiejar import Cookie, CookieJar
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpcore
+import httpx
+
+from ._exceptions import ConfigurationError
+
+__all__ = ["ATTEMPT_DEADLINE", "MAX_CONNECTIONS", "async_http_client", "proxy_for", "sync_http_client"]
+
+MAX_CONNECTIONS = 100
+# httpx keeps only 20 idle connections by default: above 20 in flight every burst reconnected.
+LIMITS = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
+
+# The monotonic time the current attempt must end by; set by the clients around each attempt and
+# read by the SDK's own transports (an injected client's transport does not know it).
+ATTEMPT_DEADLINE: ContextVar[float | None] = ContextVar("signalwire_compat_attempt_deadline", default=None)
+
+
+def remaining(timeout: float | None) -> float | None:
+    """``timeout`` shortened to what is left of the current attempt; 0.0 once it is over."""
+    deadline = ATTEMPT_DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = max(0.0, deadline - time.monotonic())
+    return left if timeout is None else min(timeout, left)
+
+
+@cache
+def _verified_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    return httpx.create_ssl_context()  # reads SSL_CERT_FILE / SSL_CERT_DIR, else certifi
+
+
+def ssl_context_for(base_url: str) -> ssl.SSLContext:
+    """The TLS context for a client of ``base_url``; one that trusts nothing for plain-http spaces."""
+    if base_url.startswith("http://"):
+        # Plain http is only allowed to loopback; no TLS connection is ever made with this context,
+        # and if one were, it would fail closed (certificates required, no authority trusted).
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return _verified_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+def proxy_for(base_url: str) -> str | None:
+    """The proxy URL the environment names for ``base_url``, or None to connect directly."""
+    parts = urlsplit(base_url)
+    proxies = urllib.request.getproxies()
+    if not proxies or urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    if "://" not in proxy:
+        proxy = f"http://{proxy}"
+    scheme = urlsplit(proxy).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ConfigurationError(
+            f"the environment asks for a {scheme}:// proxy for {parts.hostname}, which the SDK does not support: "
+            "use an http:// or https:// proxy, or exclude the host with NO_PROXY"
+        )
+    return proxy
+
+
+class _NoCookies(CookieJar):
+    """A cookie jar that keeps nothing."""
+
+    def set_cookie(self, cookie: Cookie) -> None:
+        pass
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        pass
+
+
+# -- Client: httpx with deadline-clamped socket I/O -----------------------------------------------
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        left = remaining(timeout)
+        if left == 0.0:
+            raise httpcore.ReadTimeout("no complete response within the timeout")
+        return self._stream.read(max_bytes, left)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        left = remaining(timeout)
+        if left == 0.0:
+            raise httpcore.WriteTimeout("the request could not be sent within the timeout")
+        self._stream.write(buffer, left)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, remaining(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's socket backend, with every wait ending by the attempt's deadline."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(host, port, remaining(timeout), local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(path, remaining(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's HTTPTransport on a pool whose network backend honours the attempt deadline.
+
+    httpx does not take a network backend, so the pool it builds is replaced by the same httpcore
+    pool with one (httpcore's public ``network_backend`` argument); requests, responses and
+    exception mapping stay httpx's own.
+    """
+
+    def __init__(self, *, ssl_context: ssl.SSLContext, proxy: str | None) -> None:
+        super().__init__(verify=ssl_context, limits=LIMITS)
+        common: dict[str, Any] = {
+            "ssl_context": ssl_context,
+            "max_connections": LIMITS.max_connections,
+            "max_keepalive_connections": LIMITS.max_keepalive_connections,
+            "keepalive_expiry": LIMITS.keepalive_expiry,
+            "network_backend": _DeadlineBackend(),
+        }
+        if proxy is None:
+            self._pool = httpcore.ConnectionPool(**common)
+        else:
+            parsed = httpx.Proxy(proxy)
+            self._pool = httpcore.HTTPProxy(
+                proxy_url=httpcore.URL(
+                    scheme=parsed.url.raw_scheme,
+                    host=parsed.url.raw_host,
+                    port=parsed.url.port,
+                    target=parsed.url.raw_path,
+                ),
+                proxy_auth=parsed.raw_auth,
+                proxy_headers=parsed.headers.raw,
+                proxy_ssl_context=parsed.ssl_context,
+                **common,
+            )
+
+
+def sync_http_client(base_url: str) -> httpx.Client:
+    transport = _DeadlineTransport(ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url))
+    return httpx.Client(transport=transport, cookies=_NoCookies(), follow_redirects=False, trust_env=False)
+
+
+def async_http_client(base_url: str) -> httpx.AsyncClient:
+    from ._aiohttp_transport import AiohttpTransport  # imports aiohttp (~0.3 s): only for AsyncClient
+
+    transport = AiohttpTransport(
+        ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url), max_connections=MAX_CONNECTIONS
+    )
+    return httpx.AsyncClient(transport=transport, cookies=_NoCookies(), follow_redirects=False, trust_env=False)
