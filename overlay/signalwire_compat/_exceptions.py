@@ -23,6 +23,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "InternalServerError",
+    "InvalidSignatureError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -40,6 +41,19 @@ class SignalWireError(Exception):
 
 class ConfigurationError(SignalWireError, ValueError):
     """Missing or unusable configuration (credentials, space URL); raised before any request."""
+
+
+class InvalidSignatureError(SignalWireError):
+    """A webhook did not carry a valid SignalWire signature (raised by ``webhooks.verify``).
+
+    ``reasons`` lists the checks that failed, in words; neither it nor the message ever holds the
+    signing key or a signature the SDK computed.
+    """
+
+    def __init__(self, message: str, *, reasons: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reasons = reasons
 
 
 class APIConnectionError(SignalWireError):
