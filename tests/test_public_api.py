@@ -25,6 +25,7 @@ EXPECTED_EXPORTS = [
     "ConfigurationError",
     "InternalServerError",
     "InvalidDateError",
+    "InvalidSignatureError",
     "NotFoundError",
     "OperationResult",
     "PROVENANCE",
@@ -38,6 +39,7 @@ EXPECTED_EXPORTS = [
     "UnprocessableEntityError",
     "__version__",
     "parse_rfc2822_datetime",
+    "webhooks",
 ]
 
 
@@ -62,7 +64,13 @@ def test_error_hierarchy() -> None:
         assert issubclass(error, sw.APIError)
     assert issubclass(sw.ServiceUnavailableError, sw.InternalServerError)
     assert issubclass(sw.APITimeoutError, sw.APIConnectionError)
-    for error in [sw.APIError, sw.APIConnectionError, sw.APIResponseValidationError, sw.ConfigurationError]:
+    for error in [
+        sw.APIError,
+        sw.APIConnectionError,
+        sw.APIResponseValidationError,
+        sw.ConfigurationError,
+        sw.InvalidSignatureError,
+    ]:
         assert issubclass(error, sw.SignalWireError)
     assert issubclass(sw.ConfigurationError, ValueError)
     assert issubclass(sw.InvalidDateError, ValueError)

@@ -19,6 +19,7 @@ from ._exceptions import (
     BadRequestError,
     ConfigurationError,
     InternalServerError,
+    InvalidSignatureError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -32,6 +33,7 @@ from ._provenance import PROVENANCE, Provenance
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from . import webhooks
     from ._async_client import AsyncClient
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "ConfigurationError",
     "InternalServerError",
     "InvalidDateError",
+    "InvalidSignatureError",
     "NotFoundError",
     "OperationResult",
     "PermissionDeniedError",
@@ -61,6 +64,7 @@ __all__ = [
     "UnprocessableEntityError",
     "__version__",
     "parse_rfc2822_datetime",
+    "webhooks",
 ]
 
 
@@ -70,4 +74,11 @@ def __getattr__(name: str) -> Any:
         from ._async_client import AsyncClient
 
         return AsyncClient
+    if name == "webhooks":
+        # sw.webhooks.validate(...) works after `import signalwire_compat` without loading hmac for
+        # users who never check a signature. (`from . import webhooks` here would recurse: the
+        # import system looks the name up on this module first.)
+        import importlib
+
+        return importlib.import_module(f"{__name__}.webhooks")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

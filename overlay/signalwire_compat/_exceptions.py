@@ -28,6 +28,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "InternalServerError",
+    "InvalidSignatureError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -60,6 +61,19 @@ class ClientClosedError(SignalWireError, RuntimeError):
 
 class ConfigurationError(SignalWireError, ValueError):
     """Missing or unusable configuration (credentials, space URL); raised before any request."""
+
+
+class InvalidSignatureError(SignalWireError):
+    """A webhook did not carry a valid SignalWire signature (raised by ``webhooks.verify``).
+
+    ``reasons`` lists the checks that failed, in words; neither it nor the message ever holds the
+    signing key or a signature the SDK computed.
+    """
+
+    def __init__(self, message: str, *, reasons: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reasons = reasons
 
 
 class APIConnectionError(SignalWireError):
