@@ -71,6 +71,8 @@ class Contract:
 
     def _match(self, exchange: Exchange) -> tuple[_Operation, dict[str, str]] | None:
         path = exchange.path.split("?", 1)[0]
+        if path.startswith(("http://", "https://")):  # absolute-form, as a proxy is asked
+            path = "/" + path.split("/", 3)[3]
         for operation in self.operations:
             found = operation.pattern.fullmatch(path)
             if found and operation.method == exchange.method:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import select
 import socket
 import struct
 import threading
@@ -47,7 +48,11 @@ class Reply:
     reset: bool = False  # close with RST before answering
     hang: bool = False  # never answer (until the client gives up or the server stops)
     close: bool = False  # send Connection: close and close after the reply
+    close_silently: bool = False  # close after the reply without saying so (the FIN leaves with the answer)
     chunked: bool = False
+    head_trickle: float = 0.0  # seconds between the lines of the response head
+    continues: int = 0  # "100 Continue" interim responses before the answer, head_trickle apart
+    raw: bytes | None = None  # send exactly these bytes as the answer, then close
 
     @classmethod
     def json(cls, status: int, document: Any, **kwargs: Any) -> Reply:
@@ -62,9 +67,15 @@ class ScriptedServer:
     # Every request any instance received, for the contract check in conftest.py to drain.
     all_received: ClassVar[list[Received]] = []
 
-    def __init__(self, script: Script, *, lifetime: float = 60.0) -> None:
+    def __init__(
+        self, script: Script, *, lifetime: float = 60.0, idle_timeout: float | None = None, idle_reply: bytes = b""
+    ) -> None:
         self._script = script
         self._lifetime = lifetime
+        # Like servers that time out idle keep-alive connections: after idle_timeout seconds without a
+        # new request, send idle_reply (e.g. a 408) and close.
+        self._idle_timeout = idle_timeout
+        self._idle_reply = idle_reply
         self.received: list[Received] = []
         self.connections = 0
         self._lock = threading.Lock()
@@ -141,6 +152,9 @@ class ScriptedServer:
                 reply = self._next_reply(request)
                 if not self._answer(conn, reply):
                     return
+                if self._idle_timeout is not None and not buffer and not self._wait_readable(conn):
+                    self._close_idle(conn)
+                    return
         finally:
             with self._lock:
                 self._sockets.discard(conn)
@@ -181,6 +195,22 @@ class ScriptedServer:
         body, buffer = buffer[:length], buffer[length:]
         return Received(method, target, headers, body), buffer
 
+    def _close_idle(self, conn: socket.socket) -> None:
+        # A lingering close, as servers do (RFC 9112 9.6): half-close after the reply, then read and
+        # drop what the client may already have sent, so the client gets the reply rather than a reset.
+        with contextlib.suppress(OSError):
+            _cork(conn)
+            conn.sendall(self._idle_reply)
+            conn.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline and self._recv(conn):
+                pass
+
+    def _wait_readable(self, conn: socket.socket) -> bool:
+        assert self._idle_timeout is not None
+        readable, _, _ = select.select([conn], [], [], self._idle_timeout)
+        return bool(readable)
+
     def _sleep(self, seconds: float) -> bool:
         """Sleep unless stopped; False if the server is stopping."""
         return not self._stop.wait(seconds)
@@ -196,6 +226,17 @@ class ScriptedServer:
             return False
         if reply.delay and not self._sleep(reply.delay):
             return False
+        if reply.raw is not None:
+            with contextlib.suppress(OSError):
+                conn.sendall(reply.raw)
+            return False
+        for _ in range(reply.continues):
+            with contextlib.suppress(OSError):
+                conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            if not self._sleep(reply.head_trickle):
+                return False
+        if reply.close_silently:
+            _cork(conn)
         reason = reply.reason if reply.reason is not None else _REASONS.get(reply.status, "Status")
         headers = dict(reply.headers)
         if reply.chunked:
@@ -206,10 +247,17 @@ class ScriptedServer:
             headers["Connection"] = "close"
         head = f"HTTP/1.1 {reply.status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         body = reply.body if reply.close_after is None else reply.body[: reply.close_after]
+        keep = reply.close_after is None and not reply.close and not reply.close_silently
         try:
+            if reply.head_trickle and not reply.continues:
+                for line in head.encode("latin-1").split(b"\r\n")[:-1]:
+                    conn.sendall(line + b"\r\n")
+                    if not self._sleep(reply.head_trickle):
+                        return False
+                head = ""
             if not (reply.chunked or reply.trickle):
                 conn.sendall(head.encode("latin-1") + b"\r\n" + body)
-                return reply.close_after is None and not reply.close
+                return keep
             conn.sendall(head.encode("latin-1") + b"\r\n")
             if reply.chunked:
                 for piece in _chunks(body, 8192):
@@ -223,7 +271,16 @@ class ScriptedServer:
                         return False
         except OSError:
             return False
-        return reply.close_after is None and not reply.close
+        return keep
+
+
+def _cork(conn: socket.socket) -> None:
+    """Hold what is sent until the socket is closed, so the answer and the FIN arrive together.
+
+    Without it, a client could see the answer, reuse the connection and send before this thread
+    gets to close() (the GIL decides), which tests the scheduler rather than the client.
+    """
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
 
 
 def _chunks(data: bytes, size: int) -> Iterator[bytes]:

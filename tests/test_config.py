@@ -35,6 +35,13 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("http://127.9.9.9:1/", "http://127.9.9.9:1/api/laml/2010-04-01"),
         ("http://localhost:9", "http://localhost:9/api/laml/2010-04-01"),
         ("http://[::1]:8080", "http://[::1]:8080/api/laml/2010-04-01"),
+        # The space name alone, as SIGNALWIRE_SPACE often holds it.
+        ("example", "https://example.signalwire.com/api/laml/2010-04-01"),
+        ("my-space", "https://my-space.signalwire.com/api/laml/2010-04-01"),
+        # The LaML root twilio and signalwire users already have: the SDK adds the API version.
+        ("https://example.signalwire.com/api/laml", "https://example.signalwire.com/api/laml/2010-04-01"),
+        ("example.signalwire.com/api/laml/", "https://example.signalwire.com/api/laml/2010-04-01"),
+        ("localhost:8080", "https://localhost:8080/api/laml/2010-04-01"),
     ],
 )
 def test_space_url_forms(space_url: str, base_url: str) -> None:
@@ -64,6 +71,14 @@ def test_space_url_forms(space_url: str, base_url: str) -> None:
         ("", "empty"),
         ("https://ex_ample.com", "no valid host"),
         ("https://example.com/api/../admin", "'..'"),
+        ("http:/127.0.0.1:8080", "needs '://'"),
+        ("https:/example.signalwire.com", "needs '://'"),
+        ("https:example.signalwire.com", "needs '://'"),
+        ("https://example.signalwire.com/api/x\x00y", "control"),
+        ("https://example.signalwire.com/\x7f", "control"),
+        ("https://example.signalwire.com/api/laml/2010-04-01/Accounts/" + PROJECT, "/Accounts/ path"),
+        ("example.signalwire.com/api/laml/2010-04-01/Accounts", "/Accounts/ path"),
+        ("ex_ample", "no valid host"),
     ],
 )
 def test_bad_space_urls_are_refused_at_construction(space_url: str, message: str) -> None:
@@ -71,6 +86,28 @@ def test_bad_space_urls_are_refused_at_construction(space_url: str, message: str
         sw.Client(PROJECT, TOKEN, space_url)
     assert isinstance(caught.value, sw.ConfigurationError)
     assert TOKEN not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "space_url",
+    [
+        f"https://{PROJECT}:{TOKEN}@example.signalwire.com:99999",  # credentials in a URL that does not parse
+        f"https://{PROJECT}:{TOKEN}@exa mple.com",
+        f"http:/{PROJECT}:{TOKEN}@example.signalwire.com",
+        f"{PROJECT}:{TOKEN}@ex_ample.com",
+    ],
+)
+def test_a_space_url_carrying_credentials_is_never_echoed(space_url: str) -> None:
+    with pytest.raises(sw.ConfigurationError) as caught:
+        sw.Client(PROJECT, TOKEN, space_url)
+    assert TOKEN not in str(caught.value)
+    assert TOKEN not in repr(caught.value)
+
+
+def test_repr_works_on_a_client_whose_constructor_failed() -> None:
+    for client_class in (sw.Client, sw.AsyncClient):
+        half_built = client_class.__new__(client_class)
+        assert "not configured" in repr(half_built)
 
 
 def test_missing_values_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

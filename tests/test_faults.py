@@ -7,6 +7,7 @@ starting counts.
 
 from __future__ import annotations
 
+import gzip
 import os
 import threading
 import time
@@ -147,6 +148,29 @@ CASES = [
     Case("huge chunked 200", [Reply(200, b"x" * BIG, chunked=True)], sw.APIResponseValidationError, 1, 5),
     Case("huge declared 200", [Reply(200, b"y" * BIG)], sw.APIResponseValidationError, 1, 5),
     Case("huge 503 body, retried", [Reply(503, b"z" * BIG, chunked=True), OK], None, 2, 5),
+    Case(
+        "response head trickles in, line by line, past the timeout",
+        [Reply(200, OK.body, headers={f"X-Line-{n}": "x" for n in range(10)}, head_trickle=0.2)],
+        sw.APITimeoutError,
+        1,
+        0.5 + 0.5,
+        {"timeout": 0.5, "max_retries": 0},
+    ),
+    Case(
+        "endless 100 Continue interim responses",
+        [Reply(200, OK.body, continues=40, head_trickle=0.05)],
+        sw.APITimeoutError,
+        1,
+        0.5 + 0.5,
+        {"timeout": 0.5, "max_retries": 0},
+    ),
+    Case(
+        "408 is retried even though it is not idempotent-specific",
+        [Reply.json(408, error_document(408)), OK],
+        None,
+        2,
+        3,
+    ),
     Case("non-standard status 499", [Reply(499, b"client closed", reason="Client Closed")], sw.APIError, 1, 3),
     Case(
         "redirect is not followed", [Reply(302, b"", headers={"Location": "https://evil.example/"})], sw.APIError, 1, 3
@@ -206,6 +230,23 @@ def test_large_bodies_keep_memory_bounded(runner: Runner) -> None:
         finally:
             tracemalloc.stop()
     assert peak < 8 * 1024 * 1024, f"peak {peak} bytes while refusing a {BIG}-byte body"
+
+
+def test_a_compressed_answer_cannot_inflate_past_the_cap(runner: Runner) -> None:
+    # 512 MiB of zeros, gzip-compressed to about 0.5 MiB, although the SDK asked for identity.
+    bomb = gzip.compress(b"\0" * (512 * 1024 * 1024), compresslevel=9)
+    reply = Reply(200, bomb, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"}, chunked=True)
+    cap = 1024 * 1024
+    with ScriptedServer([reply]) as server:
+        tracemalloc.start()
+        try:
+            with pytest.raises(sw.APIResponseValidationError, match=f"larger than {cap} bytes"):
+                runner.stop_call(server.url, max_response_bytes=cap)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert server.received[0].headers["accept-encoding"] == "identity"
+    assert peak < 2 * cap, f"peak {peak} bytes while refusing a gzip bomb with a {cap}-byte cap"
 
 
 def test_max_response_bytes_is_configurable(runner: Runner) -> None:

@@ -21,6 +21,7 @@ EXPECTED_EXPORTS = [
     "BadRequestError",
     "CallStream",
     "Client",
+    "ClientClosedError",
     "ConferenceStream",
     "ConfigurationError",
     "InternalServerError",

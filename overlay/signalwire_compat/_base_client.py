@@ -50,6 +50,7 @@ DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 USER_AGENT = f"signalwire-compat/{__version__} python-httpx/{httpx.__version__}"
 # Failures that happen before a single byte of the request left: safe to repeat for any call.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol, httpx.PoolTimeout)
+_FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 class Attempt(NamedTuple, Generic[T]):
@@ -242,9 +243,13 @@ class BaseClient(Generic[H]):
         fragments = [fragment.encode("latin-1") for fragment in self._settings.token_fragments]
         for fragment in fragments:
             content = content.replace(fragment, b"[redacted]")
+        # The content is decoded (and may be cut short): framing headers would describe other bytes.
+        # Values are redacted: a misbehaving server may echo the credentials in a header.
         headers = [
-            (name, self._redact(value)) for name, value in response.headers.multi_items()
-        ]  # a malformed server may echo the credentials in a header
+            (name, self._redact(value))
+            for name, value in response.headers.multi_items()
+            if name.lower() not in _FRAMING_HEADERS
+        ]
         request = response.request
         return httpx.Response(
             response.status_code,

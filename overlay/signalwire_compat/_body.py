@@ -4,8 +4,9 @@ Both clients feed the raw (still encoded) chunks they receive and stop when ``fe
 ``result`` then says what was read, whether the cap or the deadline cut it short, and whether the
 body used an encoding the SDK cannot decode. The cap applies to *decoded* bytes: the SDK asks for
 ``Accept-Encoding: identity``, and a server that compresses anyway is inflated with zlib's
-``max_length``, so a small gzip body cannot expand past the cap in memory (peak growth stays under
-twice the cap plus one network chunk).
+``max_length`` in small steps, so a small gzip body cannot expand past the cap in memory. A body
+over the cap keeps only its first ``KEPT_WHEN_TRUNCATED`` bytes (for the error it becomes), so the
+reader never holds more than the cap plus one step: peak memory stays under twice the cap.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import NamedTuple
 __all__ = ["Body", "BodyReader"]
 
 _GZIP_OR_ZLIB = 32 + zlib.MAX_WBITS  # zlib detects the gzip or zlib header itself
+_INFLATE_STEP = 64 * 1024
+KEPT_WHEN_TRUNCATED = 64 * 1024
 _DECODABLE = frozenset({"", "identity", "gzip", "x-gzip", "deflate"})
 
 
 class Body(NamedTuple):
-    content: bytes  # the decoded body, or its first ``max_bytes`` bytes when truncated
+    content: bytes  # the decoded body, or its first KEPT_WHEN_TRUNCATED bytes when truncated
     truncated: bool  # the decoded body is longer than ``max_bytes``
     timed_out: bool  # the deadline passed before the body ended
     undecodable: str | None  # why the body could not be decoded (unknown Content-Encoding, corrupt data)
@@ -81,11 +84,22 @@ class BodyReader:
     def _keep(self, data: bytes) -> None:
         room = self._max_bytes - self._size
         if len(data) > room:
-            data = data[:room]
             self._truncated = True
-        if data:
+            self._chunks.append(data[: max(0, min(room, KEPT_WHEN_TRUNCATED - self._size))])
+            self._keep_only_the_start()
+        elif data:
             self._chunks.append(data)
             self._size += len(data)
+
+    def _keep_only_the_start(self) -> None:
+        kept: list[bytes] = []
+        size = 0
+        for chunk in self._chunks:
+            if size >= KEPT_WHEN_TRUNCATED:
+                break
+            kept.append(chunk[: KEPT_WHEN_TRUNCATED - size])
+            size += len(kept[-1])
+        self._chunks, self._size = kept, size
 
     def _inflate(self, chunk: bytes) -> None:
         assert self._inflater is not None
@@ -93,8 +107,8 @@ class BodyReader:
         while pending and not self.done:
             room = self._max_bytes - self._size
             try:
-                # One byte past the cap is enough to know the body is too long.
-                out = self._inflater.decompress(pending, room + 1)
+                # Small steps; one byte past the cap is enough to know the body is too long.
+                out = self._inflater.decompress(pending, min(room + 1, _INFLATE_STEP))
             except zlib.error:
                 if not self._retry_as_raw_deflate(chunk):
                     self._undecodable = f"corrupt {self._encoding} data"

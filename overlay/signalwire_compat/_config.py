@@ -33,7 +33,7 @@ _HOST = re.compile(
 _PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
 _SPACE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _SCHEME_WITHOUT_SLASHES = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?!//)(?!\d+(?:/|$))")
-_USERINFO = re.compile(r"(?:(?<=//)|^)[^/@]*@")
+_USERINFO = re.compile(r"[^/@]*@")
 _ACCEPTED_FORMS = (
     "use your space's host (example.signalwire.com), its name (example), or a URL such as "
     "https://example.signalwire.com or https://example.signalwire.com/api/laml"
