@@ -10,11 +10,12 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 
-.PHONY: help install generate check lint typecheck drift test soak bench demo vendor lock clean
+.PHONY: help install generate check lint typecheck drift test quick soak bench demo vendor lock clean
 
 help:
 	@echo "make demo      stop call and conference streams on a local fake space (sync, async, CLI)"
-	@echo "make test      lint, type-check, drift-check generated/, then pytest"
+	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command)"
+	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
 	@echo "make generate  merge openapi/*.yaml and regenerate generated/"
 	@echo "make check     ruff, mypy --strict, drift check (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
@@ -49,8 +50,13 @@ drift: install
 
 check: lint typecheck drift
 
+# -n auto: one pytest worker per core (pytest-xdist).
 test: check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+quick: install
+	$(BIN)/ruff check overlay scripts tests
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
 $(VENV)/.installed-bench: $(INSTALLED)
 	$(BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev,bench]'

@@ -57,7 +57,20 @@ def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     assert not problems, "contract violations:\n" + "\n".join(problems[:20])
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: hand the counts to the controller
+        workeroutput["contract"] = dict(CONTRACT_COUNTS)
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    for key, count in getattr(node, "workeroutput", {}).get("contract", {}).items():
+        CONTRACT_COUNTS[key] += count
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if hasattr(terminalreporter.config, "workeroutput"):
+        return
     terminalreporter.write_line(
         f"contract: {CONTRACT_COUNTS['sdk_requests']} SDK requests and "
         f"{CONTRACT_COUNTS['fake_responses']} FakeSpace responses checked against the specs"

@@ -86,7 +86,7 @@ class ScriptedServer:
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(64)
-        self._listener.settimeout(0.05)
+        self._wake_reader, self._wake_writer = socket.socketpair()
         self.port = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -102,6 +102,8 @@ class ScriptedServer:
 
     def stop(self) -> None:
         self._stop.set()
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"x")  # wakes the accept loop at once
         with self._lock:
             sockets = list(self._sockets)
         for sock in sockets:
@@ -112,6 +114,8 @@ class ScriptedServer:
         for thread in list(self._threads):
             thread.join(timeout=5)
         self._listener.close()
+        self._wake_reader.close()
+        self._wake_writer.close()
 
     def _next_reply(self, request: Received) -> Reply:
         if callable(self._script):
@@ -122,11 +126,15 @@ class ScriptedServer:
             return self._script.pop(0)
 
     def _accept_loop(self) -> None:
-        while not self._stop.is_set() and time.monotonic() - self._started < self._lifetime:
+        while not self._stop.is_set():
+            left = self._lifetime - (time.monotonic() - self._started)
+            if left <= 0:
+                break
+            readable, _, _ = select.select([self._listener, self._wake_reader], [], [], left)
+            if self._wake_reader in readable or not readable:
+                continue  # stopping, or the lifetime is up (both end the loop)
             try:
                 conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
             except OSError:
                 return
             with self._lock:

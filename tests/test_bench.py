@@ -11,6 +11,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs the benchmark in child processes
+
 
 @pytest.mark.timeout(300)
 def test_quick_bench_measures_and_checks_results(tmp_path: Path) -> None:

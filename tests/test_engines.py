@@ -119,26 +119,36 @@ def sw_body() -> Any:
     return gen.UpdateCallStreamRequest(status=gen.UpdateCallStreamRequestStatus.STOPPED)
 
 
+# make quick runs 100 calls of each; make test also the 1,000 the issue asks for.
+COUNTS = [100, pytest.param(1000, marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("count", COUNTS)
 @pytest.mark.parametrize("idempotent", [True, False], ids=["stops", "non-idempotent invokes"])
-def test_a_server_that_closes_after_every_answer_never_fails_a_call(runner: Runner, idempotent: bool) -> None:
+def test_a_server_that_closes_after_every_answer_never_fails_a_call(
+    runner: Runner, idempotent: bool, count: int
+) -> None:
     # The server closes each connection right after its answer, without "Connection: close".
     with ScriptedServer(lambda _: Reply.json(200, call_stream_document(), close_silently=True)) as server:
-        outcomes = stop_many(runner, server.url, 1000, idempotent=idempotent)
+        outcomes = stop_many(runner, server.url, count, idempotent=idempotent)
     assert [o for o in outcomes if o != "ok"] == []
-    assert len(server.received) == 1000  # every call processed exactly once
+    assert len(server.received) == count  # every call processed exactly once
 
 
+@pytest.mark.parametrize("count", COUNTS)
 @pytest.mark.parametrize("idempotent", [True, False], ids=["stops", "non-idempotent invokes"])
-def test_a_stale_408_from_an_idle_connection_is_never_read_as_an_answer(runner: Runner, idempotent: bool) -> None:
+def test_a_stale_408_from_an_idle_connection_is_never_read_as_an_answer(
+    runner: Runner, idempotent: bool, count: int
+) -> None:
     # Like servers that time out idle keep-alive connections with a 408 and then close them. A
     # request that crosses the 408 on the wire was not processed (RFC 9110 15.5.9), so it is resent.
     def answer(_: Received) -> Reply:
         return Reply.json(200, call_stream_document())
 
     with ScriptedServer(answer, idle_timeout=0.001, idle_reply=STALE_408) as server:
-        outcomes = stop_many(runner, server.url, 1000, idempotent=idempotent)
+        outcomes = stop_many(runner, server.url, count, idempotent=idempotent)
     assert [o for o in outcomes if o != "ok"] == []
-    assert len(server.received) == 1000
+    assert len(server.received) == count
 
 
 # -- failures the engines report --------------------------------------------------------------------

@@ -15,6 +15,8 @@ from conftest import ROOT
 from generate import GENERATOR_DIR, MERGED_SPEC, PACKAGE, build_tree, check, generate, spec_files, tree_files
 from merge_specs import MergeError
 
+pytestmark = pytest.mark.slow  # runs the generator and ruff
+
 GENERATED = ROOT / "generated"
 
 

@@ -19,6 +19,8 @@ import pytest
 
 from signalwire_compat.testing import FakeSpace
 
+pytestmark = pytest.mark.slow  # thousands of stops in a child process
+
 STOPS = int(os.environ.get("SIGNALWIRE_COMPAT_LOAD_STOPS", "2000"))
 IN_FLIGHT = 100
 

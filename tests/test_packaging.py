@@ -7,7 +7,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # builds a wheel
 
 
 def test_wheel_contains_overlay_and_generated_packages(tmp_path: Path) -> None:

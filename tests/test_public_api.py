@@ -99,12 +99,14 @@ def _mypy(path: Path) -> tuple[str, int]:
     return stdout + stderr, status
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_public_api_type_checks_as_users_write_it() -> None:
     output, status = _mypy(ROOT / "tests" / "typing" / "public_api_ok.py")
     assert status == 0, output
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_misuse_is_rejected_by_the_type_checker() -> None:
     path = ROOT / "tests" / "typing" / "public_api_errors.py"

@@ -23,6 +23,8 @@ from packaging.requirements import Requirement
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # builds virtual environments and a wheel
+
 
 def _runtime_dependencies() -> list[str]:
     """The project's runtime dependencies, as pyproject.toml declares them."""

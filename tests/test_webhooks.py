@@ -581,6 +581,7 @@ def test_webhooks_is_an_attribute_of_the_package_loaded_on_first_use() -> None:
     assert sw.webhooks is webhooks
 
 
+@pytest.mark.slow
 def test_webhooks_type_checks_as_users_write_it() -> None:
     from mypy import api
 

@@ -23,6 +23,7 @@ import contextlib
 import json
 import re
 import secrets
+import select
 import socket
 import threading
 import time
@@ -142,9 +143,7 @@ class FakeSpace:
         if self._server is not None:
             raise RuntimeError("this FakeSpace is already running")
         self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeSpace", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_until_stopped, name="FakeSpace", daemon=True)
         self._thread.start()
         return self
 
@@ -152,11 +151,11 @@ class FakeSpace:
         server, self._server = self._server, None
         if server is None:
             return
-        server.shutdown()
-        server.close_connections()
-        server.server_close()  # joins the connection threads, which the closed sockets have released
+        server.stop_serving()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        server.close_connections()
+        server.server_close()  # joins the connection threads, which the closed sockets have released
 
     def __enter__(self) -> FakeSpace:
         return self.start()
@@ -433,7 +432,25 @@ class _Server(ThreadingHTTPServer):
         self.space = space
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        # serve_forever() notices shutdown() only at its next poll; a wake-up socket ends it at once.
+        self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__(("127.0.0.1", 0), _Handler)
+
+    def serve_until_stopped(self) -> None:
+        while True:
+            readable, _, _ = select.select([self.socket, self._wake_reader], [], [])
+            if self._wake_reader in readable:
+                return
+            self.handle_request()  # the listening socket is readable: accepts without waiting
+
+    def stop_serving(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"x")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
 
     def track(self, connection: socket.socket, *, add: bool) -> None:
         with self._connections_lock:
