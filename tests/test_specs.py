@@ -10,11 +10,11 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from conftest import ROOT, SHARED
+from conftest import FIXTURES, ROOT
 
 SEEDS = {
-    "update-stream.yaml": SHARED / "seeds" / "000_22a779c5f9a1713b.txt",
-    "update-conference-stream.yaml": SHARED / "seeds" / "002_5f62eac68109851c.txt",
+    "update-stream.yaml": FIXTURES / "000_22a779c5f9a1713b.txt",
+    "update-conference-stream.yaml": FIXTURES / "002_5f62eac68109851c.txt",
 }
 
 

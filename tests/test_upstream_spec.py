@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, UPSTREAM_SPEC
 from generate import PACKAGE, build_tree, tree_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
-UPSTREAM = SHARED / "upstream" / "compatibility-openapi.yaml"
+UPSTREAM = UPSTREAM_SPEC
 
 
 @pytest.fixture(scope="module")
