@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -98,10 +98,21 @@ def _run(command: Sequence[str], *, cwd: Path, what: str) -> None:
         raise GenerationError(f"{what} failed (exit {result.returncode}):\n{output}")
 
 
-def build_tree(specs: Sequence[Path], destination: Path, *, strict: bool = True) -> Path:
-    """Merge ``specs`` and generate the package into ``destination`` (which must not exist)."""
+def print_warning(message: str) -> None:
+    print(f"generate: warning: {message}", file=sys.stderr)
+
+
+def build_tree(
+    specs: Sequence[Path], destination: Path, *, strict: bool = True, warn: Callable[[str], None] = print_warning
+) -> Path:
+    """Merge ``specs`` and generate the package into ``destination`` (which must not exist).
+
+    Documentation differences the merge resolved (first file's text kept) go to ``warn``, one each.
+    """
     generator_version = check_tool_versions()
-    merged, _dropped = merge_specs(specs)
+    merged, _dropped, warnings = merge_specs(specs)
+    for warning in warnings:
+        warn(warning)
     validate_spec(merged, origin="merged spec")
     text = dump_spec(merged)
     destination.mkdir(parents=True)

@@ -130,3 +130,24 @@ def test_failed_generation_leaves_output_untouched(tmp_path: Path) -> None:
 def test_generator_settings_live_in_openapi_generator() -> None:
     assert (GENERATOR_DIR / "config.yaml").is_file()
     assert (GENERATOR_DIR / "ruff.toml").is_file()
+
+
+def test_documentation_differences_are_merged_and_surfaced_as_warnings(tmp_path: Path) -> None:
+    specs = edited_specs(tmp_path)
+    conference = tmp_path / "update-conference-stream.yaml"
+    text = conference.read_text(encoding="utf-8")
+    # The conference spec re-wraps the description of the security scheme both files share.
+    conference.write_text(text.replace("Token.\n\n        The client", "Token.\n        The client"), "utf-8")
+    script = [sys.executable, str(ROOT / "scripts" / "generate.py")]
+    result = subprocess.run(
+        [*script, "--specs", *map(str, specs), "--output-dir", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("generate: warning: ")]
+    assert warnings == [
+        f"generate: warning: component securitySchemes/SignalWireBasicAuth: description differs between {conference} "
+        f"and {tmp_path / 'update-stream.yaml'} (whitespace only); keeping {conference}'s"
+    ]
