@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import parameter_names
+
 from merge_specs import MergeError, dump_spec, merge_specs, validate_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,12 +104,26 @@ def print_warning(message: str) -> None:
     print(f"generate: warning: {message}", file=sys.stderr)
 
 
+def print_note(message: str) -> None:
+    print(f"generate: {message}")
+
+
+def _ignore(message: str) -> None:
+    pass
+
+
 def build_tree(
-    specs: Sequence[Path], destination: Path, *, strict: bool = True, warn: Callable[[str], None] = print_warning
+    specs: Sequence[Path],
+    destination: Path,
+    *,
+    strict: bool = True,
+    warn: Callable[[str], None] = print_warning,
+    inform: Callable[[str], None] = _ignore,
 ) -> Path:
     """Merge ``specs`` and generate the package into ``destination`` (which must not exist).
 
-    Documentation differences the merge resolved (first file's text kept) go to ``warn``, one each.
+    Documentation differences the merge resolved (first file's text kept) go to ``warn``, one each;
+    what the pipeline did besides (renamed query parameters) goes to ``inform``.
     """
     generator_version = check_tool_versions()
     merged, _dropped, warnings = merge_specs(specs)
@@ -115,30 +131,44 @@ def build_tree(
         warn(warning)
     validate_spec(merged, origin="merged spec")
     text = dump_spec(merged)
+    try:
+        generator_input, renames = parameter_names.plan(merged)
+    except parameter_names.ParameterNameError as exc:
+        raise GenerationError(str(exc)) from exc
+    if renames:
+        inform(parameter_names.summary(renames))
     destination.mkdir(parents=True)
     merged_path = destination / MERGED_SPEC
     merged_path.write_text(text, encoding="utf-8")
 
     package_dir = destination / PACKAGE
-    command = [
-        sys.executable,
-        "-m",
-        "openapi_python_client",
-        "generate",
-        "--path",
-        str(merged_path),
-        "--config",
-        str(GENERATOR_CONFIG),
-        "--meta",
-        "none",
-        "--output-path",
-        str(package_dir),
-    ]
-    if strict:
-        command.append("--fail-on-warning")
-    _run(command, cwd=destination, what="openapi-python-client")
+    with tempfile.TemporaryDirectory(prefix="signalwire-compat-input-") as scratch:
+        # The generator reads the merged spec itself unless parameters were renamed for it
+        # (scripts/parameter_names.py); that variant is never part of the tree.
+        spec_path = merged_path
+        if renames:
+            spec_path = Path(scratch) / MERGED_SPEC
+            spec_path.write_text(dump_spec(generator_input), encoding="utf-8")
+        command = [
+            sys.executable,
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            str(spec_path),
+            "--config",
+            str(GENERATOR_CONFIG),
+            "--meta",
+            "none",
+            "--output-path",
+            str(package_dir),
+        ]
+        if strict:
+            command.append("--fail-on-warning")
+        _run(command, cwd=destination, what="openapi-python-client")
     if not package_dir.is_dir():
         raise GenerationError(f"openapi-python-client wrote nothing to {package_dir}")
+    restore_wire_names(package_dir, renames)
 
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     (package_dir / "_provenance.py").write_text(
@@ -153,6 +183,25 @@ def build_tree(
     _run([*ruff, "check", "--config", str(RUFF_CONFIG), "--fix", "--quiet", "."], cwd=destination, what="ruff check")
     _run([*ruff, "format", "--config", str(RUFF_CONFIG), "--quiet", "."], cwd=destination, what="ruff format")
     return destination
+
+
+def restore_wire_names(package_dir: Path, renames: list[parameter_names.Rename]) -> None:
+    """Give renamed query parameters their wire names back in their operations' modules (see parameter_names)."""
+    by_module: dict[str, list[parameter_names.Rename]] = {}
+    for rename in renames:
+        by_module.setdefault(rename.module, []).append(rename)
+    for module, module_renames in sorted(by_module.items()):
+        found = sorted((package_dir / "api").glob(f"*/{module}.py"))
+        if len(found) != 1:
+            raise GenerationError(
+                f"expected one generated module {module}.py under {package_dir / 'api'}, found {found}"
+            )
+        source = found[0].read_text(encoding="utf-8")
+        try:
+            restored = parameter_names.restore(source, module_renames)
+        except parameter_names.ParameterNameError as exc:
+            raise GenerationError(str(exc)) from exc
+        found[0].write_text(restored, encoding="utf-8")
 
 
 def tree_files(root: Path) -> dict[str, bytes]:
@@ -192,17 +241,26 @@ def compare_trees(expected: Path, actual: Path, *, label: str) -> list[str]:
     return lines
 
 
-def generate(specs: Sequence[Path], output_dir: Path, *, strict: bool = True) -> float:
+def generate(
+    specs: Sequence[Path], output_dir: Path, *, strict: bool = True, inform: Callable[[str], None] = _ignore
+) -> float:
     """Replace ``output_dir`` with a fresh tree; returns seconds taken. Untouched on any failure."""
     started = time.perf_counter()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".generate-", dir=output_dir.parent) as scratch:
-        fresh = build_tree(specs, Path(scratch) / "tree", strict=strict)
+        fresh = build_tree(specs, Path(scratch) / "tree", strict=strict, inform=inform)
         retired = Path(scratch) / "retired"
         if output_dir.exists():
             output_dir.rename(retired)
         fresh.rename(output_dir)
     return time.perf_counter() - started
+
+
+def relative_to_cwd(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def display_path(path: Path) -> str:
@@ -227,7 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--allow-warnings", action="store_true", help="do not fail on generator warnings (large foreign specs)"
     )
     args = parser.parse_args(argv)
-    specs = args.specs or spec_files()
+    # Relative to the working directory where possible, so messages read "openapi/x.yaml".
+    specs = [relative_to_cwd(path) for path in (args.specs or spec_files())]
     output_dir = args.output_dir.resolve()
     try:
         if args.check:
@@ -244,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             print(f"{display_path(output_dir)} matches the {len(specs)} spec files")
             return 0
-        seconds = generate(specs, output_dir, strict=not args.allow_warnings)
+        seconds = generate(specs, output_dir, strict=not args.allow_warnings, inform=print_note)
     except (MergeError, GenerationError) as exc:
         print(f"generate: error: {exc}", file=sys.stderr)
         print(f"{output_dir} was left untouched.", file=sys.stderr)
