@@ -4,6 +4,10 @@
     python scripts/generate.py --check         # regenerate into a temp dir, fail naming stale files
     python scripts/generate.py --specs a.yaml b.yaml --output-dir /tmp/x   # any specs, anywhere
 
+Both print what the new merged spec changes in the API surface against the one in the output
+dir (scripts/spec_diff.py; `--check` only when stale) and write it to build/spec-changes.txt
+(--changes-file). Merge warnings (documentation differences) go to stderr.
+
 The tree is built in a temporary directory and only swapped into place once every step has
 succeeded, so a failed merge or generation leaves the committed generated/ untouched.
 Output is byte-for-byte deterministic: pinned generator and ruff (checked here against
@@ -25,10 +29,13 @@ import time
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import parameter_names
-
+import spec_diff
 from merge_specs import MergeError, dump_spec, merge_specs, validate_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +44,8 @@ GENERATOR_DIR = SPEC_DIR / "generator"
 GENERATOR_CONFIG = GENERATOR_DIR / "config.yaml"
 RUFF_CONFIG = GENERATOR_DIR / "ruff.toml"
 DEFAULT_OUTPUT = ROOT / "generated"
+# The API change report of the last `make generate` / `make check` (scripts/spec_diff.py); build/ is not committed.
+DEFAULT_CHANGES_FILE = ROOT / "build" / "spec-changes.txt"
 PACKAGE = "signalwire_compat_generated"
 MERGED_SPEC = "openapi.merged.yaml"
 PINNED_TOOLS = ("openapi-python-client", "ruff")
@@ -271,9 +280,32 @@ def display_path(path: Path) -> str:
 
 
 def check(specs: Sequence[Path], output_dir: Path) -> list[str]:
+    return check_with_spec(specs, output_dir)[0]
+
+
+def check_with_spec(specs: Sequence[Path], output_dir: Path) -> tuple[list[str], dict[str, Any]]:
+    """The drift check's problems, and the merged spec ``specs`` produce (for the change report)."""
     with tempfile.TemporaryDirectory(prefix="signalwire-compat-drift-") as scratch:
         fresh = build_tree(specs, Path(scratch) / "tree")
-        return compare_trees(fresh, output_dir, label=display_path(output_dir))
+        return compare_trees(fresh, output_dir, label=display_path(output_dir)), read_spec(fresh / MERGED_SPEC)
+
+
+def read_spec(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise GenerationError(f"{path} is not a YAML mapping")
+    return document
+
+
+def change_report(old: dict[str, Any] | None, new: dict[str, Any], output_dir: Path, changes_file: Path) -> list[str]:
+    """The API change report (scripts/spec_diff.py) from the merged spec in ``output_dir`` to ``new``,
+    also written to ``changes_file``."""
+    lines = spec_diff.report(
+        old, new, old_label=f"{display_path(output_dir)}/{MERGED_SPEC}", new_label="the merged openapi/*.yaml"
+    )
+    changes_file.parent.mkdir(parents=True, exist_ok=True)
+    changes_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -282,15 +314,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--specs", nargs="+", type=Path, help="spec files (default: openapi/*.yaml)")
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument(
+        "--changes-file",
+        type=Path,
+        default=DEFAULT_CHANGES_FILE,
+        help="where to write the API change report (default: build/spec-changes.txt)",
+    )
+    parser.add_argument(
         "--allow-warnings", action="store_true", help="do not fail on generator warnings (large foreign specs)"
     )
     args = parser.parse_args(argv)
     # Relative to the working directory where possible, so messages read "openapi/x.yaml".
     specs = [relative_to_cwd(path) for path in (args.specs or spec_files())]
     output_dir = args.output_dir.resolve()
+    previous = output_dir / MERGED_SPEC
     try:
+        old = read_spec(previous) if previous.is_file() else None
         if args.check:
-            problems = check(specs, output_dir)
+            problems, new = check_with_spec(specs, output_dir)
+            report = change_report(old, new, output_dir, args.changes_file)
             if problems:
                 label = display_path(output_dir)
                 print(
@@ -299,11 +340,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 print("\n".join(problems), file=sys.stderr)
+                print("\n".join(report), file=sys.stderr)
                 print("Run `make generate` and commit the result.", file=sys.stderr)
                 return 1
             print(f"{display_path(output_dir)} matches the {len(specs)} spec files")
             return 0
         seconds = generate(specs, output_dir, strict=not args.allow_warnings, inform=print_note)
+        report = change_report(old, read_spec(output_dir / MERGED_SPEC), output_dir, args.changes_file)
     except (MergeError, GenerationError) as exc:
         print(f"generate: error: {exc}", file=sys.stderr)
         print(f"{output_dir} was left untouched.", file=sys.stderr)
@@ -311,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = tree_files(output_dir)
     size = sum(len(content) for content in files.values())
     print(f"generated {output_dir} from {len(specs)} spec files in {seconds:.2f} s: {len(files)} files, {size} bytes")
+    print("\n".join(report))
+    print(f"(also written to {display_path(args.changes_file.resolve())})")
     return 0
 
 

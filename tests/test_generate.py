@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from generate import GENERATOR_DIR, MERGED_SPEC, PACKAGE, build_tree, check, generate, spec_files, tree_files
@@ -94,7 +95,8 @@ def test_check_command_fails_naming_stale_files_then_generate_fixes_it(tmp_path:
     shutil.copytree(GENERATED, output)
     (tmp_path / "specs").mkdir()
     specs = [str(p) for p in edited_specs(tmp_path / "specs")]
-    script = [sys.executable, str(ROOT / "scripts" / "generate.py")]
+    changes = tmp_path / "spec-changes.txt"
+    script = [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(changes)]
     stale = subprocess.run(
         [*script, "--check", "--specs", *specs, "--output-dir", str(output)],
         capture_output=True,
@@ -105,10 +107,16 @@ def test_check_command_fails_naming_stale_files_then_generate_fixes_it(tmp_path:
     assert "is stale" in stale.stderr
     assert "openapi.merged.yaml" in stale.stderr
     assert "Run `make generate`" in stale.stderr
+    # The stale check says what the change does to the API (a description only: nothing) and writes it.
+    report = "API changes from {}/openapi.merged.yaml to the merged openapi/*.yaml: none (documentation only)"
+    assert report.format(output) in stale.stderr
+    assert changes.read_text(encoding="utf-8") == report.format(output) + "\n"
     regenerated = subprocess.run(
-        [*script, "--specs", *specs, "--output-dir", str(output)], capture_output=True, check=False
+        [*script, "--specs", *specs, "--output-dir", str(output)], capture_output=True, text=True, check=False
     )
     assert regenerated.returncode == 0, regenerated.stderr
+    assert report.format(output) in regenerated.stdout.splitlines()
+    assert changes.read_text(encoding="utf-8") == report.format(output) + "\n"
     fixed = subprocess.run(
         [*script, "--check", "--specs", *specs, "--output-dir", str(output)], capture_output=True, check=False
     )
@@ -138,7 +146,7 @@ def test_documentation_differences_are_merged_and_surfaced_as_warnings(tmp_path:
     text = conference.read_text(encoding="utf-8")
     # The conference spec re-wraps the description of the security scheme both files share.
     conference.write_text(text.replace("Token.\n\n        The client", "Token.\n        The client"), "utf-8")
-    script = [sys.executable, str(ROOT / "scripts" / "generate.py")]
+    script = [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(tmp_path / "changes.txt")]
     result = subprocess.run(
         [*script, "--specs", *map(str, specs), "--output-dir", str(tmp_path / "out")],
         capture_output=True,
@@ -151,3 +159,35 @@ def test_documentation_differences_are_merged_and_surfaced_as_warnings(tmp_path:
         f"generate: warning: component securitySchemes/SignalWireBasicAuth: description differs between {conference} "
         f"and {tmp_path / 'update-stream.yaml'} (whitespace only); keeping {conference}'s"
     ]
+
+
+def test_generate_reports_api_changes_breaking_and_compatible(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    shutil.copytree(GENERATED, output)
+    specs = edited_specs(tmp_path)
+    call = tmp_path / "update-stream.yaml"
+    document = yaml.safe_load(call.read_text(encoding="utf-8"))
+    schemas = document["components"]["schemas"]
+    schemas["StreamStatus"]["enum"].append("paused")  # compatible: a new value in a response
+    del schemas["CallStreamResponse"]["properties"]["uri"]  # breaking: a response field removed
+    schemas["CallStreamResponse"]["required"].remove("uri")
+    call.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    changes = tmp_path / "changes.txt"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(changes), "--specs"]
+        + [str(p) for p in specs]
+        + ["--output-dir", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = [
+        f"API changes from {output}/openapi.merged.yaml to the merged openapi/*.yaml: 1 breaking, 1 compatible",
+        "  breaking    model CallStreamResponse: response field 'uri' removed",
+        "  compatible  model StreamStatus: enum value 'paused' added",
+    ]
+    lines = result.stdout.splitlines()
+    start = lines.index(expected[0])
+    assert lines[start : start + 3] == expected
+    assert changes.read_text(encoding="utf-8").splitlines() == expected

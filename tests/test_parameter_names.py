@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from parameter_names import ParameterNameError, Rename, generator_name, plan, python_name, restore
-
 from generate import MERGED_SPEC, PACKAGE, GenerationError, build_tree, restore_wire_names
+from parameter_names import ParameterNameError, Rename, generator_name, plan, python_name, restore
 
 
 @pytest.mark.parametrize(
