@@ -252,3 +252,58 @@ def test_stale_generated_tree_is_caught_by_make_check(repository: Path) -> None:
     assert make(repository, "generate").returncode == 0
     fixed = make(repository, "check")
     assert fixed.returncode == 0, fixed.stderr
+
+
+def reword(document: dict[str, Any]) -> None:
+    """Change only the wording of the components a new page shares with the seeds, as pages do."""
+    schemas = document["components"]["schemas"]
+    schemas["CallStreamResponse"]["description"] = "A single call stream."
+    schemas["CallStreamResponse"]["properties"]["name"]["description"] = "The stream's name."
+    schemas["CallStreamResponse"]["properties"]["name"]["examples"] = ["my_first_stream"]
+    schemas["StreamStatus"]["title"] = "Stream status"  # the same generated class: StreamStatus
+    scheme = document["components"]["securitySchemes"]["SignalWireBasicAuth"]
+    scheme["description"] = scheme["description"].replace("\n", "\n\n")  # re-wrapped: whitespace only
+    scheme["x-fern-basic"] = {"username": {"name": "project_id"}, "password": {"name": "api_token"}}
+
+
+def test_a_third_spec_differing_only_in_wording_generates_passes_check_and_is_callable(repository: Path) -> None:
+    third = create_stream_spec(repository)
+    reword(third)
+    save(repository / "openapi" / "create-stream.yaml", third)
+    generated = make(repository, "generate")
+    assert generated.returncode == 0, generated.stderr
+    warnings = [line for line in generated.stderr.splitlines() if line.startswith("generate: warning: ")]
+    # create-stream.yaml sorts first, so its wording is kept; one warning per difference and pair of files
+    # (the security scheme is in both seeds), both files named.
+    assert len(warnings) == 8, warnings
+    assert all("between openapi/create-stream.yaml and openapi/update-" in w for w in warnings), warnings
+    for seed in ("update-conference-stream.yaml", "update-stream.yaml"):
+        assert (
+            "generate: warning: component securitySchemes/SignalWireBasicAuth: description differs between "
+            f"openapi/create-stream.yaml and openapi/{seed} (whitespace only); keeping openapi/create-stream.yaml's"
+        ) in warnings
+    assert "compatible  POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams (create_stream): operation added" in (
+        generated.stdout
+    )
+    checked = make(repository, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "generate: warning: component" in checked.stderr  # the drift check shows the same warnings
+    report = run_overlay(repository, CREATE_STREAM_CHILD)
+    assert report["body"] == "Url=wss%3A%2F%2Fmedia.example%2Fin%3Fcall%3D1%26leg%3Da&Name=recorder"
+    assert (report["parsed"], report["status"], report["mapped"]) == ("CallStreamResponse", "queued", "NotFoundError")
+
+
+def test_the_same_spec_with_one_semantic_difference_fails_naming_both_files(repository: Path) -> None:
+    before = tree_files(repository / "generated")
+    third = create_stream_spec(repository)
+    reword(third)
+    third["components"]["schemas"]["CompatibilityErrorResponse"]["properties"]["code"]["format"] = "int32"
+    save(repository / "openapi" / "create-stream.yaml", third)
+    result = make(repository, "generate")
+    assert result.returncode != 0
+    assert (
+        "generate: error: component schemas/CompatibilityErrorResponse is defined differently in "
+        "openapi/create-stream.yaml and openapi/update-conference-stream.yaml: properties.code.format only in the first"
+    ) in result.stderr
+    assert "was left untouched" in result.stderr
+    assert tree_files(repository / "generated") == before
