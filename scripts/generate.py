@@ -349,11 +349,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = change_report(old, read_spec(output_dir / MERGED_SPEC), output_dir, args.changes_file)
     except (MergeError, GenerationError) as exc:
         print(f"generate: error: {exc}", file=sys.stderr)
-        print(f"{output_dir} was left untouched.", file=sys.stderr)
+        print(f"{display_path(output_dir)} was left untouched.", file=sys.stderr)
         return 1
     files = tree_files(output_dir)
     size = sum(len(content) for content in files.values())
-    print(f"generated {output_dir} from {len(specs)} spec files in {seconds:.2f} s: {len(files)} files, {size} bytes")
+    shown = display_path(output_dir)
+    print(f"generate: wrote {shown}/ from {len(specs)} spec files in {seconds:.2f} s: {len(files)} files, {size} bytes")
     print("\n".join(report))
     print(f"(also written to {display_path(args.changes_file.resolve())})")
     return 0
