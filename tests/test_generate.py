@@ -25,15 +25,14 @@ def fresh_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def edited_specs(tmp_path: Path) -> list[Path]:
-    """Copies of openapi/*.yaml with one description changed, as an upstream edit would."""
+    """Copies of openapi/*.yaml with one description changed in every file that has it, as an upstream
+    edit would."""
     copies = []
     for spec in spec_files():
         target = tmp_path / spec.name
-        shutil.copy(spec, target)
+        text = spec.read_text(encoding="utf-8")
+        target.write_text(text.replace("description: Stream status.", "description: Stream status (edited)."), "utf-8")
         copies.append(target)
-    call = tmp_path / "update-stream.yaml"
-    text = call.read_text(encoding="utf-8")
-    call.write_text(text.replace("description: Stream status.", "description: Stream status (edited)."), "utf-8")
     return copies
 
 
@@ -73,7 +72,12 @@ def test_generated_code_uses_relative_imports_only(fresh_tree: Path) -> None:
 def test_generated_operations_take_no_authorization_argument(fresh_tree: Path) -> None:
     endpoints = sorted((fresh_tree / PACKAGE / "api").rglob("*.py"))
     endpoints = [p for p in endpoints if p.name != "__init__.py"]
-    assert [p.stem for p in endpoints] == ["update_conference_stream", "update_stream"]
+    assert sorted(p.stem for p in endpoints) == [
+        "create_conference_stream",
+        "create_stream",
+        "update_conference_stream",
+        "update_stream",
+    ]
     for path in endpoints:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         functions = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
@@ -155,9 +159,10 @@ def test_documentation_differences_are_merged_and_surfaced_as_warnings(tmp_path:
     )
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("generate: warning: ")]
+    first = tmp_path / "create-conference-stream.yaml"  # the first file in sorted order keeps its text
     assert warnings == [
-        f"generate: warning: component securitySchemes/SignalWireBasicAuth: description differs between {conference} "
-        f"and {tmp_path / 'update-stream.yaml'} (whitespace only); keeping {conference}'s"
+        f"generate: warning: component securitySchemes/SignalWireBasicAuth: description differs between {first} "
+        f"and {conference} (whitespace only); keeping {first}'s"
     ]
 
 
@@ -165,13 +170,14 @@ def test_generate_reports_api_changes_breaking_and_compatible(tmp_path: Path) ->
     output = tmp_path / "generated"
     shutil.copytree(GENERATED, output)
     specs = edited_specs(tmp_path)
-    call = tmp_path / "update-stream.yaml"
-    document = yaml.safe_load(call.read_text(encoding="utf-8"))
-    schemas = document["components"]["schemas"]
-    schemas["StreamStatus"]["enum"].append("paused")  # compatible: a new value in a response
-    del schemas["CallStreamResponse"]["properties"]["uri"]  # breaking: a response field removed
-    schemas["CallStreamResponse"]["required"].remove("uri")
-    call.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    for name in ("create-stream.yaml", "update-stream.yaml"):  # both files that carry the two components
+        spec = tmp_path / name
+        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        schemas = document["components"]["schemas"]
+        schemas["StreamStatus"]["enum"].append("paused")  # compatible: a new value in a response
+        del schemas["CallStreamResponse"]["properties"]["uri"]  # breaking: a response field removed
+        schemas["CallStreamResponse"]["required"].remove("uri")
+        spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     changes = tmp_path / "changes.txt"
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(changes), "--specs"]
