@@ -16,7 +16,7 @@ help:
 	@echo "make demo      stop call and conference streams on a local fake space (sync, async, CLI)"
 	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command)"
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
-	@echo "make generate  merge openapi/*.yaml and regenerate generated/"
+	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes (build/spec-changes.txt)"
 	@echo "make check     ruff, mypy --strict, drift check (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
 	@echo "make bench     CPU, latency, import time and memory vs raw httpx, http.client, twilio-python"

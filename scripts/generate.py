@@ -4,6 +4,10 @@
     python scripts/generate.py --check         # regenerate into a temp dir, fail naming stale files
     python scripts/generate.py --specs a.yaml b.yaml --output-dir /tmp/x   # any specs, anywhere
 
+Both print what the new merged spec changes in the API surface against the one in the output
+dir (scripts/spec_diff.py; `--check` only when stale) and write it to build/spec-changes.txt
+(--changes-file). Merge warnings (documentation differences) go to stderr.
+
 The tree is built in a temporary directory and only swapped into place once every step has
 succeeded, so a failed merge or generation leaves the committed generated/ untouched.
 Output is byte-for-byte deterministic: pinned generator and ruff (checked here against
@@ -23,10 +27,15 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import parameter_names
+import spec_diff
 from merge_specs import MergeError, dump_spec, merge_specs, validate_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +44,8 @@ GENERATOR_DIR = SPEC_DIR / "generator"
 GENERATOR_CONFIG = GENERATOR_DIR / "config.yaml"
 RUFF_CONFIG = GENERATOR_DIR / "ruff.toml"
 DEFAULT_OUTPUT = ROOT / "generated"
+# The API change report of the last `make generate` / `make check` (scripts/spec_diff.py); build/ is not committed.
+DEFAULT_CHANGES_FILE = ROOT / "build" / "spec-changes.txt"
 PACKAGE = "signalwire_compat_generated"
 MERGED_SPEC = "openapi.merged.yaml"
 PINNED_TOOLS = ("openapi-python-client", "ruff")
@@ -98,36 +109,75 @@ def _run(command: Sequence[str], *, cwd: Path, what: str) -> None:
         raise GenerationError(f"{what} failed (exit {result.returncode}):\n{output}")
 
 
-def build_tree(specs: Sequence[Path], destination: Path, *, strict: bool = True) -> Path:
-    """Merge ``specs`` and generate the package into ``destination`` (which must not exist)."""
+def print_warning(message: str) -> None:
+    print(f"generate: warning: {message}", file=sys.stderr)
+
+
+def print_note(message: str) -> None:
+    print(f"generate: {message}")
+
+
+def _ignore(message: str) -> None:
+    pass
+
+
+def build_tree(
+    specs: Sequence[Path],
+    destination: Path,
+    *,
+    strict: bool = True,
+    warn: Callable[[str], None] = print_warning,
+    inform: Callable[[str], None] = _ignore,
+) -> Path:
+    """Merge ``specs`` and generate the package into ``destination`` (which must not exist).
+
+    Documentation differences the merge resolved (first file's text kept) go to ``warn``, one each;
+    what the pipeline did besides (renamed query parameters) goes to ``inform``.
+    """
     generator_version = check_tool_versions()
-    merged, _dropped = merge_specs(specs)
+    merged, _dropped, warnings = merge_specs(specs)
+    for warning in warnings:
+        warn(warning)
     validate_spec(merged, origin="merged spec")
     text = dump_spec(merged)
+    try:
+        generator_input, renames = parameter_names.plan(merged)
+    except parameter_names.ParameterNameError as exc:
+        raise GenerationError(str(exc)) from exc
+    if renames:
+        inform(parameter_names.summary(renames))
     destination.mkdir(parents=True)
     merged_path = destination / MERGED_SPEC
     merged_path.write_text(text, encoding="utf-8")
 
     package_dir = destination / PACKAGE
-    command = [
-        sys.executable,
-        "-m",
-        "openapi_python_client",
-        "generate",
-        "--path",
-        str(merged_path),
-        "--config",
-        str(GENERATOR_CONFIG),
-        "--meta",
-        "none",
-        "--output-path",
-        str(package_dir),
-    ]
-    if strict:
-        command.append("--fail-on-warning")
-    _run(command, cwd=destination, what="openapi-python-client")
+    with tempfile.TemporaryDirectory(prefix="signalwire-compat-input-") as scratch:
+        # The generator reads the merged spec itself unless parameters were renamed for it
+        # (scripts/parameter_names.py); that variant is never part of the tree.
+        spec_path = merged_path
+        if renames:
+            spec_path = Path(scratch) / MERGED_SPEC
+            spec_path.write_text(dump_spec(generator_input), encoding="utf-8")
+        command = [
+            sys.executable,
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            str(spec_path),
+            "--config",
+            str(GENERATOR_CONFIG),
+            "--meta",
+            "none",
+            "--output-path",
+            str(package_dir),
+        ]
+        if strict:
+            command.append("--fail-on-warning")
+        _run(command, cwd=destination, what="openapi-python-client")
     if not package_dir.is_dir():
         raise GenerationError(f"openapi-python-client wrote nothing to {package_dir}")
+    restore_wire_names(package_dir, renames)
 
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     (package_dir / "_provenance.py").write_text(
@@ -142,6 +192,25 @@ def build_tree(specs: Sequence[Path], destination: Path, *, strict: bool = True)
     _run([*ruff, "check", "--config", str(RUFF_CONFIG), "--fix", "--quiet", "."], cwd=destination, what="ruff check")
     _run([*ruff, "format", "--config", str(RUFF_CONFIG), "--quiet", "."], cwd=destination, what="ruff format")
     return destination
+
+
+def restore_wire_names(package_dir: Path, renames: list[parameter_names.Rename]) -> None:
+    """Give renamed query parameters their wire names back in their operations' modules (see parameter_names)."""
+    by_module: dict[str, list[parameter_names.Rename]] = {}
+    for rename in renames:
+        by_module.setdefault(rename.module, []).append(rename)
+    for module, module_renames in sorted(by_module.items()):
+        found = sorted((package_dir / "api").glob(f"*/{module}.py"))
+        if len(found) != 1:
+            raise GenerationError(
+                f"expected one generated module {module}.py under {package_dir / 'api'}, found {found}"
+            )
+        source = found[0].read_text(encoding="utf-8")
+        try:
+            restored = parameter_names.restore(source, module_renames)
+        except parameter_names.ParameterNameError as exc:
+            raise GenerationError(str(exc)) from exc
+        found[0].write_text(restored, encoding="utf-8")
 
 
 def tree_files(root: Path) -> dict[str, bytes]:
@@ -181,17 +250,26 @@ def compare_trees(expected: Path, actual: Path, *, label: str) -> list[str]:
     return lines
 
 
-def generate(specs: Sequence[Path], output_dir: Path, *, strict: bool = True) -> float:
+def generate(
+    specs: Sequence[Path], output_dir: Path, *, strict: bool = True, inform: Callable[[str], None] = _ignore
+) -> float:
     """Replace ``output_dir`` with a fresh tree; returns seconds taken. Untouched on any failure."""
     started = time.perf_counter()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".generate-", dir=output_dir.parent) as scratch:
-        fresh = build_tree(specs, Path(scratch) / "tree", strict=strict)
+        fresh = build_tree(specs, Path(scratch) / "tree", strict=strict, inform=inform)
         retired = Path(scratch) / "retired"
         if output_dir.exists():
             output_dir.rename(retired)
         fresh.rename(output_dir)
     return time.perf_counter() - started
+
+
+def relative_to_cwd(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def display_path(path: Path) -> str:
@@ -202,9 +280,32 @@ def display_path(path: Path) -> str:
 
 
 def check(specs: Sequence[Path], output_dir: Path) -> list[str]:
+    return check_with_spec(specs, output_dir)[0]
+
+
+def check_with_spec(specs: Sequence[Path], output_dir: Path) -> tuple[list[str], dict[str, Any]]:
+    """The drift check's problems, and the merged spec ``specs`` produce (for the change report)."""
     with tempfile.TemporaryDirectory(prefix="signalwire-compat-drift-") as scratch:
         fresh = build_tree(specs, Path(scratch) / "tree")
-        return compare_trees(fresh, output_dir, label=display_path(output_dir))
+        return compare_trees(fresh, output_dir, label=display_path(output_dir)), read_spec(fresh / MERGED_SPEC)
+
+
+def read_spec(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise GenerationError(f"{path} is not a YAML mapping")
+    return document
+
+
+def change_report(old: dict[str, Any] | None, new: dict[str, Any], output_dir: Path, changes_file: Path) -> list[str]:
+    """The API change report (scripts/spec_diff.py) from the merged spec in ``output_dir`` to ``new``,
+    also written to ``changes_file``."""
+    lines = spec_diff.report(
+        old, new, old_label=f"{display_path(output_dir)}/{MERGED_SPEC}", new_label="the merged openapi/*.yaml"
+    )
+    changes_file.parent.mkdir(parents=True, exist_ok=True)
+    changes_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -213,14 +314,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--specs", nargs="+", type=Path, help="spec files (default: openapi/*.yaml)")
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument(
+        "--changes-file",
+        type=Path,
+        default=DEFAULT_CHANGES_FILE,
+        help="where to write the API change report (default: build/spec-changes.txt)",
+    )
+    parser.add_argument(
         "--allow-warnings", action="store_true", help="do not fail on generator warnings (large foreign specs)"
     )
     args = parser.parse_args(argv)
-    specs = args.specs or spec_files()
+    # Relative to the working directory where possible, so messages read "openapi/x.yaml".
+    specs = [relative_to_cwd(path) for path in (args.specs or spec_files())]
     output_dir = args.output_dir.resolve()
+    previous = output_dir / MERGED_SPEC
     try:
+        old = read_spec(previous) if previous.is_file() else None
         if args.check:
-            problems = check(specs, output_dir)
+            problems, new = check_with_spec(specs, output_dir)
+            report = change_report(old, new, output_dir, args.changes_file)
             if problems:
                 label = display_path(output_dir)
                 print(
@@ -229,18 +340,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 print("\n".join(problems), file=sys.stderr)
+                print("\n".join(report), file=sys.stderr)
                 print("Run `make generate` and commit the result.", file=sys.stderr)
                 return 1
             print(f"{display_path(output_dir)} matches the {len(specs)} spec files")
             return 0
-        seconds = generate(specs, output_dir, strict=not args.allow_warnings)
+        seconds = generate(specs, output_dir, strict=not args.allow_warnings, inform=print_note)
+        report = change_report(old, read_spec(output_dir / MERGED_SPEC), output_dir, args.changes_file)
     except (MergeError, GenerationError) as exc:
         print(f"generate: error: {exc}", file=sys.stderr)
-        print(f"{output_dir} was left untouched.", file=sys.stderr)
+        print(f"{display_path(output_dir)} was left untouched.", file=sys.stderr)
         return 1
     files = tree_files(output_dir)
     size = sum(len(content) for content in files.values())
-    print(f"generated {output_dir} from {len(specs)} spec files in {seconds:.2f} s: {len(files)} files, {size} bytes")
+    shown = display_path(output_dir)
+    print(f"generate: wrote {shown}/ from {len(specs)} spec files in {seconds:.2f} s: {len(files)} files, {size} bytes")
+    print("\n".join(report))
+    print(f"(also written to {display_path(args.changes_file.resolve())})")
     return 0
 
 

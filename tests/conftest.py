@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# Third-party inputs kept in the repository (each folder has a PROVENANCE.md; tests/test_fixtures.py checks them).
+FIXTURES = ROOT / "tests" / "fixtures"
+UPSTREAM_SPEC = ROOT / "openapi" / "upstream" / "compatibility-openapi.yaml"
 # scripts/ is tooling, not an installed package; its modules are imported by the tests directly.
 sys.path.insert(0, str(ROOT / "scripts"))
 

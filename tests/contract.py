@@ -8,6 +8,7 @@ an undocumented status is accepted only for an injected fault or a path no opera
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -97,10 +98,33 @@ class Contract:
                 problems.append(f"request content-type is {exchange.headers.get('content-type')!r}, not a form")
             form = parse_qs(exchange.body.decode("ascii"), keep_blank_values=True, strict_parsing=True)
             fields = {name: values[0] if len(values) == 1 else values for name, values in form.items()}
-            problems += self._schema_problems(schema, fields, "form body")
+            problems += self._schema_problems(schema, self._typed_form(schema, fields), "form body")
         if not exchange.headers.get("authorization", "").startswith("Basic "):
             problems.append("no HTTP Basic Authorization header")
         return [f"{exchange.method} {exchange.path}: {p}" for p in problems]
+
+    def _resolve(self, schema: Any) -> Any:
+        while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+            target: Any = self.document
+            for part in schema["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            schema = target
+        return schema
+
+    def _typed_form(self, schema: Mapping[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+        """A form carries text only: read ``true``/``false`` and numbers as the schema's field types say."""
+        properties = self._resolve(schema).get("properties") or {}
+        typed = dict(fields)
+        for name, value in fields.items():
+            kind = self._resolve(properties.get(name, {})).get("type")
+            if kind == "boolean" and value in ("true", "false"):
+                typed[name] = value == "true"
+            elif kind == "integer" and isinstance(value, str) and value.lstrip("-").isdigit():
+                typed[name] = int(value)
+            elif kind == "number" and isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    typed[name] = float(value)
+        return typed
 
     def response_problems(self, exchange: Exchange) -> list[str]:
         if exchange.status in (None, 0):

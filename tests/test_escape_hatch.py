@@ -151,4 +151,54 @@ def test_invoke_validates_uuid_arguments_and_sends_nothing(runner: Runner) -> No
 
 
 def test_operation_names_lists_generated_operations() -> None:
-    assert gen.operation_names() == ["update_conference_stream", "update_stream"]
+    assert gen.operation_names() == [
+        "create_conference_stream",
+        "create_stream",
+        "update_conference_stream",
+        "update_stream",
+    ]
+
+
+def test_the_create_operations_taken_from_the_published_spec_are_callable(runner: Runner) -> None:
+    from signalwire_compat_generated.models import (
+        CreateCallStreamRequest,
+        CreateCallStreamRequestTrack,
+        CreateConferenceStreamRequest,
+        CreateConferenceStreamRequestStreamCodec,
+    )
+
+    from conftest import CONFERENCE
+    from helpers import conference_stream_document
+
+    call_body = CreateCallStreamRequest(
+        url="wss://example.com/audio?a=1&b=2",
+        name="agent-audio",
+        track=CreateCallStreamRequestTrack.BOTH_TRACKS,
+        parameter_1_name="FirstName",
+        parameter_1_value="Jane",
+    )
+    conference_body = CreateConferenceStreamRequest(
+        url="wss://example.com/audio",
+        stream_codec=CreateConferenceStreamRequestStreamCodec.L1616000H,
+        stream_real_time=True,
+    )
+    script = [
+        Reply.json(200, call_stream_document(status="in-progress")),
+        Reply.json(200, conference_stream_document()),
+    ]
+    with ScriptedServer(script) as server:
+        call = runner.run(server.url, lambda c: c.invoke("create_stream", call_sid=CALL, body=call_body))
+        conference = runner.run(
+            server.url, lambda c: c.invoke("create_conference_stream", conference_sid=CONFERENCE, body=conference_body)
+        )
+    first, second = server.received
+    assert (first.method, first.path) == ("POST", f"/api/laml/2010-04-01/Accounts/{PROJECT}/Calls/{CALL}/Streams")
+    assert first.body == (
+        b"Url=wss%3A%2F%2Fexample.com%2Faudio%3Fa%3D1%26b%3D2&Name=agent-audio&Track=both_tracks"
+        b"&Parameter1.Name=FirstName&Parameter1.Value=Jane"
+    )
+    assert second.path == f"/api/laml/2010-04-01/Accounts/{PROJECT}/Conferences/{CONFERENCE}/Streams"
+    assert second.body == b"Url=wss%3A%2F%2Fexample.com%2Faudio&StreamCodec=L16%4016000h&StreamRealTime=true"
+    assert {r.headers["content-type"] for r in server.received} == {"application/x-www-form-urlencoded"}
+    assert type(call.parsed).__name__ == "CallStreamResponse"
+    assert type(conference.parsed).__name__ == "ConferenceStreamResponse"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from generate import GENERATOR_DIR, MERGED_SPEC, PACKAGE, build_tree, check, generate, spec_files, tree_files
@@ -26,15 +27,14 @@ def fresh_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def edited_specs(tmp_path: Path) -> list[Path]:
-    """Copies of openapi/*.yaml with one description changed, as an upstream edit would."""
+    """Copies of openapi/*.yaml with one description changed in every file that has it, as an upstream
+    edit would."""
     copies = []
     for spec in spec_files():
         target = tmp_path / spec.name
-        shutil.copy(spec, target)
+        text = spec.read_text(encoding="utf-8")
+        target.write_text(text.replace("description: Stream status.", "description: Stream status (edited)."), "utf-8")
         copies.append(target)
-    call = tmp_path / "update-stream.yaml"
-    text = call.read_text(encoding="utf-8")
-    call.write_text(text.replace("description: Stream status.", "description: Stream status (edited)."), "utf-8")
     return copies
 
 
@@ -74,7 +74,12 @@ def test_generated_code_uses_relative_imports_only(fresh_tree: Path) -> None:
 def test_generated_operations_take_no_authorization_argument(fresh_tree: Path) -> None:
     endpoints = sorted((fresh_tree / PACKAGE / "api").rglob("*.py"))
     endpoints = [p for p in endpoints if p.name != "__init__.py"]
-    assert [p.stem for p in endpoints] == ["update_conference_stream", "update_stream"]
+    assert sorted(p.stem for p in endpoints) == [
+        "create_conference_stream",
+        "create_stream",
+        "update_conference_stream",
+        "update_stream",
+    ]
     for path in endpoints:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         functions = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
@@ -96,7 +101,8 @@ def test_check_command_fails_naming_stale_files_then_generate_fixes_it(tmp_path:
     shutil.copytree(GENERATED, output)
     (tmp_path / "specs").mkdir()
     specs = [str(p) for p in edited_specs(tmp_path / "specs")]
-    script = [sys.executable, str(ROOT / "scripts" / "generate.py")]
+    changes = tmp_path / "spec-changes.txt"
+    script = [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(changes)]
     stale = subprocess.run(
         [*script, "--check", "--specs", *specs, "--output-dir", str(output)],
         capture_output=True,
@@ -107,10 +113,16 @@ def test_check_command_fails_naming_stale_files_then_generate_fixes_it(tmp_path:
     assert "is stale" in stale.stderr
     assert "openapi.merged.yaml" in stale.stderr
     assert "Run `make generate`" in stale.stderr
+    # The stale check says what the change does to the API (a description only: nothing) and writes it.
+    report = "API changes from {}/openapi.merged.yaml to the merged openapi/*.yaml: none (documentation only)"
+    assert report.format(output) in stale.stderr
+    assert changes.read_text(encoding="utf-8") == report.format(output) + "\n"
     regenerated = subprocess.run(
-        [*script, "--specs", *specs, "--output-dir", str(output)], capture_output=True, check=False
+        [*script, "--specs", *specs, "--output-dir", str(output)], capture_output=True, text=True, check=False
     )
     assert regenerated.returncode == 0, regenerated.stderr
+    assert report.format(output) in regenerated.stdout.splitlines()
+    assert changes.read_text(encoding="utf-8") == report.format(output) + "\n"
     fixed = subprocess.run(
         [*script, "--check", "--specs", *specs, "--output-dir", str(output)], capture_output=True, check=False
     )
@@ -132,3 +144,58 @@ def test_failed_generation_leaves_output_untouched(tmp_path: Path) -> None:
 def test_generator_settings_live_in_openapi_generator() -> None:
     assert (GENERATOR_DIR / "config.yaml").is_file()
     assert (GENERATOR_DIR / "ruff.toml").is_file()
+
+
+def test_documentation_differences_are_merged_and_surfaced_as_warnings(tmp_path: Path) -> None:
+    specs = edited_specs(tmp_path)
+    conference = tmp_path / "update-conference-stream.yaml"
+    text = conference.read_text(encoding="utf-8")
+    # The conference spec re-wraps the description of the security scheme both files share.
+    conference.write_text(text.replace("Token.\n\n        The client", "Token.\n        The client"), "utf-8")
+    script = [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(tmp_path / "changes.txt")]
+    result = subprocess.run(
+        [*script, "--specs", *map(str, specs), "--output-dir", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("generate: warning: ")]
+    first = tmp_path / "create-conference-stream.yaml"  # the first file in sorted order keeps its text
+    assert warnings == [
+        f"generate: warning: component securitySchemes/SignalWireBasicAuth: description differs between {first} "
+        f"and {conference} (whitespace only); keeping {first}'s"
+    ]
+
+
+def test_generate_reports_api_changes_breaking_and_compatible(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    shutil.copytree(GENERATED, output)
+    specs = edited_specs(tmp_path)
+    for name in ("create-stream.yaml", "update-stream.yaml"):  # both files that carry the two components
+        spec = tmp_path / name
+        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        schemas = document["components"]["schemas"]
+        schemas["StreamStatus"]["enum"].append("paused")  # compatible: a new value in a response
+        del schemas["CallStreamResponse"]["properties"]["uri"]  # breaking: a response field removed
+        schemas["CallStreamResponse"]["required"].remove("uri")
+        spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    changes = tmp_path / "changes.txt"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(changes), "--specs"]
+        + [str(p) for p in specs]
+        + ["--output-dir", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = [
+        f"API changes from {output}/openapi.merged.yaml to the merged openapi/*.yaml: 1 breaking, 1 compatible",
+        "  breaking    model CallStreamResponse: response field 'uri' removed",
+        "  compatible  model StreamStatus: enum value 'paused' added",
+    ]
+    lines = result.stdout.splitlines()
+    start = lines.index(expected[0])
+    assert lines[start : start + 3] == expected
+    assert changes.read_text(encoding="utf-8").splitlines() == expected

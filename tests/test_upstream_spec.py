@@ -1,8 +1,10 @@
 """The pipeline's scale test: SignalWire's whole published Compatibility spec (79 operations).
 
-Generated alone into a temp dir (never committed), type-checked with mypy --strict, and driven
-through the overlay: the built-in stop and the escape hatch on form-declared operations send one
-form encoding (not two) with Basic auth.
+Generated alone into a temp dir (never committed) with the same strictness as `make generate`
+(no --allow-warnings: every operation, no generator warning), type-checked with mypy --strict, and
+driven through the overlay: the built-in stop and the escape hatch on form-declared operations send
+one form encoding (not two) with Basic auth, and a list operation whose filters only differ by
+`<` / `>` sends its wire names (scripts/parameter_names.py) and parses the page it gets back.
 """
 
 from __future__ import annotations
@@ -15,18 +17,24 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, UPSTREAM_SPEC
 from generate import PACKAGE, build_tree, tree_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
-UPSTREAM = SHARED / "upstream" / "compatibility-openapi.yaml"
+UPSTREAM = UPSTREAM_SPEC
+
+
+UPSTREAM_OPERATIONS = 79
+WARNINGS: list[str] = []
 
 
 @pytest.fixture(scope="module")
 def upstream_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     started = time.perf_counter()
-    tree = build_tree([UPSTREAM], tmp_path_factory.mktemp("upstream") / "tree", strict=False)
+    # strict (the default): a generator warning fails the build, as in `make generate`
+    tree = build_tree([UPSTREAM], tmp_path_factory.mktemp("upstream") / "tree", warn=WARNINGS.append)
     seconds = time.perf_counter() - started
     files = tree_files(tree / PACKAGE)
     endpoints = [name for name in files if name.startswith("api/") and not name.endswith("__init__.py")]
@@ -39,11 +47,16 @@ def upstream_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_full_spec_generates_and_passes_mypy_strict(upstream_tree: Path) -> None:
     files = tree_files(upstream_tree / PACKAGE)
-    endpoints = {name.rsplit("/", 1)[1][:-3] for name in files if name.startswith("api/")} - {"__init__"}
-    # The generator skips a few list endpoints whose query parameters collide (it warns and says so);
-    # every stream operation is there.
-    assert {"update_stream", "update_conference_stream", "create_stream", "create_conference_stream"} <= endpoints
-    assert len(endpoints) >= 70
+    endpoints = [name.rsplit("/", 1)[1][:-3] for name in files if name.startswith("api/")]
+    endpoints = [name for name in endpoints if name != "__init__"]
+    document = yaml.safe_load(UPSTREAM.read_text(encoding="utf-8"))
+    operation_ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
+    assert len(operation_ids) == UPSTREAM_OPERATIONS
+    assert sorted(endpoints) == sorted(operation_ids)  # every published operation, once
+    assert WARNINGS == []
+    list_calls = (upstream_tree / PACKAGE / "api" / "calls" / "list_all_calls.py").read_text(encoding="utf-8")
+    for wire, argument in [("EndTime<", "end_time_before"), ("EndTime>", "end_time_after"), ("EndTime", "end_time")]:
+        assert f'params["{wire}"] = {argument}\n' in list_calls
     started = time.perf_counter()
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "mypy"), "--strict", "--no-incremental", "--cache-dir=/dev/null", PACKAGE],
@@ -113,3 +126,62 @@ def test_overlay_runs_on_the_full_spec_client_and_encodes_form_bodies_once(upstr
     assert "%25" not in create  # not encoded twice
     assert report["content_types"] == ["application/x-www-form-urlencoded"]
     assert report["auth_ok"] is True
+
+
+LIST_CHILD = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])  # tests/, for the scripted loopback server
+from servers import Reply, ScriptedServer
+import signalwire_compat as sw
+from signalwire_compat_generated.models import ListAllCallsStatus
+
+account = "9b5c7c3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
+base = f"/api/laml/2010-04-01/Accounts/{account}/Calls"
+page = {
+    "uri": f"{base}?Page=0&PageSize=2", "first_page_uri": f"{base}?Page=0&PageSize=2",
+    "next_page_uri": f"{base}?Page=1&PageSize=2&PageToken=PA123", "previous_page_uri": None,
+    "page": 0, "page_size": 2, "calls": [],
+}
+with ScriptedServer([Reply.json(200, page)], lifetime=60) as server:
+    with sw.Client(account, "token", server.url) as client:
+        result = client.invoke(
+            "list_all_calls", end_time_before="Tue, 10 Aug 2021 00:00:00 +0000", end_time_after="2021-08-01",
+            status=ListAllCallsStatus.IN_PROGRESS, page_size=2,
+        )
+    (request,) = server.received
+parsed = result.parsed
+print(json.dumps({
+    "method": request.method, "target": request.path,
+    "parsed": type(parsed).__name__, "page": parsed.page, "page_size": parsed.page_size,
+    "next_page_uri": parsed.next_page_uri, "previous_page_uri": parsed.previous_page_uri,
+    "first_page_uri": parsed.first_page_uri, "calls": parsed.calls,
+}))
+"""
+
+
+def test_list_operation_sends_comparison_filters_by_their_wire_names(upstream_tree: Path) -> None:
+    environment = {**os.environ, "PYTHONPATH": str(upstream_tree)}
+    result = subprocess.run(
+        [sys.executable, "-c", LIST_CHILD, str(ROOT / "tests")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    path, _, query = report["target"].partition("?")
+    assert (report["method"], path) == (
+        "GET",
+        "/api/laml/2010-04-01/Accounts/9b5c7c3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f/Calls",
+    )
+    assert query == (
+        "EndTime%3C=Tue%2C+10+Aug+2021+00%3A00%3A00+%2B0000&EndTime%3E=2021-08-01&Status=in-progress&Page=0&PageSize=2"
+    )
+    base = "/api/laml/2010-04-01/Accounts/9b5c7c3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f/Calls"
+    assert report["parsed"] == "CallListResponse"
+    assert (report["page"], report["page_size"], report["calls"]) == (0, 2, [])
+    assert report["next_page_uri"] == f"{base}?Page=1&PageSize=2&PageToken=PA123"
+    assert report["previous_page_uri"] is None
+    assert report["first_page_uri"] == f"{base}?Page=0&PageSize=2"
