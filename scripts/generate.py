@@ -31,12 +31,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import parameter_names
 import spec_diff
-from merge_specs import MergeError, dump_spec, merge_specs, validate_spec
+from merge_specs import MergeError, dump_spec, load_yaml, merge_specs, validate_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "openapi"
@@ -291,7 +289,7 @@ def check_with_spec(specs: Sequence[Path], output_dir: Path) -> tuple[list[str],
 
 
 def read_spec(path: Path) -> dict[str, Any]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(document, dict):
         raise GenerationError(f"{path} is not a YAML mapping")
     return document

@@ -192,9 +192,19 @@ def _how(first: Any, second: Any, where: tuple[str, ...]) -> str:
     return "wording"
 
 
+# libyaml's safe loader where PyYAML was built with it: the same documents, ~10x faster on the
+# 1.2 MB published spec (the pure-Python loader took most of the spec tests' time).
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text with a safe loader."""
+    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, C or Python
+
+
 def load_spec(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise MergeError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(document, dict) or "openapi" not in document:

@@ -69,9 +69,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
-from merge_specs import HTTP_METHODS, class_name, meaning
+from merge_specs import HTTP_METHODS, class_name, load_yaml, meaning
 from parameter_names import generator_name, python_name
 
 BREAKING = "breaking"
@@ -536,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("old", type=Path, help="the merged spec before (e.g. generated/openapi.merged.yaml)")
     parser.add_argument("new", type=Path, help="the merged spec after")
     args = parser.parse_args(argv)
-    old, new = (yaml.safe_load(path.read_text(encoding="utf-8")) for path in (args.old, args.new))
+    old, new = (load_yaml(path.read_text(encoding="utf-8")) for path in (args.old, args.new))
     print("\n".join(report(old, new, old_label=str(args.old), new_label=str(args.new))))
     return 0
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +9,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# make quick sets this: property-based tests then run an eighth of their examples (make test: all).
+QUICK = os.environ.get("SIGNALWIRE_COMPAT_QUICK") == "1"
 # Third-party inputs kept in the repository (each folder has a PROVENANCE.md; tests/test_fixtures.py checks them).
 FIXTURES = ROOT / "tests" / "fixtures"
 UPSTREAM_SPEC = ROOT / "openapi" / "upstream" / "compatibility-openapi.yaml"
@@ -20,6 +23,11 @@ TOKEN = "PTdeadbeefSECRETtoken0123456789abcdef"
 CALL = "1c4a6c7e-0000-4a4a-8b8b-111111111111"
 CONFERENCE = "2c4a6c7e-0000-4a4a-8b8b-222222222222"
 STREAM = "3c4a6c7e-0000-4a4a-8b8b-333333333333"
+
+
+def examples(count: int) -> int:
+    """How many examples a hypothesis test runs: ``count``, or a fraction of it under make quick."""
+    return max(25, count // 8) if QUICK else count
 
 
 CONTRACT_COUNTS = {"sdk_requests": 0, "fake_responses": 0}

@@ -17,12 +17,12 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import attrs
-import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from conftest import ROOT
+from merge_specs import load_yaml
 
 BASE_PATH = "/api/laml/2010-04-01"
 SDK_USER_AGENT = "signalwire-compat/"
@@ -163,5 +163,5 @@ class Contract:
 
 @cache
 def contract() -> Contract:
-    spec = yaml.safe_load((ROOT / "generated" / "openapi.merged.yaml").read_text(encoding="utf-8"))
+    spec = load_yaml((ROOT / "generated" / "openapi.merged.yaml").read_text(encoding="utf-8"))
     return Contract(spec)

@@ -228,7 +228,7 @@ def test_bulk_with_everything_ok_exits_0(space: FakeSpace) -> None:
 
 def test_bulk_concurrency_is_bounded(space: FakeSpace) -> None:
     streams = [space.add_call_stream() for _ in range(12)]
-    space.latency = 0.2
+    space.latency = 0.1  # long enough for three stops to overlap
     result = run(
         space,
         "stop-stream",

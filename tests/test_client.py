@@ -280,6 +280,7 @@ def test_retry_after_within_max_retry_wait_is_honoured(runner: Runner) -> None:
     assert elapsed >= 0.19
 
 
+@pytest.mark.slow  # waits for two timeouts
 def test_total_timeout_bounds_a_call_across_attempts(runner: Runner) -> None:
     # Each attempt hangs until its own timeout; the call stops when total_timeout is spent.
     with ScriptedServer([Reply(hang=True)] * 5) as server:
@@ -313,6 +314,7 @@ def test_refused_connection_is_an_api_connection_error(runner: Runner) -> None:
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.slow  # waits for two timeouts
 def test_no_response_within_timeout_is_an_api_timeout_error(runner: Runner) -> None:
     with ScriptedServer(lambda request: Reply(hang=True)) as server:
         started = time.monotonic()

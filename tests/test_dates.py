@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from signalwire_compat import InvalidDateError, parse_rfc2822_datetime
 
+from conftest import examples
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -56,7 +58,7 @@ offsets = st.integers(min_value=-(23 * 60 + 59), max_value=23 * 60 + 59).map(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=offsets))
 @example(datetime(2021, 8, 10, 21, 39, 46, tzinfo=timezone(timedelta(hours=2))))
 def test_any_aware_datetime_formatted_by_email_utils_round_trips(moment: datetime) -> None:
@@ -66,13 +68,13 @@ def test_any_aware_datetime_formatted_by_email_utils_round_trips(moment: datetim
     assert parsed.tzinfo is UTC
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(9998, 12, 31), timezones=st.just(UTC)))
 def test_gmt_form_round_trips(moment: datetime) -> None:
     assert parse_rfc2822_datetime(format_datetime(moment, usegmt=True)) == moment.replace(microsecond=0)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.text(max_size=120))
 @example("Mon, 1 Jan 0001 00:00:00 +0100")
 @example("Fri, 31 Dec 9999 23:59:59 -2359")
@@ -85,7 +87,7 @@ def test_arbitrary_text_parses_or_raises_the_documented_error(text: str) -> None
     assert parsed.tzinfo is UTC
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     st.from_regex(
         r"\A(Mon|Tue|Sun), ([0-9]{1,2}) (Jan|Feb|Sept|Dec|Foo) ([0-9]{4}) ([0-9]{1,2}):([0-9]{2})(:[0-9]{2})? "

@@ -6,9 +6,12 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
+@pytest.mark.slow  # runs the demo in a child process
 def test_demo_stops_everything_and_prints_readable_results() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "demo.py")], capture_output=True, text=True, timeout=120, check=False

@@ -207,8 +207,13 @@ def materialize(script: list[Reply]) -> list[Reply]:
     ]
 
 
+def waits_by_design(case: Case) -> bool:
+    """Cases that wait for a timeout or a Retry-After: make test runs them, make quick does not."""
+    return case.slow or "timeout" in case.options
+
+
 @pytest.mark.parametrize(
-    "case", [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.slow else []) for c in CASES]
+    "case", [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if waits_by_design(c) else []) for c in CASES]
 )
 def test_fault(runner: Runner, case: Case) -> None:
     options = {**FAST_RETRIES, **case.options}

@@ -17,7 +17,7 @@ import signalwire_compat as sw
 from signalwire_compat import _operations
 from signalwire_compat._body import Body
 
-from conftest import CALL, PROJECT, STREAM, TOKEN
+from conftest import CALL, PROJECT, STREAM, TOKEN, examples
 from helpers import call_stream_document, conference_stream_document
 
 CLIENT = sw.Client(PROJECT, TOKEN, "example.signalwire.com")
@@ -56,13 +56,13 @@ def judge(status: int, body: bytes, operation_index: int) -> Any:
     return result
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(statuses, json_values, st.integers(0, 1))
 def test_arbitrary_json_values(status: int, value: Any, index: int) -> None:
     judge(status, json.dumps(value).encode(), index)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(statuses, st.binary(max_size=300), st.integers(0, 1))
 @example(200, b"\xff", 0)
 @example(200, b"[" * 5000 + b"]" * 5000, 0)
@@ -71,7 +71,7 @@ def test_arbitrary_bytes(status: int, body: bytes, index: int) -> None:
     judge(status, body, index)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(mutations, st.integers(0, 1))
 def test_near_valid_documents(mutation: dict[str, Any], index: int) -> None:
     document = call_stream_document() if index == 0 else conference_stream_document()

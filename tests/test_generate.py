@@ -14,7 +14,7 @@ import yaml
 
 from conftest import ROOT
 from generate import GENERATOR_DIR, MERGED_SPEC, PACKAGE, build_tree, check, generate, spec_files, tree_files
-from merge_specs import MergeError
+from merge_specs import MergeError, load_yaml
 
 pytestmark = pytest.mark.slow  # runs the generator and ruff
 
@@ -174,7 +174,7 @@ def test_generate_reports_api_changes_breaking_and_compatible(tmp_path: Path) ->
     specs = edited_specs(tmp_path)
     for name in ("create-stream.yaml", "update-stream.yaml"):  # both files that carry the two components
         spec = tmp_path / name
-        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        document = load_yaml(spec.read_text(encoding="utf-8"))
         schemas = document["components"]["schemas"]
         schemas["StreamStatus"]["enum"].append("paused")  # compatible: a new value in a response
         del schemas["CallStreamResponse"]["properties"]["uri"]  # breaking: a response field removed

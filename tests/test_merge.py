@@ -14,13 +14,13 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from merge_specs import BEHAVIOURAL_EXTENSIONS, MergeError, dump_spec, merge_specs
+from merge_specs import BEHAVIOURAL_EXTENSIONS, MergeError, dump_spec, load_yaml, merge_specs
 
 SPECS = [ROOT / "openapi" / "update-stream.yaml", ROOT / "openapi" / "update-conference-stream.yaml"]
 
 
 def read(path: Path) -> dict[str, Any]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = load_yaml(path.read_text(encoding="utf-8"))
     assert isinstance(document, dict)
     return document
 

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from generate import MERGED_SPEC, PACKAGE, GenerationError, build_tree, restore_wire_names
+from merge_specs import load_yaml
 from parameter_names import ParameterNameError, Rename, generator_name, plan, python_name, restore
 
 
@@ -132,6 +133,7 @@ def test_restore_touches_only_the_operations_own_module(tmp_path: Path) -> None:
         restore_wire_names(tmp_path, RENAMES)
 
 
+@pytest.mark.slow  # runs the generator
 def test_generated_operation_takes_distinct_arguments_and_sends_wire_names(tmp_path: Path) -> None:
     spec = tmp_path / "things.yaml"
     spec.write_text(yaml.safe_dump(listing()), encoding="utf-8")
@@ -147,6 +149,6 @@ def test_generated_operation_takes_distinct_arguments_and_sends_wire_names(tmp_p
         "(Since< -> since_before, Since> -> since_after); wire names kept"
     ]
     # The committed merged spec keeps the real names; the renamed variant is not in the tree.
-    merged = yaml.safe_load((tree / MERGED_SPEC).read_text(encoding="utf-8"))
+    merged = load_yaml((tree / MERGED_SPEC).read_text(encoding="utf-8"))
     assert [p["name"] for p in merged["paths"]["/Things"]["get"]["parameters"][:1]] == ["Since<"]
     assert sorted(p.name for p in tree.iterdir()) == [MERGED_SPEC, PACKAGE]

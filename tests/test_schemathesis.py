@@ -15,11 +15,13 @@ from typing import Any
 
 import pytest
 import schemathesis
-import yaml
 
 from signalwire_compat.testing import FakeSpace
 
 from conftest import ROOT
+from merge_specs import load_yaml
+
+pytestmark = pytest.mark.slow  # a property-based run of schemathesis
 
 PROJECT = "7f0c2f4e-5d1a-4b7e-9a34-0c5e1b2d3f40"
 TOKEN = "PTschemathesis0123456789"
@@ -35,7 +37,7 @@ FAKE_OPERATIONS = {"update-stream", "update-conference-stream"}
 
 
 def wire_spec() -> dict[str, Any]:
-    spec = copy.deepcopy(yaml.safe_load((ROOT / "generated" / "openapi.merged.yaml").read_text(encoding="utf-8")))
+    spec = copy.deepcopy(load_yaml((ROOT / "generated" / "openapi.merged.yaml").read_text(encoding="utf-8")))
     spec["security"] = [{"SignalWireBasicAuth": []}]
     spec["paths"] = {
         path: item

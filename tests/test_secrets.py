@@ -65,7 +65,7 @@ ECHO_ERRORS = {"errors": [f"token {TOKEN} refused"], "more_info": TOKEN, "code":
         Reply(500, f"<html>{TOKEN}</html>".encode()),
         Reply(200, f"not json {TOKEN}".encode()),
         Reply.json(200, {"sid": TOKEN}),
-        Reply(hang=True),
+        pytest.param(Reply(hang=True), marks=pytest.mark.slow),  # waits for two timeouts
         Reply(reset=True),
     ],
     ids=["401-echo", "422-echo", "503-echo", "500-html", "200-text", "200-missing", "timeout", "reset"],

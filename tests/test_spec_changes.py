@@ -21,6 +21,7 @@ import yaml
 
 from conftest import ROOT
 from generate import tree_files
+from merge_specs import load_yaml
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -57,7 +58,7 @@ def run_overlay(repository: Path, code: str) -> dict[str, Any]:
 
 
 def load(path: Path) -> dict[str, Any]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = load_yaml(path.read_text(encoding="utf-8"))
     assert isinstance(document, dict)
     return document
 

@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import ROOT, UPSTREAM_SPEC
 from generate import PACKAGE, build_tree, tree_files
+from merge_specs import load_yaml
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 UPSTREAM = UPSTREAM_SPEC
@@ -49,7 +49,7 @@ def test_full_spec_generates_and_passes_mypy_strict(upstream_tree: Path) -> None
     files = tree_files(upstream_tree / PACKAGE)
     endpoints = [name.rsplit("/", 1)[1][:-3] for name in files if name.startswith("api/")]
     endpoints = [name for name in endpoints if name != "__init__"]
-    document = yaml.safe_load(UPSTREAM.read_text(encoding="utf-8"))
+    document = load_yaml(UPSTREAM.read_text(encoding="utf-8"))
     operation_ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
     assert len(operation_ids) == UPSTREAM_OPERATIONS
     assert sorted(endpoints) == sorted(operation_ids)  # every published operation, once
