@@ -37,6 +37,10 @@ def copy_repository(destination: Path) -> Path:
             shutil.copytree(source, destination / name, ignore=IGNORE)  # copy2: mtimes kept
         else:
             shutil.copy2(source, destination / name)
+    if (ROOT / ".mypy_cache").is_dir():
+        # mypy keys its cache by relative path, size and mtime (copy2 keeps them): only what the
+        # test changes is checked again, as in a developer's own checkout.
+        shutil.copytree(ROOT / ".mypy_cache", destination / ".mypy_cache")
     (destination / ".installed-stamp").touch()  # newer than pyproject.toml: make will not reinstall
     return destination
 
