@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from types import ModuleType, TracebackType
 from typing import Any, TypeVar
 from uuid import UUID
@@ -24,8 +25,8 @@ from ._base_client import (
 )
 from ._http import ATTEMPT_DEADLINE, async_http_client
 from ._models import CallStream, ConferenceStream
-from ._operations import Operation, OperationResult
-from ._validation import validate_sid
+from ._operations import Operation, OperationResult, StreamSettings
+from ._validation import validate_sid, validate_stream
 
 __all__ = ["AsyncClient"]
 
@@ -143,22 +144,67 @@ class AsyncCallContext:
         self._client = client
         self.sid = sid
 
-    def streams(self, stream_sid: str | UUID) -> AsyncCallStreamContext:
-        return AsyncCallStreamContext(self._client, self.sid, validate_sid(stream_sid, "stream_sid"))
+    @property
+    def streams(self) -> AsyncCallStreams:
+        """This call's media streams: ``streams(sid_or_name)`` for one, ``streams.create(...)`` to start one."""
+        return AsyncCallStreams(self._client, self.sid)
 
     def __repr__(self) -> str:
         return f"<AsyncCallContext sid={self.sid!r}>"
 
 
+class AsyncCallStreams:
+    """``client.calls(call_sid).streams`` on an ``AsyncClient``."""
+
+    __slots__ = ("_client", "call_sid")
+
+    def __init__(self, client: AsyncClient, call_sid: str) -> None:
+        self._client = client
+        self.call_sid = call_sid
+
+    def __call__(self, stream: str | UUID) -> AsyncCallStreamContext:
+        """The stream with this sid (a UUID) or name (letters, digits, ``_``, ``-``, ``.``; at most 64)."""
+        return AsyncCallStreamContext(self._client, self.call_sid, validate_stream(stream, "stream"))
+
+    async def create(
+        self,
+        *,
+        url: str,
+        name: str | None = None,
+        track: str | None = None,
+        status_callback: str | None = None,
+        status_callback_method: str | None = None,
+        parameters: Mapping[str, str] | None = None,
+        authorization_bearer_token: str | None = None,
+    ) -> CallStream:
+        """Start streaming the call's audio to ``url`` (``wss://`` only).
+
+        ``name`` lets you stop it by name later; ``track`` is ``inbound_track``, ``outbound_track`` or
+        ``both_tracks`` (the API's default); ``status_callback`` gets a request when the stream starts
+        and stops (``status_callback_method`` ``POST``, the default, or ``GET``); ``parameters`` (at
+        most 99, order kept) reach the WebSocket server; ``authorization_bearer_token`` is sent to it
+        as a bearer token and is never shown. Not idempotent: retried only when the API cannot have
+        acted on the request (connection refused, 408, 429, 503).
+        """
+        settings = StreamSettings(
+            url, name, track, status_callback, status_callback_method, parameters, authorization_bearer_token
+        )
+        client = self._client
+        return await client._execute(_operations.create_call_stream(client.account_sid, self.call_sid, settings))
+
+    def __repr__(self) -> str:
+        return f"<AsyncCallStreams call_sid={self.call_sid!r}>"
+
+
 class AsyncCallStreamContext:
-    """``client.calls(call_sid).streams(stream_sid)`` on an ``AsyncClient``."""
+    """``client.calls(call_sid).streams(sid_or_name)`` on an ``AsyncClient``."""
 
     __slots__ = ("_client", "call_sid", "sid")
 
     def __init__(self, client: AsyncClient, call_sid: str, sid: str) -> None:
         self._client = client
         self.call_sid = call_sid
-        self.sid = sid
+        self.sid = sid  # the stream's sid, or its name
 
     async def update(self, status: str) -> CallStream:
         """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it."""
@@ -184,22 +230,70 @@ class AsyncConferenceContext:
         self._client = client
         self.sid = sid
 
-    def streams(self, stream_sid: str | UUID) -> AsyncConferenceStreamContext:
-        return AsyncConferenceStreamContext(self._client, self.sid, validate_sid(stream_sid, "stream_sid"))
+    @property
+    def streams(self) -> AsyncConferenceStreams:
+        """This conference's media streams: ``streams(sid_or_name)`` for one, ``streams.create(...)`` to start one."""
+        return AsyncConferenceStreams(self._client, self.sid)
 
     def __repr__(self) -> str:
         return f"<AsyncConferenceContext sid={self.sid!r}>"
 
 
+class AsyncConferenceStreams:
+    """``client.conferences(conference_sid).streams`` on an ``AsyncClient``."""
+
+    __slots__ = ("_client", "conference_sid")
+
+    def __init__(self, client: AsyncClient, conference_sid: str) -> None:
+        self._client = client
+        self.conference_sid = conference_sid
+
+    def __call__(self, stream: str | UUID) -> AsyncConferenceStreamContext:
+        """The stream with this sid (a UUID) or name (letters, digits, ``_``, ``-``, ``.``; at most 64)."""
+        return AsyncConferenceStreamContext(self._client, self.conference_sid, validate_stream(stream, "stream"))
+
+    async def create(
+        self,
+        *,
+        url: str,
+        name: str | None = None,
+        track: str | None = None,
+        status_callback: str | None = None,
+        status_callback_method: str | None = None,
+        parameters: Mapping[str, str] | None = None,
+        authorization_bearer_token: str | None = None,
+        stream_codec: str | None = None,
+        stream_real_time: bool | None = None,
+    ) -> ConferenceStream:
+        """Start streaming the conference's audio to ``url``; as ``calls(...).streams.create``, plus
+        ``stream_codec`` (``PCMU``, ``PCMA``, ``L16``, ``L16@16000h``, ``L16@24000h``) and
+        ``stream_real_time``."""
+        settings = StreamSettings(
+            url, name, track, status_callback, status_callback_method, parameters, authorization_bearer_token
+        )
+        client = self._client
+        operation = _operations.create_conference_stream(
+            client.account_sid,
+            self.conference_sid,
+            settings,
+            stream_codec=stream_codec,
+            stream_real_time=stream_real_time,
+        )
+        return await client._execute(operation)
+
+    def __repr__(self) -> str:
+        return f"<AsyncConferenceStreams conference_sid={self.conference_sid!r}>"
+
+
 class AsyncConferenceStreamContext:
-    """``client.conferences(conference_sid).streams(stream_sid)`` on an ``AsyncClient``."""
+    """``client.conferences(conference_sid).streams(sid_or_name)`` on an ``AsyncClient``."""
 
     __slots__ = ("_client", "conference_sid", "sid")
 
     def __init__(self, client: AsyncClient, conference_sid: str, sid: str) -> None:
         self._client = client
         self.conference_sid = conference_sid
-        self.sid = sid
+        self.sid = sid  # the stream's sid, or its name
 
     async def update(self, status: str) -> ConferenceStream:
         """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it."""

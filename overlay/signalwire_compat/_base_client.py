@@ -155,8 +155,9 @@ class BaseClient(Generic[H]):
             return f"<{name} (not configured)>"
         return f"<{name} base_url={settings.base_url!r} project_id={settings.project_id!r}>"
 
-    def _redact(self, text: str) -> str:
-        for fragment in self._settings.token_fragments:
+    def _redact(self, text: str, extra: tuple[str, ...] = ()) -> str:
+        """``text`` with the credentials (and ``extra`` secrets, e.g. an operation's) replaced."""
+        for fragment in (*self._settings.token_fragments, *extra):
             if fragment in text:
                 text = text.replace(fragment, "[redacted]")
         return text
@@ -210,7 +211,11 @@ class BaseClient(Generic[H]):
         status = response.status_code
         if body.timed_out:
             return self._timed_out(operation, f"the body did not arrive within {self._options.timeout:g} s")
-        answer = self._detached(response, body.content)
+        answer = self._detached(response, body.content, operation.secrets)
+
+        def redact(text: str) -> str:
+            return self._redact(text, operation.secrets)
+
         if 200 <= status <= 299:
             facts = AttemptFacts(status, request_sent=True)
             problem = body.undecodable
@@ -222,7 +227,7 @@ class BaseClient(Generic[H]):
                 except Exception as exc:  # noqa: BLE001 - any failure to read a 2xx body is the same typed error
                     problem = f"the body could not be read ({type(exc).__name__}: {exc})"
             error = APIResponseValidationError(
-                self._redact(
+                redact(
                     f"{operation.name}: the server answered {status} but {problem}; the request was most likely "
                     "carried out"
                 )[:1000],
@@ -233,20 +238,20 @@ class BaseClient(Generic[H]):
             return Attempt(None, error, facts, f"{status}, unreadable")
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         api_error = error_for_status(
-            status, response.reason_phrase, answer.content, answer, redact=self._redact, retry_after=retry_after
+            status, response.reason_phrase, answer.content, answer, redact=redact, retry_after=retry_after
         )
         return Attempt(None, api_error, AttemptFacts(status, True, retry_after), str(status))
 
-    def _detached(self, response: httpx.Response, content: bytes) -> httpx.Response:
+    def _detached(self, response: httpx.Response, content: bytes, secrets: tuple[str, ...]) -> httpx.Response:
         """A read, closed copy of the response for results and errors: no request headers (the
         Authorization value), and any credential a server echoed back replaced by ``[redacted]``."""
-        fragments = [fragment.encode("latin-1") for fragment in self._settings.token_fragments]
+        fragments = [fragment.encode("utf-8") for fragment in (*self._settings.token_fragments, *secrets)]
         for fragment in fragments:
             content = content.replace(fragment, b"[redacted]")
         # The content is decoded (and may be cut short): framing headers would describe other bytes.
         # Values are redacted: a misbehaving server may echo the credentials in a header.
         headers = [
-            (name, self._redact(value))
+            (name, self._redact(value, secrets))
             for name, value in response.headers.multi_items()
             if name.lower() not in _FRAMING_HEADERS
         ]
@@ -258,7 +263,7 @@ class BaseClient(Generic[H]):
             request=httpx.Request(request.method, request.url),
             extensions={
                 "http_version": response.extensions.get("http_version", b"HTTP/1.1"),
-                "reason_phrase": self._redact(response.reason_phrase).encode("latin-1", "replace"),
+                "reason_phrase": self._redact(response.reason_phrase, secrets).encode("latin-1", "replace"),
             },
         )
 
@@ -272,7 +277,7 @@ class BaseClient(Generic[H]):
         """The SDK error for an httpx exception (raised by any engine, injected or not)."""
         wire = operation.wire
         sent = not isinstance(exc, _NOT_SENT)
-        reason = f"{type(exc).__name__}: {self._redact(str(exc)) or 'no details'}"[:500]
+        reason = f"{type(exc).__name__}: {self._redact(str(exc), operation.secrets) or 'no details'}"[:500]
         if isinstance(exc, httpx.TimeoutException):
             return self._timed_out(operation, f"not within {self._options.timeout:g} s ({reason})")
         if sent:

@@ -26,6 +26,13 @@ import signalwire_compat_generated as generated_package
 from signalwire_compat_generated import _provenance as provenance
 from signalwire_compat_generated.client import Client as GeneratedClient
 from signalwire_compat_generated.models import (
+    CreateCallStreamRequest,
+    CreateCallStreamRequestStatusCallbackMethod,
+    CreateCallStreamRequestTrack,
+    CreateConferenceStreamRequest,
+    CreateConferenceStreamRequestStatusCallbackMethod,
+    CreateConferenceStreamRequestStreamCodec,
+    CreateConferenceStreamRequestTrack,
     UpdateCallStreamRequest,
     UpdateCallStreamRequestStatus,
     UpdateConferenceStreamRequest,
@@ -33,12 +40,21 @@ from signalwire_compat_generated.models import (
 )
 
 __all__ = [
+    "CreateCallStreamRequest",
+    "CreateCallStreamRequestStatusCallbackMethod",
+    "CreateCallStreamRequestTrack",
+    "CreateConferenceStreamRequest",
+    "CreateConferenceStreamRequestStatusCallbackMethod",
+    "CreateConferenceStreamRequestStreamCodec",
+    "CreateConferenceStreamRequestTrack",
     "EndpointModule",
     "GeneratedClient",
     "UpdateCallStreamRequest",
     "UpdateCallStreamRequestStatus",
     "UpdateConferenceStreamRequest",
     "UpdateConferenceStreamRequestStatus",
+    "create_conference_stream",
+    "create_stream",
     "find_operation",
     "generated_package",
     "operation_names",
@@ -80,5 +96,7 @@ def find_operation(name: str) -> ModuleType:
     return importlib.import_module(modules[name])
 
 
+create_stream = cast(EndpointModule, find_operation("create_stream"))
+create_conference_stream = cast(EndpointModule, find_operation("create_conference_stream"))
 update_stream = cast(EndpointModule, find_operation("update_stream"))
 update_conference_stream = cast(EndpointModule, find_operation("update_conference_stream"))

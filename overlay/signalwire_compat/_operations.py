@@ -18,10 +18,26 @@ import httpx
 
 from . import _generated as gen
 from ._models import CallStream, ConferenceStream
-from ._validation import validate_choice, validate_sid
-from ._wire import WireRequest, to_wire
+from ._validation import (
+    validate_callback_url,
+    validate_choice,
+    validate_parameters,
+    validate_sid,
+    validate_stream_name,
+    validate_websocket_url,
+)
+from ._wire import WireRequest, numbered_parameters, to_wire
 
-__all__ = ["Operation", "OperationResult", "escape_hatch", "update_call_stream", "update_conference_stream"]
+__all__ = [
+    "Operation",
+    "OperationResult",
+    "StreamSettings",
+    "create_call_stream",
+    "create_conference_stream",
+    "escape_hatch",
+    "update_call_stream",
+    "update_conference_stream",
+]
 
 T = TypeVar("T")
 
@@ -38,6 +54,10 @@ class Operation(NamedTuple, Generic[T]):
     wire: WireRequest
     parse: Callable[[httpx.Response], T]
     idempotent: bool
+    secrets: tuple[str, ...] = ()  # values that must not appear in messages (besides the credentials)
+
+    def __repr__(self) -> str:
+        return f"Operation({self.name}, {self.wire!r}, idempotent={self.idempotent})"
 
 
 class OperationResult(NamedTuple):
@@ -81,6 +101,93 @@ def update_conference_stream(
         account_sid=account_sid, conference_sid=conference_sid, sid=sid, body=body
     )
     return Operation("update_conference_stream", to_wire(request), _read_conference_stream, idempotent=True)
+
+
+class StreamSettings(NamedTuple):
+    """What ``streams.create(...)`` takes for both parents, as the caller passed it (unchecked)."""
+
+    url: object
+    name: object = None
+    track: object = None
+    status_callback: object = None
+    status_callback_method: object = None
+    parameters: object = None
+    authorization_bearer_token: object = None
+
+    def __repr__(self) -> str:
+        return f"StreamSettings(url={self.url!r}, name={self.name!r}, authorization_bearer_token=<hidden>)"
+
+
+def _stream_fields(settings: StreamSettings, track_type: Any, method_type: Any) -> dict[str, Any]:
+    """Checked keyword arguments for a generated Create…StreamRequest (unset fields left out)."""
+    fields: dict[str, Any] = {"url": validate_websocket_url(settings.url)}
+    if settings.name is not None:
+        fields["name"] = validate_stream_name(settings.name)
+    if settings.track is not None:
+        fields["track"] = validate_choice(settings.track, "track", track_type)
+    if settings.status_callback is not None:
+        fields["status_callback"] = validate_callback_url(settings.status_callback)
+    if settings.status_callback_method is not None:
+        fields["status_callback_method"] = validate_choice(
+            settings.status_callback_method, "status_callback_method", method_type
+        )
+    token = settings.authorization_bearer_token
+    if token is not None:
+        if not isinstance(token, str) or not token:
+            raise ValueError("authorization_bearer_token must be a non-empty str")
+        fields["authorization_bearer_token"] = token
+    return fields
+
+
+def _secrets(settings: StreamSettings) -> tuple[str, ...]:
+    token = settings.authorization_bearer_token
+    return (token,) if isinstance(token, str) and token else ()
+
+
+def _with_parameters(body: Any, parameters: object) -> Any:
+    # Parameter1 … Parameter99 go into the generated model's additional properties: its to_dict()
+    # sends them with the declared fields, and _wire form-encodes the whole body once.
+    if parameters is not None:
+        body.additional_properties.update(numbered_parameters(validate_parameters(parameters)))
+    return body
+
+
+def create_call_stream(account_sid: str, call_sid: str, settings: StreamSettings) -> Operation[CallStream]:
+    """``POST …/Calls/{call_sid}/Streams``; the ids must already be validated.
+
+    Not idempotent: retried only when the server cannot have acted on it.
+    """
+    fields = _stream_fields(settings, gen.CreateCallStreamRequestTrack, gen.CreateCallStreamRequestStatusCallbackMethod)
+    body = _with_parameters(gen.CreateCallStreamRequest(**fields), settings.parameters)
+    request = gen.create_stream._get_kwargs(account_sid=account_sid, call_sid=call_sid, body=body)
+    return Operation("create_stream", to_wire(request), _read_call_stream, False, _secrets(settings))
+
+
+def create_conference_stream(
+    account_sid: str,
+    conference_sid: str,
+    settings: StreamSettings,
+    *,
+    stream_codec: object = None,
+    stream_real_time: object = None,
+) -> Operation[ConferenceStream]:
+    """``POST …/Conferences/{conference_sid}/Streams``; the ids must already be validated."""
+    fields = _stream_fields(
+        settings, gen.CreateConferenceStreamRequestTrack, gen.CreateConferenceStreamRequestStatusCallbackMethod
+    )
+    if stream_codec is not None:
+        fields["stream_codec"] = validate_choice(
+            stream_codec, "stream_codec", gen.CreateConferenceStreamRequestStreamCodec
+        )
+    if stream_real_time is not None:
+        if not isinstance(stream_real_time, bool):
+            raise ValueError(f"stream_real_time must be a bool, not {type(stream_real_time).__name__}")
+        fields["stream_real_time"] = stream_real_time
+    body = _with_parameters(gen.CreateConferenceStreamRequest(**fields), settings.parameters)
+    request = gen.create_conference_stream._get_kwargs(
+        account_sid=account_sid, conference_sid=conference_sid, body=body
+    )
+    return Operation("create_conference_stream", to_wire(request), _read_conference_stream, False, _secrets(settings))
 
 
 def escape_hatch(

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
-__all__ = ["FORM_CONTENT_TYPE", "WireRequest", "form_encode", "to_wire"]
+__all__ = ["FORM_CONTENT_TYPE", "WireRequest", "form_encode", "numbered_parameters", "to_wire"]
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
@@ -26,6 +26,24 @@ class WireRequest(NamedTuple):
     content: bytes | None
     params: Any = None
     files: Any = None
+
+    def __repr__(self) -> str:
+        # The body may carry a secret (a stream's AuthorizationBearerToken): show its size only.
+        size = "no body" if self.content is None else f"{len(self.content)}-byte body"
+        return f"WireRequest({self.method} {self.path}, {size})"
+
+
+def numbered_parameters(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """``[("FirstName", "Jane")]`` -> ``{"Parameter1.Name": "FirstName", "Parameter1.Value": "Jane"}``.
+
+    The API takes custom stream parameters as ``Parameter1.Name`` … ``Parameter99.Value`` form
+    fields; the published spec (and so the generated model) declares only the first two.
+    """
+    fields: dict[str, str] = {}
+    for number, (name, value) in enumerate(pairs, 1):
+        fields[f"Parameter{number}.Name"] = name
+        fields[f"Parameter{number}.Value"] = value
+    return fields
 
 
 def _form_value(key: str, value: Any) -> str:
