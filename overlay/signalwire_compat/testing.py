@@ -1,4 +1,4 @@
-"""A fake SignalWire space for tests: a real HTTP server on 127.0.0.1 that speaks the stream-stop API.
+"""A fake SignalWire space for tests: a real HTTP server on 127.0.0.1 that speaks the streams API.
 
     from signalwire_compat.testing import FakeSpace
 
@@ -9,11 +9,16 @@
         assert space.stream_status(stream.sid) == "stopped"
         assert space.requests[0].form == {"Status": ["stopped"]}
 
-It holds streams per account, requires HTTP Basic auth, takes form bodies, answers with the spec's
-documents (RFC 2822 ``date_updated``), 401/404/422 like the API, and is idempotent. It records every
-request and its answer, and injects faults on demand: a status N times (with ``Retry-After``),
-latency, a dropped connection, a non-JSON body. Only the standard library and the SDK's own
-dependencies are used; threads and sockets are released when the ``with`` block ends.
+It starts streams (``POST …/Streams``) and stops them by sid or name, per account, with HTTP
+Basic auth and form bodies, answering with the spec's documents (RFC 2822 ``date_updated``) and
+401/404/422 like the API; stopping is idempotent. A stream created with a ``StatusCallback`` gets
+signed status callbacks (``stream-started``, ``stream-stopped``) at that URL, loopback only. It
+records every request and its answer, and injects faults on demand: a status N times (with
+``Retry-After``), latency, a dropped connection, a non-JSON body. Only the standard library and
+the SDK's own dependencies are used; threads and sockets are released when the ``with`` block ends.
+
+``python -m signalwire_compat.testing [--port N]`` runs one in the foreground, for the CLI or code
+in another language, and prints its settings as ``export SIGNALWIRE_…=`` lines.
 """
 
 from __future__ import annotations
@@ -28,26 +33,33 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import attrs
+
+from ._callbacks import CallbackSender, Delivery
 
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
     from ._client import Client
 
-__all__ = ["FakeSpace", "FakeStream", "RecordedRequest"]
+__all__ = ["Delivery", "FakeSpace", "FakeStream", "RecordedRequest", "main"]
 
 API_PATH = "/api/laml/2010-04-01"
 _ROUTE = re.compile(
     rf"{re.escape(API_PATH)}/Accounts/(?P<account>[^/]+)/(?P<kind>Calls|Conferences)/(?P<parent>[^/]+)"
-    r"/Streams/(?P<sid>[^/]+?)(?:\.json)?"
+    r"/Streams(?:/(?P<stream>[^/]+?))?(?:\.json)?"
 )
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+_PARAMETER = re.compile(r"Parameter([1-9][0-9]?)\.(Name|Value)")
+_TRACKS = ("inbound_track", "outbound_track", "both_tracks")
+_CODECS = ("PCMU", "PCMA", "L16", "L16@16000h", "L16@24000h")
 _MAX_BODY = 64 * 1024
 Kind = Literal["call", "conference"]
 
@@ -88,6 +100,11 @@ class _State:
     name: str | None
     status: str
     date_updated: datetime
+    url: str | None = None  # the WebSocket URL it was created with (None: added by add_*_stream)
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+    parameters: tuple[tuple[str, str], ...] = ()
+    settings: Mapping[str, str] = attrs.field(factory=dict)  # Track, StreamCodec, … as sent
 
 
 @attrs.define
@@ -113,12 +130,52 @@ def _error_body(status: int, message: str) -> bytes:
     return json.dumps(document).encode()
 
 
+_KEPT_APART = frozenset({"Url", "Name", "StatusCallback", "StatusCallbackMethod"})
+
+
+def _create_problem(kind: Kind, fields: Mapping[str, str], numbered: Mapping[int, Mapping[str, str]]) -> str | None:
+    """Why the API would refuse these create fields (422), or None."""
+    url = fields.get("Url")
+    if url is None:
+        return "Url is required"
+    parts = urlsplit(url)
+    if parts.scheme != "wss" or not parts.netloc:
+        return f"Url must be an absolute wss:// URL, not {url!r}"
+    if "Name" in fields and (not _NAME.fullmatch(fields["Name"]) or fields["Name"] in (".", "..")):
+        return f"Name {fields['Name']!r} is not a valid stream name"
+    if fields.get("Track", "both_tracks") not in _TRACKS:
+        return f"Track must be one of {', '.join(_TRACKS)}"
+    if fields.get("StatusCallbackMethod", "POST") not in ("GET", "POST"):
+        return "StatusCallbackMethod must be GET or POST"
+    callback = fields.get("StatusCallback")
+    if callback is not None and urlsplit(callback).scheme not in ("http", "https"):
+        return f"StatusCallback must be an absolute http(s) URL, not {callback!r}"
+    if kind == "conference":
+        if fields.get("StreamCodec", "PCMU") not in _CODECS:
+            return f"StreamCodec must be one of {', '.join(_CODECS)}"
+        if fields.get("StreamRealTime", "false") not in ("true", "false"):
+            return "StreamRealTime must be true or false"
+    for number, parameter in sorted(numbered.items()):
+        if not parameter.get("Name"):
+            return f"Parameter{number}.Name is required"
+    return None
+
+
 class FakeSpace:
     """A local stand-in for a SignalWire space; see the module docstring."""
 
-    def __init__(self, *, project_id: str | None = None, api_token: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        project_id: str | None = None,
+        api_token: str | None = None,
+        signing_key: str | None = None,
+        port: int = 0,
+    ) -> None:
         self.project_id = project_id or str(uuid.uuid4())
         self.api_token = api_token or "PT" + secrets.token_hex(20)
+        self.signing_key = signing_key or "PSK_" + secrets.token_hex(16)  # signs status callbacks
+        self.port = port  # 0: any free port (see ``url`` once started)
         self.latency = 0.0
         self.peak_in_flight = 0  # the most requests it was answering at once
         self._in_flight = 0
@@ -129,6 +186,7 @@ class FakeSpace:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._expected_auth = self._basic(self.project_id, self.api_token)
+        self._callbacks = CallbackSender(self.signing_key)
 
     def __repr__(self) -> str:
         return f"<FakeSpace url={self.url if self._server else None!r} project_id={self.project_id!r}>"
@@ -156,6 +214,7 @@ class FakeSpace:
             self._thread.join(timeout=5)
         server.close_connections()
         server.server_close()  # joins the connection threads, which the closed sockets have released
+        self._callbacks.close()
 
     def __enter__(self) -> FakeSpace:
         return self.start()
@@ -229,6 +288,36 @@ class FakeSpace:
                     return state.status
         raise KeyError(sid)
 
+    def streams(self) -> list[FakeStream]:
+        """Every stream the space holds, added or created, in the order they appeared."""
+        with self._lock:
+            return [FakeStream(kind, account, parent, sid) for account, kind, parent, sid in self._streams]
+
+    def stream_settings(self, sid: str) -> dict[str, Any]:
+        """What a stream was created with: url, name, status_callback(_method), parameters, and the
+        other fields as sent (``Track``, ``StreamCodec``, …)."""
+        with self._lock:
+            for key, state in self._streams.items():
+                if key[3] == sid.lower():
+                    return {
+                        "url": state.url,
+                        "name": state.name,
+                        "status_callback": state.status_callback,
+                        "status_callback_method": state.status_callback_method,
+                        "parameters": dict(state.parameters),
+                        **state.settings,
+                    }
+        raise KeyError(sid)
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """Every status callback made so far, with its outcome (``status``, ``error``)."""
+        return self._callbacks.deliveries
+
+    def wait_for_deliveries(self, count: int, *, timeout: float = 5.0) -> list[Delivery]:
+        """The first ``count`` status callbacks, once made (they are sent in the background)."""
+        return self._callbacks.wait(count, timeout)
+
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request received so far, in order."""
@@ -297,32 +386,113 @@ class FakeSpace:
         if headers.get("authorization") != self._expected_auth:
             return _Answer(401, _error_body(401, "Authentication Error - invalid username or password"))
         kind: Kind = "call" if match["kind"] == "Calls" else "conference"
-        account, parent, sid = match["account"].lower(), match["parent"].lower(), match["sid"].lower()
+        account, parent = match["account"].lower(), match["parent"].lower()
         if account != self.project_id.lower():
             return _Answer(404, _error_body(404, f"Account {account} was not found"))
-        with self._lock:
-            state = self._streams.get((account, kind, parent, sid))
-        if state is None:
-            return _Answer(404, _error_body(404, f"The requested resource {path} was not found"))
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if body and content_type != "application/x-www-form-urlencoded":
             return _Answer(400, _error_body(400, "Request body must be application/x-www-form-urlencoded"))
         try:
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
         except (UnicodeDecodeError, ValueError):
             return _Answer(400, _error_body(400, "Request body is not a valid form"))
-        status = form.get("Status", [])
+        if match["stream"] is None:
+            return self._create(kind, account, parent, pairs)
+        return self._update(kind, account, parent, match["stream"], pairs, path)
+
+    def _invalid(self, kind: Kind, problem: str) -> _Answer:
+        # Each operation's own 422 shape: the conference operations answer {"errors": [...]}.
+        if kind == "conference":
+            return _Answer(422, json.dumps({"errors": [problem]}).encode())
+        return _Answer(422, _error_body(422, problem))
+
+    def _find(self, account: str, kind: Kind, parent: str, stream: str) -> tuple[str, _State] | None:
+        """A stream of this parent by sid, or by name (the newest, if names were reused)."""
+        with self._lock:
+            if _UUID.fullmatch(stream):
+                state = self._streams.get((account, kind, parent, stream.lower()))
+                return None if state is None else (stream.lower(), state)
+            named = [
+                (key[3], state)
+                for key, state in self._streams.items()
+                if key[:3] == (account, kind, parent) and state.name == stream
+            ]
+        return named[-1] if named else None
+
+    def _update(
+        self, kind: Kind, account: str, parent: str, stream: str, pairs: list[tuple[str, str]], path: str
+    ) -> _Answer:
+        found = self._find(account, kind, parent, stream)
+        if found is None:
+            return _Answer(404, _error_body(404, f"The requested resource {path} was not found"))
+        sid, state = found
+        status = [value for name, value in pairs if name == "Status"]
         if status != ["stopped"]:
             problem = "Status is required" if not status else f"Status must be 'stopped', not {status[0]!r}"
-            if kind == "conference":
-                return _Answer(422, json.dumps({"errors": [problem]}).encode())
-            return _Answer(422, _error_body(422, problem))
+            return self._invalid(kind, problem)
         with self._lock:
-            if state.status != "stopped":
+            stopped_now = state.status != "stopped"
+            if stopped_now:
                 state.status = "stopped"
                 state.date_updated = datetime.now(UTC)
             document = self._document(kind, account, parent, sid, state)
+        if stopped_now:
+            self._status_callback(kind, account, parent, sid, state, "stream-stopped")
         return _Answer(200, json.dumps(document).encode())
+
+    def _create(self, kind: Kind, account: str, parent: str, pairs: list[tuple[str, str]]) -> _Answer:
+        fields: dict[str, str] = {}
+        numbered: dict[int, dict[str, str]] = {}
+        for field, value in pairs:
+            parameter = _PARAMETER.fullmatch(field)
+            if parameter:
+                numbered.setdefault(int(parameter[1]), {})[parameter[2]] = value
+            else:
+                fields[field] = value
+        problem = _create_problem(kind, fields, numbered)
+        if problem is not None:
+            return self._invalid(kind, problem)
+        name = fields.get("Name")
+        sid = str(uuid.uuid4())
+        with self._lock:
+            if name is not None and any(
+                key[:3] == (account, kind, parent) and state.name == name and state.status != "stopped"
+                for key, state in self._streams.items()
+            ):
+                duplicate = True
+            else:
+                duplicate = False
+                state = _State(
+                    # The spec's CallStreamResponse requires a string name: an unnamed call stream
+                    # is named after its sid here. Conference streams may have none (null).
+                    name=name if name is not None else (sid if kind == "call" else None),
+                    status="in-progress",
+                    date_updated=datetime.now(UTC),
+                    url=fields["Url"],
+                    status_callback=fields.get("StatusCallback"),
+                    status_callback_method=fields.get("StatusCallbackMethod", "POST"),
+                    parameters=tuple((numbered[n]["Name"], numbered[n].get("Value", "")) for n in sorted(numbered)),
+                    settings={k: v for k, v in fields.items() if k not in _KEPT_APART},
+                )
+                self._streams[(account, kind, parent, sid)] = state
+                document = self._document(kind, account, parent, sid, state)
+        if duplicate:
+            return self._invalid(kind, f"A stream named {name!r} is already running on this {kind}")
+        self._status_callback(kind, account, parent, sid, state, "stream-started")
+        return _Answer(200, json.dumps(document).encode())
+
+    def _status_callback(self, kind: Kind, account: str, parent: str, sid: str, state: _State, event: str) -> None:
+        if not state.status_callback:
+            return
+        params = [
+            ("AccountSid", account),
+            ("CallSid" if kind == "call" else "ConferenceSid", parent),
+            ("StreamSid", sid),
+            ("StreamName", state.name or ""),
+            ("StreamEvent", event),
+            ("Timestamp", format_datetime(datetime.now(UTC).replace(microsecond=0), usegmt=True)),
+        ]
+        self._callbacks.send(state.status_callback, state.status_callback_method, params)
 
     @staticmethod
     def _document(kind: Kind, account: str, parent: str, sid: str, state: _State) -> dict[str, Any]:
@@ -434,7 +604,7 @@ class _Server(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
         # serve_forever() notices shutdown() only at its next poll; a wake-up socket ends it at once.
         self._wake_reader, self._wake_writer = socket.socketpair()
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", space.port), _Handler)
 
     def serve_until_stopped(self) -> None:
         while True:
@@ -465,3 +635,50 @@ class _Server(ThreadingHTTPServer):
         for connection in connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m signalwire_compat.testing``: a FakeSpace in the foreground until Ctrl-C or SIGTERM."""
+    import argparse
+    import signal
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m signalwire_compat.testing",
+        description="Run a fake SignalWire space on 127.0.0.1 until Ctrl-C or SIGTERM. It prints its settings "
+        "as shell 'export' lines (eval them, or copy them) for the signalwire-compat CLI or any other client.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    parser.add_argument("--call-streams", type=int, default=0, metavar="N", help="add N in-progress call streams")
+    parser.add_argument(
+        "--conference-streams", type=int, default=0, metavar="N", help="add N in-progress conference streams"
+    )
+    args = parser.parse_args(argv)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        with FakeSpace(port=args.port) as space:
+            print(f"export SIGNALWIRE_SPACE_URL={space.url}")
+            print(f"export SIGNALWIRE_PROJECT_ID={space.project_id}")
+            print(f"export SIGNALWIRE_API_TOKEN={space.api_token}")
+            print(f"export SIGNALWIRE_SIGNING_KEY={space.signing_key}")
+            for _ in range(args.call_streams):
+                stream = space.add_call_stream()
+                print(f"# call {stream.parent_sid} {stream.sid}")
+            for _ in range(args.conference_streams):
+                stream = space.add_conference_stream()
+                print(f"# conference {stream.parent_sid} {stream.sid}")
+            print("# serving until Ctrl-C or SIGTERM", flush=True)
+            while not stopping.wait(0.5):
+                pass
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # e.g. the port is taken
+        print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    print("FakeSpace stopped", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
