@@ -284,7 +284,7 @@ class BaseClient(Generic[H]):
             message = f"{wire.method} {wire.path}: the connection to {self._origin} failed ({reason})"
         else:
             message = f"{wire.method} {wire.path}: could not connect to {self._origin} ({reason})"
-        error = APIConnectionError(message, method=wire.method, path=wire.path)
+        error = APIConnectionError(message, method=wire.method, path=wire.path, request_sent=sent)
         return Attempt(None, error, AttemptFacts(None, request_sent=sent), reason)
 
     # -- after an attempt ----------------------------------------------------------------------

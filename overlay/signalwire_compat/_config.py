@@ -73,7 +73,9 @@ def _from_env(value: str | None, argument: str, variables: tuple[str, ...], env:
                 raise ConfigurationError(f"{variable} is set but empty: set it to your {argument.replace('_', ' ')}")
             return found
     names = " or ".join(variables)
-    raise ConfigurationError(f"no {argument}: pass {argument}=... or set the environment variable {names}")
+    raise ConfigurationError(
+        f"no {argument}: pass {argument}=... or set the environment variable {names}", missing=argument
+    )
 
 
 def _check_credential(value: object, argument: str) -> str:

@@ -60,7 +60,15 @@ class ClientClosedError(SignalWireError, RuntimeError):
 
 
 class ConfigurationError(SignalWireError, ValueError):
-    """Missing or unusable configuration (credentials, space URL); raised before any request."""
+    """Missing or unusable configuration (credentials, space URL); raised before any request.
+
+    ``missing`` names the setting (``"project_id"``, ``"api_token"``, ``"space_url"``) when no value
+    was given at all, so a caller such as the CLI can say how to give it in its own terms.
+    """
+
+    def __init__(self, message: str, *, missing: str | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 class InvalidSignatureError(SignalWireError):
@@ -77,13 +85,18 @@ class InvalidSignatureError(SignalWireError):
 
 
 class APIConnectionError(SignalWireError):
-    """The request did not get a complete HTTP response: refused, reset, closed early, protocol error."""
+    """The request did not get a complete HTTP response: refused, reset, closed early, protocol error.
 
-    def __init__(self, message: str, *, method: str, path: str) -> None:
+    ``request_sent`` is False when the failure came before any of the request left (the connection
+    could not be made), so the API cannot have acted on it; True when it may have.
+    """
+
+    def __init__(self, message: str, *, method: str, path: str, request_sent: bool = True) -> None:
         super().__init__(message)
         self.message = message
         self.method = method
         self.path = path
+        self.request_sent = request_sent
 
 
 class APITimeoutError(APIConnectionError):
