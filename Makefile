@@ -16,7 +16,7 @@ export PYTHONDONTWRITEBYTECODE :=
 .PHONY: help install generate check lint typecheck drift test quick soak bench demo vendor lock clean
 
 help:
-	@echo "make demo      stop call and conference streams on a local fake space (sync, async, CLI)"
+	@echo "make demo      a media stream's whole life on a local fake space: start, signed callbacks, stop by name"
 	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command)"
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
 	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes (build/spec-changes.txt)"
@@ -27,12 +27,24 @@ help:
 	@echo "make install   create .venv with the project and its dev tools"
 	@echo "make lock      refresh constraints.txt from the current .venv"
 
+# `make demo` needs only the package and its runtime dependencies; every other target also the dev tools.
+RUNTIME_INSTALLED := $(VENV)/.installed-runtime
+
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml constraints.txt
+define make_venv
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required: run make PYTHON=/path/to/python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+endef
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(make_venv)
 	$(BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev]'
+	@touch $@ $(RUNTIME_INSTALLED)
+
+$(RUNTIME_INSTALLED): pyproject.toml constraints.txt
+	$(make_venv)
+	$(BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable .
 	@touch $@
 
 generate: install
@@ -71,7 +83,7 @@ bench: $(VENV)/.installed-bench
 soak: install
 	SIGNALWIRE_COMPAT_LOAD_STOPS=10000 $(BIN)/python -m pytest -s -p no:cacheprovider tests/test_load.py
 
-demo: install
+demo: $(RUNTIME_INSTALLED)
 	@$(BIN)/python scripts/demo.py
 
 vendor: install

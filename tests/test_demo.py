@@ -22,6 +22,9 @@ def test_demo_stops_everything_and_prints_readable_results() -> None:
         assert section in out
     assert "retrying in" in out and "503" in out
     assert re.search(r"date_updated=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", out)
+    assert "[your app] signature verified: stream-started for stream 'agent-audio'" in out
+    assert "[your app] signature verified: stream-stopped for stream 'agent-audio'" in out
+    assert "stopped by name" in out
     assert out.count("exit 0:") == 2
-    assert "All 6 streams stopped" in out
+    assert "All 5 streams started or stopped as asked; both status callbacks were signed and verified" in out
     assert result.stderr == ""

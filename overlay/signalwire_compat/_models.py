@@ -78,6 +78,12 @@ def _date(value: Any) -> datetime | Unparsed:
     return Unparsed(value)
 
 
+def _as_datetime(value: datetime | Unparsed) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    raise InvalidDateError(f"the API sent date_updated {str(value)[:100]!r}, which is not a date the SDK can read")
+
+
 def _frozen(mapping: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(mapping)
 
@@ -113,6 +119,11 @@ class CallStream:
     uri: str
     extra: Mapping[str, Any] = attrs.field(factory=lambda: _frozen({}), repr=False, hash=False)
 
+    @property
+    def updated_at(self) -> datetime:
+        """``date_updated`` as a datetime; raises ``InvalidDateError`` if the API sent one the SDK cannot read."""
+        return _as_datetime(self.date_updated)
+
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> CallStream:
         return cls(**_stream_fields(document, "call_sid", "call stream"))
@@ -130,6 +141,11 @@ class ConferenceStream:
     date_updated: datetime | Unparsed
     uri: str
     extra: Mapping[str, Any] = attrs.field(factory=lambda: _frozen({}), repr=False, hash=False)
+
+    @property
+    def updated_at(self) -> datetime:
+        """``date_updated`` as a datetime; raises ``InvalidDateError`` if the API sent one the SDK cannot read."""
+        return _as_datetime(self.date_updated)
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> ConferenceStream:
