@@ -33,6 +33,10 @@ What happens:
 3. Cold import time of ``httpx``, ``signalwire_compat`` and ``twilio.rest`` (``python -X importtime``,
    the top-level cumulative times that ``-c pass`` does not have, median of ``--import-runs`` runs), and
    peak RSS (``ru_maxrss``) of a fresh process that imports each and makes one call to the server.
+   Both run in a virtual environment holding only the runtime dependencies (and twilio's), as a user's
+   would: in the dev environment ``import httpx`` also loads its command-line extras (rich, click),
+   which flatters every ratio. Byte-code caches are on (in a temporary folder), as for an installed
+   package.
 
 It prints a table (medians, [min-max] across rounds), ratios against raw httpx sync measured in the same
 run (median of the per-round ratios), PASS/FAIL for the project's performance targets, and writes
@@ -66,6 +70,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
@@ -73,6 +78,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
 SERVER_SCRIPT = Path(__file__).resolve().with_name("bench_server.py")
 API_PREFIX = "/api/laml/2010-04-01"
 CONFIG_ENV = "BENCH_CONFIG"
@@ -484,12 +490,10 @@ class RunRecord:
     problems: list[str] = field(default_factory=list)
 
 
-def run_child(args: list[str], env: dict[str, str], timeout: float, what: str) -> str:
+def run_child(args: list[str], env: dict[str, str], timeout: float, what: str, *, python: str = sys.executable) -> str:
     """Run ``python ARGS`` and return its stdout; BenchError on failure or timeout."""
     try:
-        done = subprocess.run(
-            [sys.executable, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
-        )
+        done = subprocess.run([python, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise BenchError(f"{what}: timed out after {timeout:g} s") from None
     if done.returncode != 0:
@@ -565,10 +569,31 @@ def top_level_imports(stderr: str) -> dict[str, int]:
     return found
 
 
-def import_time_us(module: str | None, startup: set[str], env: dict[str, str]) -> tuple[int, set[str]]:
+@dataclass(frozen=True)
+class Footprint:
+    """Where import time and memory are measured: a runtime-only venv, byte-code caches on."""
+
+    python: str
+    env: dict[str, str]
+
+    @classmethod
+    def create(cls, folder: Path, packages: list[str]) -> Footprint:
+        from runtime_env import make_runtime_env, runtime_dependencies
+
+        extra = ["twilio"] if "twilio" in packages else []
+        python, _ = make_runtime_env(folder / "venv", [*runtime_dependencies(), *extra])
+        env = child_env()
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+        env["PYTHONPATH"] = os.pathsep.join(str(ROOT / part) for part in ("overlay", "generated"))
+        return cls(str(python), env)
+
+
+def import_time_us(module: str | None, startup: set[str], footprint: Footprint) -> tuple[int, set[str]]:
     """Cumulative µs of the top-level imports ``import MODULE`` adds to a bare interpreter's."""
     code = f"import {module}" if module else "pass"
-    command = [sys.executable, "-X", "importtime", "-c", code]
+    command = [footprint.python, "-X", "importtime", "-c", code]
+    env = footprint.env
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
     if done.returncode != 0:
         raise BenchError(f"import {module}: exit status {done.returncode}: {done.stderr.strip()[-300:]}")
@@ -576,20 +601,19 @@ def import_time_us(module: str | None, startup: set[str], env: dict[str, str]) -
     return sum(us for name, us in found.items() if name not in startup), set(found)
 
 
-def measure_imports(packages: list[str], runs: int) -> dict[str, list[float]]:
-    env = child_env()
-    _, startup = import_time_us(None, set(), env)
+def measure_imports(packages: list[str], runs: int, footprint: Footprint) -> dict[str, list[float]]:
+    _, startup = import_time_us(None, set(), footprint)
     for package in packages:  # one unmeasured run each: byte-code caches written, files in the page cache
-        import_time_us(PACKAGES[package], startup, env)
+        import_time_us(PACKAGES[package], startup, footprint)
     results: dict[str, list[float]] = {package: [] for package in packages}
     for _ in range(runs):
         for package in packages:
-            results[package].append(import_time_us(PACKAGES[package], startup, env)[0] / 1000)
+            results[package].append(import_time_us(PACKAGES[package], startup, footprint)[0] / 1000)
     return results
 
 
 PROBE_PRELUDE = """\
-import json, os, resource, time
+import json, os, time
 started = time.perf_counter()
 cfg = json.loads(os.environ["BENCH_CONFIG"])
 status = "stopped"
@@ -614,15 +638,21 @@ client.api.base_url = f"http://127.0.0.1:{cfg['port']}"
 status = client.calls(cfg["call_sid"]).streams(cfg["stream_sid"]).update(status="stopped").status
 """,
 }
+# Peak RSS from /proc/self/status (VmHWM): ru_maxrss carries the parent's peak across fork and exec
+# on Linux, so a child of a large harness would report the harness's size.
 PROBE_EPILOGUE = """\
 if status != "stopped":
     raise SystemExit(f"probe: got status {status!r}")
 ms = (time.perf_counter() - started) * 1000
-print(json.dumps({"maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "import_and_call_ms": ms}))
+with open("/proc/self/status") as proc:
+    peak = next(int(line.split()[1]) for line in proc if line.startswith("VmHWM:"))
+print(json.dumps({"maxrss_kib": peak, "import_and_call_ms": ms}))
 """
 
 
-def measure_rss(packages: list[str], runs: int, cfg: WorkerConfig) -> dict[str, list[dict[str, float]]]:
+def measure_rss(
+    packages: list[str], runs: int, cfg: WorkerConfig, footprint: Footprint
+) -> dict[str, list[dict[str, float]]]:
     """Peak RSS (KiB) and import+first-call time of fresh processes making one call ("python": no call)."""
     targets = ["python", *packages]
     results: dict[str, list[dict[str, float]]] = {target: [] for target in targets}
@@ -630,7 +660,8 @@ def measure_rss(packages: list[str], runs: int, cfg: WorkerConfig) -> dict[str, 
         for target in targets:
             before = ServerStats.fetch(cfg.port)
             code = PROBE_PRELUDE + PROBE_BODIES[target] + PROBE_EPILOGUE
-            stdout = run_child(["-c", code], cfg.to_env(), 60, f"RSS probe {target}")
+            env = {**footprint.env, CONFIG_ENV: json.dumps(asdict(cfg))}
+            stdout = run_child(["-c", code], env, 60, f"RSS probe {target}", python=footprint.python)
             ok, errors, *_ = stats_delta(before, ServerStats.fetch(cfg.port))
             if ok != (0 if target == "python" else 1) or errors:
                 raise BenchError(f"RSS probe {target}: server answered {ok} x 200, errors {errors}")
@@ -899,10 +930,12 @@ def run(args: argparse.Namespace) -> int:
         problems: list[str] = []
         try:
             records = run_rounds(names, params, base)
-            print("  import times ...", flush=True)
-            imports = measure_imports(packages, params.import_runs)
-            print("  peak RSS ...", flush=True)
-            rss = measure_rss(packages, params.rss_runs, base)
+            with tempfile.TemporaryDirectory(prefix="bench-footprint-") as folder:
+                print("  import times (runtime-only venv) ...", flush=True)
+                footprint = Footprint.create(Path(folder), packages)
+                imports = measure_imports(packages, params.import_runs, footprint)
+                print("  peak RSS ...", flush=True)
+                rss = measure_rss(packages, params.rss_runs, base, footprint)
         except BenchError as exc:
             print(f"bench: FAILED: {exc}", file=sys.stderr)
             return 1

@@ -7,34 +7,22 @@ stops streams on a FakeSpace through ``host_pkg._vendor.signalwire_compat``.
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import sysconfig
-import venv
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
 
 from conftest import ROOT
+from runtime_env import make_runtime_env, runtime_dependencies
 
 pytestmark = pytest.mark.slow  # builds virtual environments and a wheel
 
 
-def _runtime_dependencies() -> list[str]:
-    """The project's runtime dependencies, as pyproject.toml declares them."""
-    import tomllib
-
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    return [Requirement(text).name for text in declared]
-
-
-RUNTIME = _runtime_dependencies()
+RUNTIME = runtime_dependencies()
 
 CHILD = r"""
 import asyncio, json, sys
@@ -65,48 +53,10 @@ print(json.dumps({
 """
 
 
-def runtime_closure(names: list[str]) -> list[importlib.metadata.Distribution]:
-    """The installed distributions the runtime dependencies need (extras left out)."""
-    seen: dict[str, importlib.metadata.Distribution] = {}
-    pending = list(names)
-    while pending:
-        name = pending.pop()
-        key = name.lower().replace("_", "-")
-        if key in seen:
-            continue
-        distribution = importlib.metadata.distribution(name)
-        seen[key] = distribution
-        for text in distribution.requires or []:
-            requirement = Requirement(text)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                pending.append(requirement.name)
-    return list(seen.values())
-
-
 @pytest.fixture(scope="module")
 def bare_python(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A venv without pip or this project, holding only the runtime dependencies."""
-    root = tmp_path_factory.mktemp("runtime-env")
-    venv.EnvBuilder(with_pip=False, clear=True).create(root / "env")
-    python = root / "env" / "bin" / "python"
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    site_packages = Path(purelib)
-    here = Path(sysconfig.get_paths()["purelib"])
-    for distribution in runtime_closure(RUNTIME):
-        for file in distribution.files or []:
-            if file.parts[0] == "..":
-                continue
-            source = Path(str(distribution.locate_file(file)))
-            if source.is_file():
-                target = site_packages / source.relative_to(here)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target)
-    return python, site_packages
+    return make_runtime_env(tmp_path_factory.mktemp("runtime-env") / "env", RUNTIME)
 
 
 def run_isolated(python: Path, code: str) -> dict[str, object]:

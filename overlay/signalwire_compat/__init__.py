@@ -9,7 +9,6 @@ stream = client.calls(call_sid).streams(stream_sid).stop()
 from typing import TYPE_CHECKING, Any
 
 from ._client import Client
-from ._dates import InvalidDateError, parse_rfc2822_datetime
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -28,14 +27,31 @@ from ._exceptions import (
     SignalWireError,
     UnprocessableEntityError,
 )
-from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
-from ._operations import OperationResult
-from ._provenance import PROVENANCE, Provenance
 from ._version import __version__
 
 if TYPE_CHECKING:
     from . import webhooks
     from ._async_client import AsyncClient
+    from ._dates import InvalidDateError, parse_rfc2822_datetime
+    from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
+    from ._operation import OperationResult
+    from ._provenance import PROVENANCE, Provenance
+
+# Names loaded on first use: what only requests (or async code, or webhooks) need. `import
+# signalwire_compat` then costs little more than `import httpx` (README "Performance").
+_LAZY = {
+    "AsyncClient": "._async_client",  # asyncio and aiohttp
+    "CallStream": "._models",  # attrs
+    "ConferenceStream": "._models",
+    "StreamStatus": "._models",
+    "Unparsed": "._models",
+    "InvalidDateError": "._dates",
+    "parse_rfc2822_datetime": "._dates",
+    "OperationResult": "._operation",
+    "PROVENANCE": "._provenance",
+    "Provenance": "._provenance",
+    "webhooks": ".webhooks",  # hmac, hashlib
+}
 
 __all__ = [
     "PROVENANCE",
@@ -71,16 +87,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # AsyncClient pulls in asyncio (~30 ms); a sync user or a CLI call should not pay for it.
-    if name == "AsyncClient":
-        from ._async_client import AsyncClient
+    import importlib
 
-        return AsyncClient
-    if name == "webhooks":
-        # sw.webhooks.validate(...) works after `import signalwire_compat` without loading hmac for
-        # users who never check a signature. (`from . import webhooks` here would recurse: the
-        # import system looks the name up on this module first.)
-        import importlib
-
-        return importlib.import_module(f"{__name__}.webhooks")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    source = _LAZY.get(name)
+    if source is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # (`from . import webhooks` here would recurse: the import system looks the name up on this module.)
+    module = importlib.import_module(source, __name__)
+    value = module if source == f".{name}" else getattr(module, name)
+    globals()[name] = value
+    return value

@@ -6,12 +6,11 @@ import logging
 import time
 from collections.abc import Mapping
 from types import ModuleType, TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import httpx
 
-from . import _operations
 from ._base_client import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
@@ -22,9 +21,15 @@ from ._base_client import (
     logger,
 )
 from ._http import ATTEMPT_DEADLINE, sync_http_client
-from ._models import CallStream, ConferenceStream
-from ._operations import Operation, OperationResult, StreamSettings
 from ._validation import validate_sid, validate_stream
+
+if TYPE_CHECKING:
+    from ._models import CallStream, ConferenceStream
+    from ._operation import Operation, OperationResult
+
+# Operations are imported inside the methods below: they load the generated client (its models,
+# attrs), which only a request needs, so `import signalwire_compat` stays cheap.
+
 
 __all__ = ["Client"]
 
@@ -94,7 +99,9 @@ class Client(BaseClient[httpx.Client]):
         Pass ``idempotent=True`` only if repeating the call is harmless: it allows retries after
         the request may already have reached the server.
         """
-        built = _operations.escape_hatch(
+        from ._operations import escape_hatch
+
+        built = escape_hatch(
             operation, arguments, account_sid=self.account_sid, base_url=self._base_url, idempotent=idempotent
         )
         return self._execute(built)
@@ -211,11 +218,13 @@ class CallStreams:
         as a bearer token and is never shown. Not idempotent: retried only when the API cannot have
         acted on the request (connection refused, 408, 429, 503).
         """
+        from ._operations import StreamSettings, create_call_stream
+
         settings = StreamSettings(
             url, name, track, status_callback, status_callback_method, parameters, authorization_bearer_token
         )
         client = self._client
-        return client._execute(_operations.create_call_stream(client.account_sid, self.call_sid, settings))
+        return client._execute(create_call_stream(client.account_sid, self.call_sid, settings))
 
     def __repr__(self) -> str:
         return f"<CallStreams call_sid={self.call_sid!r}>"
@@ -233,8 +242,10 @@ class CallStreamContext:
 
     def update(self, status: str) -> CallStream:
         """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it."""
+        from ._operations import update_call_stream
+
         client = self._client
-        return client._execute(_operations.update_call_stream(client.account_sid, self.call_sid, self.sid, status))
+        return client._execute(update_call_stream(client.account_sid, self.call_sid, self.sid, status))
 
     def stop(self) -> CallStream:
         """Stop the stream. Idempotent: stopping a stopped stream returns it stopped."""
@@ -291,11 +302,13 @@ class ConferenceStreams:
         """Start streaming the conference's audio to ``url``; as ``calls(...).streams.create``, plus
         ``stream_codec`` (``PCMU``, ``PCMA``, ``L16``, ``L16@16000h``, ``L16@24000h``) and
         ``stream_real_time``."""
+        from ._operations import StreamSettings, create_conference_stream
+
         settings = StreamSettings(
             url, name, track, status_callback, status_callback_method, parameters, authorization_bearer_token
         )
         client = self._client
-        operation = _operations.create_conference_stream(
+        operation = create_conference_stream(
             client.account_sid,
             self.conference_sid,
             settings,
@@ -320,10 +333,10 @@ class ConferenceStreamContext:
 
     def update(self, status: str) -> ConferenceStream:
         """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it."""
+        from ._operations import update_conference_stream
+
         client = self._client
-        return client._execute(
-            _operations.update_conference_stream(client.account_sid, self.conference_sid, self.sid, status)
-        )
+        return client._execute(update_conference_stream(client.account_sid, self.conference_sid, self.sid, status))
 
     def stop(self) -> ConferenceStream:
         """Stop the stream. Idempotent: stopping a stopped stream returns it stopped."""

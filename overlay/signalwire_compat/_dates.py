@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 from ._exceptions import SignalWireError
 
@@ -140,5 +141,10 @@ def parse_rfc2822_datetime(text: str) -> datetime:
         raise InvalidDateError(f"expected a date string, got {type(text).__name__}")
     if len(text) > _MAX_TEXT:
         raise InvalidDateError(f"not an RFC 2822 date: {len(text)} characters is too long")
+    return _parse(text)
+
+
+@lru_cache(maxsize=256)  # answers often repeat a date (the same second); datetimes are immutable
+def _parse(text: str) -> datetime:
     parsed = _parse_fast(text) or _parse_iso_8601(text.strip())
     return parsed if parsed is not None else _parse_lenient(text)

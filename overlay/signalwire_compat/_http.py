@@ -2,7 +2,8 @@
 
 Both engines are maintained libraries, configured here once:
 - ``Client``: httpx's own transport (httpcore), whose socket reads and writes are clamped to the
-  attempt's deadline, so ``timeout`` bounds a whole attempt even when a server trickles its answer;
+  attempt's deadline, so ``timeout`` bounds a whole attempt even when a server trickles its answer
+  (``_sync_transport.py``);
 - ``AsyncClient``: aiohttp under httpx's transport interface (``_aiohttp_transport.py``).
 
 Both share: one verified TLS context per process (httpx's CA handling, ``SSL_CERT_FILE`` and
@@ -24,7 +25,6 @@ from http.cookiejar import Cookie, CookieJar
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpcore
 import httpx
 
 from ._exceptions import ConfigurationError
@@ -93,107 +93,21 @@ class _NoCookies(CookieJar):
         pass
 
 
-# -- Client: httpx with deadline-clamped socket I/O -----------------------------------------------
+def sync_http_client(base_url: str, headers: dict[str, str]) -> httpx.Client:
+    from ._sync_transport import DeadlineTransport  # imports httpcore: on the first client, not at import
+
+    transport = DeadlineTransport(ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url), limits=LIMITS)
+    return httpx.Client(
+        transport=transport, headers=headers, cookies=_NoCookies(), follow_redirects=False, trust_env=False
+    )
 
 
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        left = remaining(timeout)
-        if left == 0.0:
-            raise httpcore.ReadTimeout("no complete response within the timeout")
-        return self._stream.read(max_bytes, left)
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        left = remaining(timeout)
-        if left == 0.0:
-            raise httpcore.WriteTimeout("the request could not be sent within the timeout")
-        self._stream.write(buffer, left)
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, remaining(timeout)))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's socket backend, with every wait ending by the attempt's deadline."""
-
-    def __init__(self) -> None:
-        self._backend = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._backend.connect_tcp(host, port, remaining(timeout), local_address, socket_options)
-        return _DeadlineStream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._backend.connect_unix_socket(path, remaining(timeout), socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
-
-
-class _DeadlineTransport(httpx.HTTPTransport):
-    """httpx's HTTPTransport on a pool whose network backend honours the attempt deadline.
-
-    httpx does not take a network backend, so the pool it builds is replaced by the same httpcore
-    pool with one (httpcore's public ``network_backend`` argument); requests, responses and
-    exception mapping stay httpx's own.
-    """
-
-    def __init__(self, *, ssl_context: ssl.SSLContext, proxy: str | None) -> None:
-        super().__init__(verify=ssl_context, limits=LIMITS)
-        common: dict[str, Any] = {
-            "ssl_context": ssl_context,
-            "max_connections": LIMITS.max_connections,
-            "max_keepalive_connections": LIMITS.max_keepalive_connections,
-            "keepalive_expiry": LIMITS.keepalive_expiry,
-            "network_backend": _DeadlineBackend(),
-        }
-        if proxy is None:
-            self._pool = httpcore.ConnectionPool(**common)
-        else:
-            parsed = httpx.Proxy(proxy)
-            self._pool = httpcore.HTTPProxy(
-                proxy_url=httpcore.URL(
-                    scheme=parsed.url.raw_scheme,
-                    host=parsed.url.raw_host,
-                    port=parsed.url.port,
-                    target=parsed.url.raw_path,
-                ),
-                proxy_auth=parsed.raw_auth,
-                proxy_headers=parsed.headers.raw,
-                proxy_ssl_context=parsed.ssl_context,
-                **common,
-            )
-
-
-def sync_http_client(base_url: str) -> httpx.Client:
-    transport = _DeadlineTransport(ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url))
-    return httpx.Client(transport=transport, cookies=_NoCookies(), follow_redirects=False, trust_env=False)
-
-
-def async_http_client(base_url: str) -> httpx.AsyncClient:
+def async_http_client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
     from ._aiohttp_transport import AiohttpTransport  # imports aiohttp (~0.3 s): only for AsyncClient
 
     transport = AiohttpTransport(
         ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url), max_connections=MAX_CONNECTIONS
     )
-    return httpx.AsyncClient(transport=transport, cookies=_NoCookies(), follow_redirects=False, trust_env=False)
+    return httpx.AsyncClient(
+        transport=transport, headers=headers, cookies=_NoCookies(), follow_redirects=False, trust_env=False
+    )

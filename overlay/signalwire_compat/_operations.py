@@ -9,15 +9,13 @@ changes what the SDK sends, with no template or per-operation code to update her
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from types import ModuleType
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 from uuid import UUID
-
-import httpx
 
 from . import _generated as gen
 from ._models import CallStream, ConferenceStream
+from ._operation import Answer, Operation, OperationResult
 from ._validation import (
     validate_callback_url,
     validate_choice,
@@ -26,11 +24,9 @@ from ._validation import (
     validate_stream_name,
     validate_websocket_url,
 )
-from ._wire import WireRequest, numbered_parameters, to_wire
+from ._wire import numbered_parameters, to_wire
 
 __all__ = [
-    "Operation",
-    "OperationResult",
     "StreamSettings",
     "create_call_stream",
     "create_conference_stream",
@@ -38,34 +34,6 @@ __all__ = [
     "update_call_stream",
     "update_conference_stream",
 ]
-
-T = TypeVar("T")
-
-
-class Operation(NamedTuple, Generic[T]):
-    """One API call, ready to send: the wire request and how to read a 2xx answer.
-
-    ``idempotent`` operations (the stream stops) are retried after any retryable failure; others
-    only when the server cannot have acted on them (connect errors, 408, 429, 503).
-    ``parse`` gets a read, detached response (its ``content`` is the decoded body).
-    """
-
-    name: str
-    wire: WireRequest
-    parse: Callable[[httpx.Response], T]
-    idempotent: bool
-    secrets: tuple[str, ...] = ()  # values that must not appear in messages (besides the credentials)
-
-    def __repr__(self) -> str:
-        return f"Operation({self.name}, {self.wire!r}, idempotent={self.idempotent})"
-
-
-class OperationResult(NamedTuple):
-    """What the escape hatch (``client.invoke``) returns: the generated parser's result and the response."""
-
-    status_code: int
-    parsed: Any
-    response: httpx.Response
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
@@ -75,12 +43,12 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     return document
 
 
-def _read_call_stream(response: httpx.Response) -> CallStream:
-    return CallStream.from_json(parse_json_object(response.content))
+def _read_call_stream(answer: Answer) -> CallStream:
+    return CallStream.from_json(parse_json_object(answer.content))
 
 
-def _read_conference_stream(response: httpx.Response) -> ConferenceStream:
-    return ConferenceStream.from_json(parse_json_object(response.content))
+def _read_conference_stream(answer: Answer) -> ConferenceStream:
+    return ConferenceStream.from_json(parse_json_object(answer.content))
 
 
 def update_call_stream(account_sid: str, call_sid: str, sid: str, status: object) -> Operation[CallStream]:
@@ -222,7 +190,8 @@ def escape_hatch(
     # The generated parser wants its own client type only to read ``raise_on_unexpected_status``.
     parser_client = gen.GeneratedClient(base_url=base_url, raise_on_unexpected_status=False)
 
-    def read(response: httpx.Response) -> OperationResult:
+    def read(answer: Answer) -> OperationResult:
+        response = answer.detached()
         return OperationResult(
             status_code=response.status_code,
             parsed=parse_response(client=parser_client, response=response),

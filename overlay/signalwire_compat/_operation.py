@@ -1,0 +1,53 @@
+"""What an operation is, as the clients see it: the request to send, and how to read its answer.
+
+The operations themselves (built by the generated code) are in ``_operations.py``; this module
+holds only the types, so the clients can use them without loading the generated client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, NamedTuple, TypeVar
+
+import httpx
+
+from ._wire import WireRequest
+
+__all__ = ["Answer", "Operation", "OperationResult"]
+
+T = TypeVar("T")
+
+
+class Answer(NamedTuple):
+    """A 2xx answer: its status and decoded body; ``detached()`` builds a read, closed
+    ``httpx.Response`` without the request's credentials, for readers that want one."""
+
+    status_code: int
+    content: bytes
+    detached: Callable[[], httpx.Response]
+
+
+class Operation(NamedTuple, Generic[T]):
+    """One API call, ready to send: the wire request and how to read a 2xx answer.
+
+    ``idempotent`` operations (the stream stops) are retried after any retryable failure; others
+    only when the server cannot have acted on them (connect errors, 408, 429, 503).
+    ``parse`` reads a 2xx ``Answer``.
+    """
+
+    name: str
+    wire: WireRequest
+    parse: Callable[[Answer], T]
+    idempotent: bool
+    secrets: tuple[str, ...] = ()  # values that must not appear in messages (besides the credentials)
+
+    def __repr__(self) -> str:
+        return f"Operation({self.name}, {self.wire!r}, idempotent={self.idempotent})"
+
+
+class OperationResult(NamedTuple):
+    """What the escape hatch (``client.invoke``) returns: the generated parser's result and the response."""
+
+    status_code: int
+    parsed: Any
+    response: httpx.Response
