@@ -133,7 +133,7 @@ class BaseClient(Generic[H]):
         self._owns_http = http_client is None
         if http_client is None:
             # The SDK's own client carries these headers itself: httpx merges a client's headers
-            # into each request far more cheaply than it normalises per-request ones (~10 us a call).
+            # into each request more cheaply than it normalises per-request ones (README "Performance").
             self._http: H = default_http(self._base_url, headers)
             self._headers: dict[str, str] = {}
         else:

@@ -7,7 +7,7 @@ Both engines are maintained libraries, configured here once:
 - ``AsyncClient``: aiohttp under httpx's transport interface (``_aiohttp_transport.py``).
 
 Both share: one verified TLS context per process (httpx's CA handling, ``SSL_CERT_FILE`` and
-``SSL_CERT_DIR`` honoured; creating it costs ~60 ms, so it is made once and only for https), the
+``SSL_CERT_DIR`` honoured; loading the CA bundle is slow, so it is made once and only for https), the
 proxy the environment names for the space (``HTTP(S)_PROXY``, ``ALL_PROXY``, ``NO_PROXY``, either
 case), no cookie storage (the API authenticates every request; a jar would only grow), and a pool
 that keeps as many idle connections as may be open.

@@ -167,7 +167,7 @@ def escape_hatch(
     idempotent: bool,
 ) -> Operation[OperationResult]:
     """An ``Operation`` for any generated endpoint; UUID-typed arguments are validated like sids."""
-    import inspect  # ~5 ms to import; only the escape hatch needs it
+    import inspect  # slow to import; only the escape hatch needs it
 
     module = gen.find_operation(endpoint) if isinstance(endpoint, str) else endpoint
     get_kwargs = getattr(module, "_get_kwargs", None)
