@@ -87,9 +87,10 @@ with FakeSpace() as space:
             "update_conference_stream", conference_sid=conference.parent_sid, sid=conference.sid,
             body=UpdateConferenceStreamRequest(status=UpdateConferenceStreamRequestStatus.STOPPED), idempotent=True,
         )
+        created = client.invoke("create_stream", call_sid=call.parent_sid,
+                                body=CreateCallStreamRequest(url="wss://media.example/in?a=1&b=2", name="rec"))
         try:
-            client.invoke("create_stream", call_sid=call.parent_sid,
-                          body=CreateCallStreamRequest(url="wss://media.example/in?a=1&b=2", name="rec"))
+            client.calls(call.parent_sid).streams("no-such-stream").stop()
         except sw.NotFoundError:
             mapped = True
     requests = space.requests
@@ -100,6 +101,7 @@ print(json.dumps({
     "update_stream_module": update_stream.__name__,
     "stopped": str(stopped.status),
     "invoked": [invoked.status_code, type(invoked.parsed).__name__, str(invoked.parsed.status.value)],
+    "created": [created.status_code, type(created.parsed).__name__, str(created.parsed.status.value)],
     "mapped": mapped,
     "bodies": [r.body.decode() for r in requests],
     "content_types": sorted({r.headers["content-type"] for r in requests}),
@@ -119,7 +121,8 @@ def test_overlay_runs_on_the_full_spec_client_and_encodes_form_bodies_once(upstr
     assert report["update_stream_module"] == f"{PACKAGE}.api.streams.update_stream"  # the full spec's tag folder
     assert report["stopped"] == "stopped"
     assert report["invoked"] == [200, "ConferenceStreamResponse", "stopped"]
-    assert report["mapped"] is True
+    assert report["created"] == [200, "CallStreamResponse", "in-progress"]
+    assert report["mapped"] is True  # a 404 is a NotFoundError
     assert report["bodies"][:2] == ["Status=stopped", "Status=stopped"]
     create = report["bodies"][2]
     assert create.startswith("Url=wss%3A%2F%2Fmedia.example%2Fin%3Fa%3D1%26b%3D2&Name=rec")
