@@ -65,13 +65,13 @@ drift: install
 
 check: lint typecheck drift
 
-# -n auto: one pytest worker per core (pytest-xdist).
+# -n auto: one pytest worker per core (pytest-xdist); worksteal: an idle worker takes queued tests.
 test: check
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 quick: install
 	$(BIN)/ruff check overlay scripts tests
-	SIGNALWIRE_COMPAT_QUICK=1 $(BIN)/python -m pytest -q -n auto -m "not slow"
+	SIGNALWIRE_COMPAT_QUICK=1 $(BIN)/python -m pytest -q -n auto --dist worksteal -m "not slow"
 
 $(VENV)/.installed-bench: $(INSTALLED)
 	$(BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev,bench]'

@@ -296,7 +296,7 @@ def test_stale_generated_tree_is_caught_by_make_check(repository: Path) -> None:
     assert "changed:  generated/signalwire_compat_generated/_provenance.py" in stale.stderr
     assert "Run `make generate`" in stale.stderr
     assert make(repository, "generate").returncode == 0
-    fixed = make(repository, "check")
+    fixed = make(repository, "drift")  # what failed above; lint and types are the other tests' subject
     assert fixed.returncode == 0, fixed.stderr
 
 

@@ -117,14 +117,30 @@ def _parse_iso_8601(text: str) -> datetime | None:
         return None
 
 
+class _UnknownZoneError(ValueError):
+    pass
+
+
+def _zone_offset(name: str | None, offset: int | None) -> int | None:
+    """dateutil's zone lookup, made strict: a zone name the SDK does not know makes the text unreadable
+    (dateutil would otherwise warn and guess, or use this machine's local zone for its abbreviation)."""
+    if name is None or offset is not None:
+        return offset
+    if len(name) == 1 and name.isalpha():
+        return 0  # military zones: RFC 2822 says to treat them as unknown, i.e. UTC (as the fast path does)
+    hours = _ZONES.get(name.lower())
+    if hours is None:
+        raise _UnknownZoneError(name)
+    return hours * 3600
+
+
 def _parse_lenient(text: str) -> datetime:
     if not (_HAS_YEAR.search(text) and _HAS_TIME.search(text) and _HAS_MONTH.search(text)):
         raise InvalidDateError(f"not an RFC 2822 date: {text!r}")
     from dateutil import parser as dateutil_parser  # only for the rare text the fast path rejects
 
-    tzinfos = {name.upper(): hours * 3600 for name, hours in _ZONES.items()}
     try:
-        parsed = dateutil_parser.parse(text, tzinfos=tzinfos)
+        parsed = dateutil_parser.parse(text, tzinfos=_zone_offset)
         if parsed.tzinfo is None or parsed.utcoffset() is None:
             parsed = parsed.replace(tzinfo=UTC)  # the spec says GMT; a missing zone means UTC
         return parsed.astimezone(UTC)
