@@ -226,7 +226,6 @@ class BaseClient(Generic[H]):
             return self._detached(response, body.content, operation.secrets)
 
         if 200 <= status <= 299:
-            facts = AttemptFacts(status, request_sent=True)
             problem = body.undecodable
             if body.truncated:
                 problem = f"the body is larger than {self._options.max_response_bytes} bytes"
@@ -245,7 +244,7 @@ class BaseClient(Generic[H]):
                 body=answer.content,
                 response=answer,
             )
-            return Attempt(None, error, facts, f"{status}, unreadable")
+            return Attempt(None, error, AttemptFacts(status, request_sent=True), f"{status}, unreadable")
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         answer = detached()
         api_error = error_for_status(

@@ -62,11 +62,13 @@ def _optional_text(value: Any) -> str | None:
     return value if value is None or isinstance(value, str) else Unparsed(value)
 
 
+_STATUSES: dict[Any, StreamStatus] = {member.value: member for member in StreamStatus}
+
+
 def _status(value: Any) -> StreamStatus | Unparsed:
-    try:
-        return StreamStatus(value)
-    except ValueError:
-        return Unparsed(value)
+    if isinstance(value, str) and (member := _STATUSES.get(value)) is not None:
+        return member
+    return Unparsed(value)
 
 
 def _date(value: Any) -> datetime | Unparsed:
@@ -88,12 +90,21 @@ def _frozen(mapping: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(mapping)
 
 
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+_KNOWN = {
+    "call_sid": frozenset({"sid", "account_sid", "call_sid", "name", "status", "date_updated", "uri"}),
+    "conference_sid": frozenset({"sid", "account_sid", "conference_sid", "name", "status", "date_updated", "uri"}),
+}
+
+
 def _stream_fields(document: Mapping[str, Any], parent_key: str, kind: str) -> dict[str, Any]:
     """The constructor arguments both stream results share, read tolerantly; raises if a key is missing."""
-    known = ("sid", "account_sid", parent_key, "name", "status", "date_updated", "uri")
-    missing = [name for name in known if name not in document]
-    if missing:
-        raise MissingFieldsError(f"{kind} response lacks {', '.join(missing)}")
+    known = _KNOWN[parent_key]
+    if not known <= document.keys():
+        order = ("sid", "account_sid", parent_key, "name", "status", "date_updated", "uri")
+        missing = ", ".join(name for name in order if name not in document)
+        raise MissingFieldsError(f"{kind} response lacks {missing}")
+    extra = _NO_EXTRA if len(document) == len(known) else _frozen({k: v for k, v in document.items() if k not in known})
     return {
         "sid": _text(document["sid"]),
         "account_sid": _text(document["account_sid"]),
@@ -102,7 +113,7 @@ def _stream_fields(document: Mapping[str, Any], parent_key: str, kind: str) -> d
         "status": _status(document["status"]),
         "date_updated": _date(document["date_updated"]),
         "uri": _text(document["uri"]),
-        "extra": _frozen({k: v for k, v in document.items() if k not in known}),
+        "extra": extra,
     }
 
 

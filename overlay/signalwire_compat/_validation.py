@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
+from functools import cache
 from typing import TypeVar
 from uuid import UUID
 
@@ -48,13 +49,16 @@ def validate_sid(value: object, name: str) -> str:
     return value.lower()
 
 
+@cache
+def _members(choices: type[E]) -> dict[str, E]:
+    return {str(member.value): member for member in choices}
+
+
 def validate_choice(value: object, name: str, choices: type[E]) -> E:
     """``value`` as a member of the generated enum ``choices``, or ``ValueError`` listing what it accepts."""
-    if isinstance(value, str):
-        try:
-            return choices(value)
-        except ValueError:
-            pass
+    members: dict[str, E] = _members(choices)
+    if isinstance(value, str) and (member := members.get(value)) is not None:
+        return member
     listed = ", ".join(repr(member.value) for member in choices)
     raise ValueError(f"{name} must be one of {listed} (the values this operation accepts), got {_shown(value)}")
 

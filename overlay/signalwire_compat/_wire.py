@@ -72,6 +72,8 @@ def form_encode(fields: Mapping[str, Any]) -> bytes:
 def _check_path(path: str) -> None:
     # Quoting leaves "." and ".." as they are and httpx would resolve them away: refuse, whatever
     # the operation. (The built-in operations also require UUID sids; this covers the escape hatch.)
+    if path.startswith("/") and "//" not in path and "/." not in path and not path.endswith("/"):
+        return  # no empty, "." or ".." segment can be in it
     segments = path.split("/")[1:]
     if not path.startswith("/") or any(segment in ("", ".", "..") for segment in segments):
         raise ValueError(f"refusing to send to {path!r}: a path parameter is empty, '.' or '..'")
