@@ -10,7 +10,7 @@ import pytest
 
 import signalwire_compat as sw
 
-from conftest import CALL, CONFERENCE, PROJECT, STREAM
+from conftest import CALL, CONFERENCE, PROJECT, STREAM, TOKEN
 from helpers import (
     BASIC,
     CALL_PATH,
@@ -400,3 +400,23 @@ def test_stream_status_enum_is_accepted_as_status(runner: Runner) -> None:
     with ScriptedServer([Reply.json(200, call_stream_document())]) as server:
         runner.run(server.url, lambda c: c.calls(CALL).streams(STREAM).update(status=sw.StreamStatus.STOPPED))
     assert server.received[0].body == b"Status=stopped"
+
+
+def test_a_sync_client_in_a_running_event_loop_says_so_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="signalwire_compat")
+
+    async def inside_a_loop() -> None:
+        with (
+            ScriptedServer([Reply.json(200, call_stream_document())]) as server,
+            sw.Client(PROJECT, TOKEN, server.url) as client,
+        ):
+            client.calls(CALL).streams(STREAM).stop()  # blocks this loop: the SDK says so, once
+
+    asyncio.run(inside_a_loop())
+    warnings = [r.getMessage() for r in caplog.records if "event loop" in r.getMessage()]
+    assert warnings == [
+        "signalwire_compat.Client is used inside a running event loop, which it blocks: use AsyncClient"
+    ]

@@ -47,3 +47,20 @@ def test_wheel_contains_overlay_and_generated_packages(tmp_path: Path) -> None:
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
     assert requirements == ["aiohttp", "attrs", "httpx", "python-dateutil"]
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "signalwire-compat = signalwire_compat._cli:main" in entry_points  # the command, in the env's bin/
+    assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
+
+
+def test_make_demo_installs_only_the_runtime_dependencies(tmp_path: Path) -> None:
+    # `make -n` prints what would run, in a throw-away venv path, without running it.
+    venv = tmp_path / "venv"
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-C", str(ROOT), f"VENV={venv}", "demo"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    installs = [line for line in done.stdout.splitlines() if "pip install" in line]
+    assert installs, done.stdout
+    assert all("--editable ." in line and "[dev" not in line for line in installs), installs

@@ -96,7 +96,9 @@ def test_debug_log_names_method_path_status_attempt_and_elapsed(
     assert any(
         m.startswith(f"POST /Accounts/{PROJECT}/Calls/{CALL}/Streams/{STREAM} -> 503 (attempt 1/3,") for m in messages
     )
-    assert any("retrying in" in m and "(attempt 2/3)" in m for m in messages)
+    retries = [m for m in messages if "retrying in" in m]
+    assert len(retries) == 1 and "(attempt 2/3)" in retries[0]
+    assert retries[0].count("/Streams/") == 1  # the request is named once
     assert any(m.endswith("ms)") and "-> ok (attempt 2/3," in m for m in messages)
     for record in ours:
         assert_no_secret(record.getMessage())

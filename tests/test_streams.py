@@ -108,6 +108,18 @@ def test_conference_create_sends_codec_and_real_time(runner: Runner) -> None:
     assert form(second) == [("Url", WSS), ("StreamCodec", "L16@16000h"), ("StreamRealTime", "false")]
 
 
+@pytest.mark.parametrize("count", [0, 2, 99])
+def test_conference_parameters_are_numbered_in_order(runner: Runner, count: int) -> None:
+    parameters = {f"P{n}": str(n) for n in range(1, count + 1)}
+    with ScriptedServer([CONFERENCE_STARTED]) as server:
+        create_conference(runner, server.url, url=WSS, parameters=parameters, status_callback_method="POST")
+    expected = [
+        pair for n in range(1, count + 1) for pair in ((f"Parameter{n}.Name", f"P{n}"), (f"Parameter{n}.Value", str(n)))
+    ]
+    assert form(server.received[0]) == [*expected, ("Url", WSS), ("StatusCallbackMethod", "POST")]
+    assert server.received[0].path == CONFERENCE_STREAMS
+
+
 def test_create_is_retried_only_when_the_api_cannot_have_acted(runner: Runner) -> None:
     script = [Reply.json(503, error_document(503)), Reply.json(429, error_document(429)), STARTED]
     with ScriptedServer(script) as server:
