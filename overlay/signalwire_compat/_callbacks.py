@@ -10,7 +10,6 @@ with its outcome. Only loopback URLs are contacted: a fake must not reach the ne
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import queue
 import threading
 import time
@@ -22,6 +21,7 @@ from urllib.parse import urlencode, urlsplit
 import attrs
 
 from . import webhooks
+from ._config import is_loopback
 
 __all__ = ["CallbackSender", "Delivery"]
 
@@ -53,12 +53,7 @@ def is_loopback_url(url: str) -> bool:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(host)
 
 
 class CallbackSender:

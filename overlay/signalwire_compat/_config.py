@@ -100,7 +100,8 @@ def _is_ip_address(host: str) -> bool:
     return True
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP address (127.0.0.0/8, ::1)."""
     if host.lower() == "localhost":
         return True
     import ipaddress
@@ -156,7 +157,7 @@ def normalize_space_url(space_url: object) -> str:
     valid_host = _is_ip_address(host) if bracketed else _HOST.fullmatch(host) is not None
     if not valid_host:
         raise ConfigurationError(f"space_url has no valid host name: {_shown(space_url)}; {_ACCEPTED_FORMS}")
-    if scheme == "http" and not _is_loopback(host):
+    if scheme == "http" and not is_loopback(host):
         raise ConfigurationError(
             f"space_url {_shown(space_url)} uses plain http:// to a remote host, which would send your API token "
             "unencrypted: use https:// (plain http is allowed only for loopback addresses, e.g. a local fake)"
