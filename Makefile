@@ -77,8 +77,9 @@ $(VENV)/.installed-bench: $(INSTALLED)
 	$(BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev,bench]'
 	@touch $@
 
+# --instructions: callgrind's instruction counts too (deterministic, unlike CPU time on a shared machine).
 bench: $(VENV)/.installed-bench
-	$(BIN)/python scripts/bench.py --json bench-results.json
+	$(BIN)/python scripts/bench.py --instructions --json bench-results.json
 
 soak: install
 	SIGNALWIRE_COMPAT_LOAD_STOPS=10000 $(BIN)/python -m pytest -s -p no:cacheprovider tests/test_load.py

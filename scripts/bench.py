@@ -86,15 +86,17 @@ CONFIG_ENV = "BENCH_CONFIG"
 SyncCall = Callable[[], None]
 AsyncCall = Callable[[], Awaitable[None]]
 
+# Run order within a round: each SDK client right after the raw client it is compared with, so a
+# ratio's two runs are seconds apart (this machine's speed drifts over a run).
 CLIENTS: dict[str, str] = {
-    "sw_sync": "signalwire_compat sync",
-    "sw_async": "signalwire_compat async",
-    "sw_async_httpx": "signalwire_compat async on httpx's transport",
     "httpx_sync": "httpx.Client (raw)",
+    "sw_sync": "signalwire_compat sync",
+    "twilio": "twilio-python sync",
+    "http_client": "http.client (stdlib)",
+    "sw_async": "signalwire_compat async",
     "httpx_async": "httpx.AsyncClient (raw)",
     "aiohttp": "aiohttp.ClientSession (raw)",
-    "http_client": "http.client (stdlib)",
-    "twilio": "twilio-python sync",
+    "sw_async_httpx": "signalwire_compat async on httpx's transport",
 }
 ASYNC_CLIENTS = frozenset({"sw_async", "sw_async_httpx", "httpx_async", "aiohttp"})
 BASELINE = "httpx_sync"
@@ -124,7 +126,7 @@ class Params:
 
 
 FULL = Params(
-    rounds=7, calls=2000, async_calls=1000, concurrency=50, warmup=200, import_runs=7, rss_runs=3, worker_timeout=120.0
+    rounds=9, calls=1500, async_calls=1000, concurrency=50, warmup=200, import_runs=7, rss_runs=3, worker_timeout=120.0
 )
 QUICK = Params(
     rounds=2, calls=300, async_calls=200, concurrency=50, warmup=50, import_runs=3, rss_runs=1, worker_timeout=60.0
@@ -569,6 +571,46 @@ def top_level_imports(stderr: str) -> dict[str, int]:
     return found
 
 
+INSTRUCTION_CLIENTS = ("httpx_sync", "sw_sync", "twilio")
+INSTRUCTION_CALLS = (100, 400)
+
+
+def callgrind_instructions(name: str, cfg: WorkerConfig, valgrind: str) -> int:
+    """Instructions a worker executes in all (callgrind counts them: the same for the same run)."""
+    with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as folder:
+        out = Path(folder) / "callgrind.out"
+        command = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__]
+        command += ["--worker", name]
+        try:
+            done = subprocess.run(command, env=cfg.to_env(), capture_output=True, text=True, timeout=900, check=False)
+        except subprocess.TimeoutExpired:
+            raise BenchError(f"{name} under callgrind: timed out") from None
+        if done.returncode != 0:
+            raise BenchError(f"{name} under callgrind: exit status {done.returncode}: {done.stderr.strip()[-300:]}")
+        for line in out.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+    raise BenchError(f"{name} under callgrind: no instruction total in its output")
+
+
+def measure_instructions(names: list[str], base: WorkerConfig) -> dict[str, float]:
+    """Instructions per call of each sync client, from two callgrind runs (100 and 400 measured calls
+    after the same warm-up): their difference over 300 calls leaves start-up and imports out. Unlike
+    CPU time, this does not depend on what else the machine is doing. Empty without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        print("  (valgrind not found: no instruction counts)", flush=True)
+        return {}
+    per_call: dict[str, float] = {}
+    for name in (n for n in INSTRUCTION_CLIENTS if n in names):
+        small, large = (
+            callgrind_instructions(name, WorkerConfig(**{**asdict(base), "calls": calls, "warmup": 50}), valgrind)
+            for calls in INSTRUCTION_CALLS
+        )
+        per_call[name] = (large - small) / (INSTRUCTION_CALLS[1] - INSTRUCTION_CALLS[0])
+    return per_call
+
+
 @dataclass(frozen=True)
 class Footprint:
     """Where import time and memory are measured: a runtime-only venv, byte-code caches on."""
@@ -739,8 +781,18 @@ def evaluate_targets(
     summary: dict[str, dict[str, Spread]],
     import_ratio: Spread | None,
     rss_ratio: Spread | None,
+    instruction_ratio: float | None = None,
 ) -> list[Target]:
     targets = [ratio_target("sync signalwire_compat CPU/call <= 1.10x raw httpx sync", cpu_ratios.get("sw_sync"), 1.10)]
+    if instruction_ratio is not None:
+        verdict = "PASS" if instruction_ratio <= 1.10 else "FAIL"
+        targets.append(
+            Target(
+                "sync signalwire_compat instructions/call <= 1.10x raw httpx sync",
+                verdict,
+                f"{instruction_ratio:.3f}x (callgrind, limit 1.10x)",
+            )
+        )
     if "sw_sync" in summary and "twilio" in summary:
         ours, theirs = summary["sw_sync"]["cpu_us_per_call"].median, summary["twilio"]["cpu_us_per_call"].median
         verdict = "PASS" if ours < theirs else "FAIL"
@@ -887,12 +939,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a ~30 s smoke run: fewer calls, rounds and probes")
     parser.add_argument("--json", default="bench-results.json", metavar="PATH", help="where to write the results")
     parser.add_argument("--clients", help=f"comma-separated subset of {', '.join(CLIENTS)} (default: all)")
-    parser.add_argument("--rounds", type=int, help="rounds per client (full 7, quick 2)")
-    parser.add_argument("-n", "--calls", type=int, help="measured calls per sync run (full 2000)")
+    parser.add_argument("--rounds", type=int, help="rounds per client (full 9, quick 2)")
+    parser.add_argument("-n", "--calls", type=int, help="measured calls per sync run (full 1500)")
     parser.add_argument("--async-calls", type=int, help="measured calls per async run (full 1000)")
     parser.add_argument("--concurrency", type=int, help="requests in flight for the async clients (50)")
     parser.add_argument("--warmup", type=int, help="unmeasured calls before each run (full 200)")
     parser.add_argument("--strict", action="store_true", help="exit 3 if a target fails")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions per call of the sync clients under valgrind's callgrind (about 2 min)",
+    )
     parser.add_argument("--worker", choices=sorted(CLIENTS), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -936,11 +993,15 @@ def run(args: argparse.Namespace) -> int:
                 imports = measure_imports(packages, params.import_runs, footprint)
                 print("  peak RSS ...", flush=True)
                 rss = measure_rss(packages, params.rss_runs, base, footprint)
+            instructions: dict[str, float] = {}
+            if args.instructions:
+                print("  instructions per call (callgrind) ...", flush=True)
+                instructions = measure_instructions(names, base)
         except BenchError as exc:
             print(f"bench: FAILED: {exc}", file=sys.stderr)
             return 1
     problems += [f"{r.client} round {r.round}: {p}" for r in records for p in r.problems]
-    return report(args, params, records, imports, rss, problems, source, time.monotonic() - started)
+    return report(args, params, records, imports, rss, instructions, problems, source, time.monotonic() - started)
 
 
 def report(
@@ -949,6 +1010,7 @@ def report(
     records: list[RunRecord],
     imports: dict[str, list[float]],
     rss: dict[str, list[dict[str, float]]],
+    instructions: dict[str, float],
     problems: list[str],
     source: dict[str, Any],
     elapsed: float,
@@ -959,7 +1021,12 @@ def report(
     rss_kib = {k: [p["maxrss_kib"] for p in v] for k, v in rss.items()}
     import_ratio = paired_ratio(imports, "signalwire_compat", "httpx")
     rss_ratio = paired_ratio(rss_kib, "signalwire_compat", "httpx")
-    targets = evaluate_targets(cpu_ratios, summary, import_ratio, rss_ratio)
+    instruction_ratio = (
+        instructions["sw_sync"] / instructions["httpx_sync"]
+        if {"sw_sync", "httpx_sync"} <= instructions.keys()
+        else None
+    )
+    targets = evaluate_targets(cpu_ratios, summary, import_ratio, rss_ratio, instruction_ratio)
     total_ok = sum(r.server_ok for r in records)
     server_cpu = sum(r.server_cpu_us_per_request * max(r.server_ok, 1) for r in records) / max(total_ok, 1)
 
@@ -979,6 +1046,11 @@ def report(
         + ", peak RSS "
         + (rss_ratio.show(2) if rss_ratio else "-")
     )
+    if instructions:
+        print("\nInstructions per call (callgrind, deterministic):")
+        for name, count in instructions.items():
+            relative = count / instructions["httpx_sync"] if "httpx_sync" in instructions else float("nan")
+            print(f"  {CLIENTS[name]:<28} {count / 1000:8.0f} k   {relative:.3f}x raw httpx")
     print_targets(targets)
     for problem in problems:
         print(f"PROBLEM: {problem}")
@@ -1013,6 +1085,8 @@ def report(
         "rss_probes": rss,
         "import_ratio_vs_httpx": spread_json(import_ratio),
         "rss_ratio_vs_httpx": spread_json(rss_ratio),
+        "instructions_per_call": instructions,
+        "instruction_ratio_sw_sync_vs_httpx_sync": instruction_ratio,
         "targets": [asdict(t) for t in targets],
         "correct": not problems,
         "problems": problems,
