@@ -471,6 +471,11 @@ def test_bulk_concurrency_is_bounded(space: FakeSpace) -> None:
 # -- on a terminal ----------------------------------------------------------------------------------
 
 
+def default_sigint() -> None:
+    """Ctrl-C as a terminal user has it: a job started in the background inherits SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_on_terminal(
     space: FakeSpace, args: list[str], stdin: str, *, interrupt_after: float | None = None
 ) -> tuple[int, str]:
@@ -482,6 +487,7 @@ def run_on_terminal(
         stdout=secondary,
         stderr=secondary,
         env=environment(space),
+        preexec_fn=default_sigint,  # a background CI job may start us with SIGINT ignored
     )
     os.close(secondary)
     assert process.stdin is not None

@@ -142,6 +142,8 @@ def test_the_module_runs_a_space_in_the_foreground(stop_with: signal.Signals) ->
         stderr=subprocess.PIPE,
         text=True,
         env={k: v for k, v in os.environ.items() if not k.startswith("SIGNALWIRE_")},
+        # Ctrl-C as a terminal user has it: a job started in the background inherits SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert process.stdout is not None
