@@ -93,17 +93,16 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: aiohttp.ClientSession | None = None
         self._owner: AsyncGenerator[aiohttp.ClientSession, None] | None = None
-        self._admission = asyncio.Semaphore(max_connections)
+        self._admission: asyncio.Semaphore | None = None  # made with each loop's session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        session = await self._session_for_this_loop()
+        session, admission = await self._session_for_this_loop()
         timeouts = request.extensions.get("timeout", {})
         left = remaining(None)
         timeout = aiohttp.ClientTimeout(
             total=left, sock_connect=timeouts.get("connect"), sock_read=timeouts.get("read")
         )
         body = await request.aread()
-        admission = self._admission
         if admission.locked():
             try:
                 await asyncio.wait_for(admission.acquire(), remaining(timeouts.get("pool")))
@@ -133,14 +132,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode("latin-1")},
         )
 
-    async def _session_for_this_loop(self) -> aiohttp.ClientSession:
+    async def _session_for_this_loop(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
+        """This event loop's session and admission semaphore (both are bound to one loop)."""
         loop = asyncio.get_running_loop()
-        if self._session is None or self._loop is not loop or self._session.closed:
+        if self._session is None or self._admission is None or self._loop is not loop or self._session.closed:
             owner = self._own_session()
             self._session = await anext(owner)  # never suspends: no other request can interleave
             self._owner, self._loop = owner, loop
             self._admission = asyncio.Semaphore(self._max_connections)
-        return self._session
+        return self._session, self._admission
 
     async def _own_session(self) -> AsyncGenerator[aiohttp.ClientSession, None]:
         """Yields this loop's session; closes it when closed itself, or when the loop shuts down."""

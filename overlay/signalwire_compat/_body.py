@@ -85,7 +85,7 @@ class BodyReader:
         room = self._max_bytes - self._size
         if len(data) > room:
             self._truncated = True
-            self._chunks.append(data[: max(0, min(room, KEPT_WHEN_TRUNCATED - self._size))])
+            self._chunks.append(data[:room])
             self._keep_only_the_start()
         elif data:
             self._chunks.append(data)

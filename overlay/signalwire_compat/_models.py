@@ -128,7 +128,7 @@ class CallStream:
     status: StreamStatus | Unparsed
     date_updated: datetime | Unparsed
     uri: str
-    extra: Mapping[str, Any] = attrs.field(factory=lambda: _frozen({}), repr=False, hash=False)
+    extra: Mapping[str, Any] = attrs.field(default=_NO_EXTRA, repr=False, hash=False)
 
     @property
     def updated_at(self) -> datetime:
@@ -151,7 +151,7 @@ class ConferenceStream:
     status: StreamStatus | Unparsed
     date_updated: datetime | Unparsed
     uri: str
-    extra: Mapping[str, Any] = attrs.field(factory=lambda: _frozen({}), repr=False, hash=False)
+    extra: Mapping[str, Any] = attrs.field(default=_NO_EXTRA, repr=False, hash=False)
 
     @property
     def updated_at(self) -> datetime:

@@ -456,28 +456,24 @@ class FakeSpace:
         sid = str(uuid.uuid4())
         with self._lock:
             if name is not None and any(
-                key[:3] == (account, kind, parent) and state.name == name and state.status != "stopped"
-                for key, state in self._streams.items()
+                key[:3] == (account, kind, parent) and running.name == name and running.status != "stopped"
+                for key, running in self._streams.items()
             ):
-                duplicate = True
-            else:
-                duplicate = False
-                state = _State(
-                    # The spec's CallStreamResponse requires a string name: an unnamed call stream
-                    # is named after its sid here. Conference streams may have none (null).
-                    name=name if name is not None else (sid if kind == "call" else None),
-                    status="in-progress",
-                    date_updated=datetime.now(UTC),
-                    url=fields["Url"],
-                    status_callback=fields.get("StatusCallback"),
-                    status_callback_method=fields.get("StatusCallbackMethod", "POST"),
-                    parameters=tuple((numbered[n]["Name"], numbered[n].get("Value", "")) for n in sorted(numbered)),
-                    settings={k: v for k, v in fields.items() if k not in _KEPT_APART},
-                )
-                self._streams[(account, kind, parent, sid)] = state
-                document = self._document(kind, account, parent, sid, state)
-        if duplicate:
-            return self._invalid(kind, f"A stream named {name!r} is already running on this {kind}")
+                return self._invalid(kind, f"A stream named {name!r} is already running on this {kind}")
+            state = _State(
+                # The spec's CallStreamResponse requires a string name: an unnamed call stream
+                # is named after its sid here. Conference streams may have none (null).
+                name=name if name is not None else (sid if kind == "call" else None),
+                status="in-progress",
+                date_updated=datetime.now(UTC),
+                url=fields["Url"],
+                status_callback=fields.get("StatusCallback"),
+                status_callback_method=fields.get("StatusCallbackMethod", "POST"),
+                parameters=tuple((numbered[n]["Name"], numbered[n].get("Value", "")) for n in sorted(numbered)),
+                settings={k: v for k, v in fields.items() if k not in _KEPT_APART},
+            )
+            self._streams[(account, kind, parent, sid)] = state
+            document = self._document(kind, account, parent, sid, state)
         self._status_callback(kind, account, parent, sid, state, "stream-started")
         return _Answer(200, json.dumps(document).encode())
 
