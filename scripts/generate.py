@@ -17,9 +17,11 @@ pyproject.toml), explicit ruff settings (openapi/generator/ruff.toml), no caches
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import hashlib
 import importlib.metadata
+import io
 import os
 import re
 import subprocess
@@ -107,6 +109,25 @@ def _run(command: Sequence[str], *, cwd: Path, what: str) -> None:
         raise GenerationError(f"{what} failed (exit {result.returncode}):\n{output}")
 
 
+def run_generator(arguments: list[str]) -> None:
+    """``openapi-python-client ARGUMENTS`` through its own command-line entry point, in this process.
+
+    The same command as in a shell (its option parsing, error report and exit status), without a
+    second interpreter importing the generator again: about 0.45 s of the ~1.5 s a generation takes.
+    """
+    from openapi_python_client.cli import app
+
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            status = app(args=arguments, prog_name="openapi-python-client", standalone_mode=False)
+    except Exception as exc:  # whatever the generator raises fails this generation, with its output
+        failure = f"{type(exc).__name__}: {exc}"
+        raise GenerationError(f"openapi-python-client failed ({failure}):\n{output.getvalue().strip()}") from exc
+    if status:  # click returns the status of a typer.Exit instead of exiting
+        raise GenerationError(f"openapi-python-client failed (exit {status}):\n{output.getvalue().strip()}")
+
+
 def print_warning(message: str) -> None:
     print(f"generate: warning: {message}", file=sys.stderr)
 
@@ -156,23 +177,11 @@ def build_tree(
         if renames:
             spec_path = Path(scratch) / MERGED_SPEC
             spec_path.write_text(dump_spec(generator_input), encoding="utf-8")
-        command = [
-            sys.executable,
-            "-m",
-            "openapi_python_client",
-            "generate",
-            "--path",
-            str(spec_path),
-            "--config",
-            str(GENERATOR_CONFIG),
-            "--meta",
-            "none",
-            "--output-path",
-            str(package_dir),
-        ]
+        arguments = ["generate", "--path", str(spec_path), "--config", str(GENERATOR_CONFIG), "--meta", "none"]
+        arguments += ["--output-path", str(package_dir)]
         if strict:
-            command.append("--fail-on-warning")
-        _run(command, cwd=destination, what="openapi-python-client")
+            arguments.append("--fail-on-warning")
+        run_generator(arguments)
     if not package_dir.is_dir():
         raise GenerationError(f"openapi-python-client wrote nothing to {package_dir}")
     restore_wire_names(package_dir, renames)

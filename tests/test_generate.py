@@ -13,7 +13,17 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from generate import GENERATOR_DIR, MERGED_SPEC, PACKAGE, build_tree, check, generate, spec_files, tree_files
+from generate import (
+    GENERATOR_DIR,
+    MERGED_SPEC,
+    PACKAGE,
+    GenerationError,
+    build_tree,
+    check,
+    generate,
+    spec_files,
+    tree_files,
+)
 from merge_specs import MergeError, load_yaml
 
 pytestmark = pytest.mark.slow  # runs the generator and ruff
@@ -139,6 +149,31 @@ def test_failed_generation_leaves_output_untouched(tmp_path: Path) -> None:
         generate([*spec_files(), duplicate], output)
     assert tree_files(output) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["duplicate.yaml", "generated"]
+
+
+def test_a_generator_warning_fails_a_strict_generation_quoting_the_generator(tmp_path: Path) -> None:
+    # An operation the generator cannot build (an XML body): it warns and leaves the endpoint out.
+    spec = load_yaml(spec_files()[0].read_text(encoding="utf-8"))
+    ((path, item),) = spec["paths"].items()
+    operation = {**item["post"], "operationId": "xml-body"}
+    operation["requestBody"] = {"content": {"application/xml": {"schema": {"type": "string"}}}}
+    spec["paths"][path + "/Xml"] = {"post": operation}
+    source = tmp_path / "xml.yaml"
+    source.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    output = tmp_path / "generated"
+    shutil.copytree(GENERATED, output)
+    before = tree_files(output)
+    with pytest.raises(GenerationError) as failure:
+        generate([source], output)
+    message = str(failure.value)
+    assert message.startswith("openapi-python-client failed (exit 1):")
+    assert f"WARNING parsing POST {path}/Xml" in message
+    assert "Unsupported content type application/xml" in message
+    assert tree_files(output) == before
+    lenient = build_tree([source], tmp_path / "lenient", strict=False)  # generate.py --allow-warnings
+    endpoints = {p.name for p in (lenient / PACKAGE / "api").rglob("*.py")}
+    assert "xml_body.py" not in endpoints
+    assert {"create_conference_stream.py", "__init__.py"} <= endpoints
 
 
 def test_generator_settings_live_in_openapi_generator() -> None:
