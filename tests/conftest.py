@@ -87,6 +87,47 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     )
 
 
+def mypy_cache_dir(tmp_path: Path) -> str:
+    """A private copy of the checkout's mypy cache for a test's mypy run, or an empty folder.
+
+    ``make test`` type-checks the project before pytest runs: with that cache, mypy reads the SDK
+    and its dependencies from it and checks only the test's own files (about 0.2 s instead of 2 s).
+    Anything changed since is checked again, as in any incremental run; a copy, so runs in
+    parallel never share one.
+    """
+    import shutil
+
+    cache = tmp_path / "mypy-cache"
+    if (ROOT / ".mypy_cache").is_dir():
+        shutil.copytree(ROOT / ".mypy_cache", cache)
+    return str(cache)
+
+
+@pytest.fixture(scope="session")
+def sdk_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This project's wheel, built by ``pip wheel`` once per run and shared by every pytest-xdist worker."""
+    import fcntl
+    import subprocess
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder = shared / "sdk-wheel"
+    with open(shared / "sdk-wheel.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building it: wait for it
+        if not list(folder.glob("signalwire_compat-*.whl")):
+            built = subprocess.run(
+                [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(folder), str(ROOT)],
+                capture_output=True,
+                text=True,
+                timeout=240,
+                check=False,
+            )
+            assert built.returncode == 0, built.stderr
+    (wheel,) = folder.glob("signalwire_compat-*.whl")
+    return wheel
+
+
 @pytest.fixture(params=["sync", "async"])
 def runner(request: pytest.FixtureRequest) -> object:
     from helpers import Runner

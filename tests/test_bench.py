@@ -19,6 +19,7 @@ def test_quick_bench_measures_and_checks_results(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
     clients = "sw_sync,sw_async,httpx_sync"
     command = [sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--rounds", "1", "--clients", clients]
+    command += ["--calls", "60", "--async-calls", "60", "--warmup", "10"]  # the harness, not the numbers
     result = subprocess.run(
         [*command, "--json", str(output)],
         capture_output=True,

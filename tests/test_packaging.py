@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -11,18 +10,11 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow  # builds a wheel
+pytestmark = pytest.mark.slow  # builds a wheel (shared: conftest.sdk_wheel)
 
 
-def test_wheel_contains_overlay_and_generated_packages(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(tmp_path), str(ROOT)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    (wheel,) = tmp_path.glob("signalwire_compat-*.whl")
+def test_wheel_contains_overlay_and_generated_packages(sdk_wheel: Path) -> None:
+    wheel = sdk_wheel
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in [
         "signalwire_compat/__init__.py",

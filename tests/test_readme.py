@@ -18,7 +18,7 @@ import pytest
 
 from signalwire_compat.testing import FakeSpace
 
-from conftest import ROOT
+from conftest import ROOT, mypy_cache_dir
 
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 # What the README's blocks take as given, typed for mypy (values come from a FakeSpace when they run).
@@ -66,5 +66,5 @@ def test_readme_blocks_pass_mypy_strict(tmp_path: Path) -> None:
         path = tmp_path / f"readme_block_{number}.py"
         path.write_text(PRELUDE + code, encoding="utf-8")
         files.append(str(path))
-    stdout, stderr, status = api.run(["--strict", "--no-incremental", "--cache-dir=/dev/null", *files])
+    stdout, stderr, status = api.run(["--strict", f"--cache-dir={mypy_cache_dir(tmp_path)}", *files])
     assert status == 0, stdout + stderr

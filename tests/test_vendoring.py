@@ -139,26 +139,10 @@ drop = ["bin/", "*.dist-info"]
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
-def test_pips_vendoring_tool_vendors_the_built_wheel(bare_python: tuple[Path, Path], tmp_path: Path) -> None:
-    built = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--quiet",
-            "--wheel-dir",
-            str(tmp_path / "dist"),
-            str(ROOT),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = (tmp_path / "dist").glob("signalwire_compat-*.whl")
+def test_pips_vendoring_tool_vendors_the_built_wheel(
+    bare_python: tuple[Path, Path], sdk_wheel: Path, tmp_path: Path
+) -> None:
+    wheel = sdk_wheel
     host = tmp_path / "host"
     vendor_dir = host / "host_pkg" / "_vendor"
     vendor_dir.mkdir(parents=True)
