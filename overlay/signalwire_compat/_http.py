@@ -97,8 +97,8 @@ class _NoCookieStore(httpx.Cookies):
     """httpx's cookie store over a jar that keeps nothing, and that does not read ``Set-Cookie`` at all.
 
     httpx hands every response to its client's cookie store, which first wraps the request and the
-    response in urllib adapters (about 40 µs, a tenth of a stop's client CPU; README "Performance"),
-    only for this jar to discard what they carry.
+    response in urllib adapters, only for this jar to discard what they carry: a tenth of a stop's
+    client CPU (README "Performance").
     """
 
     def __init__(self) -> None:
@@ -143,7 +143,7 @@ def sync_http_client(base_url: str, headers: dict[str, str]) -> httpx.Client:
 
 
 def async_http_client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
-    from ._aiohttp_transport import AiohttpTransport  # imports aiohttp (~0.3 s): only for AsyncClient
+    from ._aiohttp_transport import AiohttpTransport  # imports aiohttp (slow to import): only for AsyncClient
 
     transport = AiohttpTransport(
         ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url), max_connections=MAX_CONNECTIONS
