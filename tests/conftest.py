@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,28 +103,44 @@ def mypy_cache_dir(tmp_path: Path) -> str:
     return str(cache)
 
 
-@pytest.fixture(scope="session")
-def sdk_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This project's wheel, built by ``pip wheel`` once per run and shared by every pytest-xdist worker."""
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder ``build(folder)`` makes, built once per run and shared by every pytest-xdist worker.
+
+    The first worker to ask builds it under a file lock; the others wait, then reuse it. Only for
+    what tests read and never change (a wheel, a generated tree).
+    """
     import fcntl
-    import subprocess
+    import shutil
 
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's folder, above each worker's own
-    folder = shared / "sdk-wheel"
-    with open(shared / "sdk-wheel.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building it: wait for it
-        if not list(folder.glob("signalwire_compat-*.whl")):
-            built = subprocess.run(
-                [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(folder), str(ROOT)],
-                capture_output=True,
-                text=True,
-                timeout=240,
-                check=False,
-            )
-            assert built.returncode == 0, built.stderr
-    (wheel,) = folder.glob("signalwire_compat-*.whl")
+    folder, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            build(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sdk_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This project's wheel, as ``pip wheel`` builds it (once per run)."""
+    import subprocess
+
+    def build(folder: Path) -> None:
+        built = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(folder), str(ROOT)],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        assert built.returncode == 0, built.stderr
+
+    (wheel,) = built_once(tmp_path_factory, "sdk-wheel", build).glob("signalwire_compat-*.whl")
     return wheel
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, built_once
 from generate import (
     GENERATOR_DIR,
     MERGED_SPEC,
@@ -33,7 +33,10 @@ GENERATED = ROOT / "generated"
 
 @pytest.fixture(scope="module")
 def fresh_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_tree(spec_files(), tmp_path_factory.mktemp("gen") / "tree")
+    def build(folder: Path) -> None:
+        build_tree(spec_files(), folder)
+
+    return built_once(tmp_path_factory, "generated-tree", build)  # once per run, for every worker
 
 
 def edited_specs(tmp_path: Path) -> list[Path]:

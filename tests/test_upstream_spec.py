@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, UPSTREAM_SPEC
+from conftest import ROOT, UPSTREAM_SPEC, built_once
 from generate import PACKAGE, build_tree, tree_files
 from merge_specs import load_yaml
 
@@ -27,25 +27,35 @@ UPSTREAM = UPSTREAM_SPEC
 
 
 UPSTREAM_OPERATIONS = 79
-WARNINGS: list[str] = []
 
 
 @pytest.fixture(scope="module")
-def upstream_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    started = time.perf_counter()
-    # strict (the default): a generator warning fails the build, as in `make generate`
-    tree = build_tree([UPSTREAM], tmp_path_factory.mktemp("upstream") / "tree", warn=WARNINGS.append)
-    seconds = time.perf_counter() - started
-    files = tree_files(tree / PACKAGE)
-    endpoints = [name for name in files if name.startswith("api/") and not name.endswith("__init__.py")]
-    print(
-        f"\nupstream spec: generated in {seconds:.1f} s: {len(files)} files, {sum(map(len, files.values()))} bytes, "
-        f"{len(endpoints)} endpoint modules"
-    )
-    return tree
+def upstream_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full spec generated once per run (shared by the workers): ``tree/`` and the merge's ``warnings.json``."""
+
+    def build(folder: Path) -> None:
+        warnings: list[str] = []
+        started = time.perf_counter()
+        # strict (the default): a generator warning fails the build, as in `make generate`
+        tree = build_tree([UPSTREAM], folder / "tree", warn=warnings.append)
+        seconds = time.perf_counter() - started
+        (folder / "warnings.json").write_text(json.dumps(warnings), encoding="utf-8")
+        files = tree_files(tree / PACKAGE)
+        endpoints = [name for name in files if name.startswith("api/") and not name.endswith("__init__.py")]
+        print(
+            f"\nupstream spec: generated in {seconds:.1f} s: {len(files)} files, "
+            f"{sum(map(len, files.values()))} bytes, {len(endpoints)} endpoint modules"
+        )
+
+    return built_once(tmp_path_factory, "upstream", build)
 
 
-def test_full_spec_generates_and_passes_mypy_strict(upstream_tree: Path) -> None:
+@pytest.fixture(scope="module")
+def upstream_tree(upstream_build: Path) -> Path:
+    return upstream_build / "tree"
+
+
+def test_full_spec_generates_and_passes_mypy_strict(upstream_build: Path, upstream_tree: Path) -> None:
     files = tree_files(upstream_tree / PACKAGE)
     endpoints = [name.rsplit("/", 1)[1][:-3] for name in files if name.startswith("api/")]
     endpoints = [name for name in endpoints if name != "__init__"]
@@ -53,7 +63,7 @@ def test_full_spec_generates_and_passes_mypy_strict(upstream_tree: Path) -> None
     operation_ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
     assert len(operation_ids) == UPSTREAM_OPERATIONS
     assert sorted(endpoints) == sorted(operation_ids)  # every published operation, once
-    assert WARNINGS == []
+    assert json.loads((upstream_build / "warnings.json").read_text(encoding="utf-8")) == []
     list_calls = (upstream_tree / PACKAGE / "api" / "calls" / "list_all_calls.py").read_text(encoding="utf-8")
     for wire, argument in [("EndTime<", "end_time_before"), ("EndTime>", "end_time_after"), ("EndTime", "end_time")]:
         assert f'params["{wire}"] = {argument}\n' in list_calls
