@@ -112,7 +112,10 @@ _NO_COOKIES = _NoCookieStore()  # holds no state: shared by every client the SDK
 
 
 class _CookielessClient(httpx.Client):
-    """``httpx.Client`` whose cookie store is ``_NO_COOKIES``: nothing kept, nothing sent, nothing parsed."""
+    """``httpx.Client`` whose cookie store is ``_NO_COOKIES``: nothing kept, nothing sent, nothing parsed.
+
+    Built with ``cookies=_NoCookies()`` as well, so a jar httpx reached some other way keeps nothing either.
+    """
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -139,7 +142,9 @@ def sync_http_client(base_url: str, headers: dict[str, str]) -> httpx.Client:
     from ._sync_transport import DeadlineTransport  # imports httpcore: on the first client, not at import
 
     transport = DeadlineTransport(ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url), limits=LIMITS)
-    return _CookielessClient(transport=transport, headers=headers, follow_redirects=False, trust_env=False)
+    return _CookielessClient(
+        transport=transport, headers=headers, cookies=_NoCookies(), follow_redirects=False, trust_env=False
+    )
 
 
 def async_http_client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
@@ -148,4 +153,6 @@ def async_http_client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClie
     transport = AiohttpTransport(
         ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url), max_connections=MAX_CONNECTIONS
     )
-    return _CookielessAsyncClient(transport=transport, headers=headers, follow_redirects=False, trust_env=False)
+    return _CookielessAsyncClient(
+        transport=transport, headers=headers, cookies=_NoCookies(), follow_redirects=False, trust_env=False
+    )
