@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 import signalwire_compat as sw
@@ -218,6 +219,21 @@ def test_cookies_are_neither_kept_nor_sent(runner: Runner) -> None:
         kept = runner.run(server.url, many)
     assert kept == 0
     assert all("cookie" not in request.headers for request in server.received)
+
+
+def test_an_injected_client_keeps_its_own_cookie_policy() -> None:
+    # Only the SDK's own clients discard cookies; a client the caller passes in is used as given.
+    def answer(request: Received) -> Reply:
+        return Reply.json(200, call_stream_document(), headers={"Set-Cookie": "affinity=node-7; Path=/"})
+
+    with ScriptedServer(answer) as server, httpx.Client() as http:
+        with sw.Client(PROJECT, TOKEN, server.url, http_client=http) as client:
+            for _ in range(2):
+                client.calls(CALL).streams(STREAM).stop()
+        assert http.cookies.get("affinity") == "node-7"
+    first, second = server.received
+    assert "cookie" not in first.headers
+    assert second.headers["cookie"] == "affinity=node-7"
 
 
 # -- TLS ------------------------------------------------------------------------------------------
