@@ -111,10 +111,10 @@ class _NoCookieStore(httpx.Cookies):
 _NO_COOKIES = _NoCookieStore()  # holds no state: shared by every client the SDK builds
 
 
-class _CookielessClient(httpx.Client):
-    """``httpx.Client`` whose cookie store is ``_NO_COOKIES``: nothing kept, nothing sent, nothing parsed.
+class _DiscardsCookies:
+    """For the SDK's own httpx clients: their cookie store is ``_NO_COOKIES`` (nothing kept, sent or parsed).
 
-    Built with ``cookies=_NoCookies()`` as well, so a jar httpx reached some other way keeps nothing either.
+    They are built with ``cookies=_NoCookies()`` as well, so a jar httpx reached some other way keeps nothing either.
     """
 
     @property
@@ -126,16 +126,12 @@ class _CookielessClient(httpx.Client):
         raise AttributeError("the SDK's own HTTP client keeps no cookies")
 
 
-class _CookielessAsyncClient(httpx.AsyncClient):
-    """``httpx.AsyncClient`` whose cookie store is ``_NO_COOKIES``, as ``_CookielessClient``."""
+class _CookielessClient(_DiscardsCookies, httpx.Client):
+    pass
 
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return _NO_COOKIES
 
-    @cookies.setter
-    def cookies(self, cookies: Any) -> None:
-        raise AttributeError("the SDK's own HTTP client keeps no cookies")
+class _CookielessAsyncClient(_DiscardsCookies, httpx.AsyncClient):
+    pass
 
 
 def sync_http_client(base_url: str, headers: dict[str, str]) -> httpx.Client:
