@@ -82,7 +82,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python scripts/bench.py --instructions --json bench-results.json
 
 soak: install
-	SIGNALWIRE_COMPAT_LOAD_STOPS=10000 $(BIN)/python -m pytest -s -p no:cacheprovider tests/test_load.py
+	SIGNALWIRE_COMPAT_LOAD_STOPS=10000 $(BIN)/python -m pytest -s -p no:cacheprovider tests/sdk/test_load.py
 
 demo: $(RUNTIME_INSTALLED)
 	@$(BIN)/python scripts/demo.py

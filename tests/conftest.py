@@ -1,34 +1,13 @@
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-# make quick sets this: property-based tests then run an eighth of their examples (make test: all).
-QUICK = os.environ.get("SIGNALWIRE_COMPAT_QUICK") == "1"
-# Third-party inputs kept in the repository (each folder has a PROVENANCE.md; tests/test_fixtures.py checks them).
-FIXTURES = ROOT / "tests" / "fixtures"
-UPSTREAM_SPEC = ROOT / "openapi" / "upstream" / "compatibility-openapi.yaml"
-# scripts/ is tooling, not an installed package; its modules are imported by the tests directly.
-sys.path.insert(0, str(ROOT / "scripts"))
-
-# Identifiers used across the SDK tests. The token is distinctive so leak checks can search for it.
-PROJECT = "9b5c7c3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
-TOKEN = "PTdeadbeefSECRETtoken0123456789abcdef"
-CALL = "1c4a6c7e-0000-4a4a-8b8b-111111111111"
-CONFERENCE = "2c4a6c7e-0000-4a4a-8b8b-222222222222"
-STREAM = "3c4a6c7e-0000-4a4a-8b8b-333333333333"
-
-
-def examples(count: int) -> int:
-    """How many examples a hypothesis test runs: ``count``, or a fraction of it under make quick."""
-    return max(25, count // 8) if QUICK else count
-
+from tests.helpers import ROOT, built_once
 
 CONTRACT_COUNTS = {"sdk_requests": 0, "fake_responses": 0}
 
@@ -40,10 +19,9 @@ def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     FakeSpace exchanges are checked as they happen (so a long load test holds no backlog);
     scripted-server requests when the test ends.
     """
-    from contract import Exchange, contract
     from signalwire_compat.testing import FakeSpace, RecordedRequest
-
-    from servers import ScriptedServer
+    from tests.contract import Exchange, contract
+    from tests.servers import ScriptedServer
 
     problems: list[str] = []
     original = FakeSpace._record
@@ -87,44 +65,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     )
 
 
-def mypy_cache_dir(tmp_path: Path) -> str:
-    """A private copy of the checkout's mypy cache for a test's mypy run, or an empty folder.
-
-    ``make test`` type-checks the project before pytest runs: with that cache, mypy reads the SDK
-    and its dependencies from it and checks only the test's own files (a tenth of the time).
-    Anything changed since is checked again, as in any incremental run; a copy, so runs in
-    parallel never share one.
-    """
-    import shutil
-
-    cache = tmp_path / "mypy-cache"
-    if (ROOT / ".mypy_cache").is_dir():
-        shutil.copytree(ROOT / ".mypy_cache", cache)
-    return str(cache)
-
-
-def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
-    """The folder ``build(folder)`` makes, built once per run and shared by every pytest-xdist worker.
-
-    The first worker to ask builds it under a file lock; the others wait, then reuse it. Only for
-    what tests read and never change (a wheel, a generated tree).
-    """
-    import fcntl
-    import shutil
-
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, above each worker's own
-    folder, done = shared / name, shared / f"{name}.built"
-    with open(shared / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
-            build(folder)
-            done.touch()
-    return folder
-
-
 @pytest.fixture(scope="session")
 def sdk_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This project's wheel, as ``pip wheel`` builds it (once per run)."""
@@ -146,6 +86,6 @@ def sdk_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(params=["sync", "async"])
 def runner(request: pytest.FixtureRequest) -> object:
-    from helpers import Runner
+    from tests.helpers import Runner
 
     return Runner(request.param)

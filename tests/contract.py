@@ -21,8 +21,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from conftest import ROOT
 from merge_specs import load_yaml
+from tests.helpers import ROOT
 
 BASE_PATH = "/api/laml/2010-04-01"
 SDK_USER_AGENT = "signalwire-compat/"

@@ -1,15 +1,76 @@
-"""Shared test helpers: run the same scenario through the sync and the async client."""
+"""Shared test ids, paths and helpers (``from tests.helpers import ...``); ``Runner`` runs one scenario through
+the sync and the async client."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 import signalwire_compat as sw
 
-from conftest import CALL, CONFERENCE, PROJECT, STREAM, TOKEN
+ROOT = Path(__file__).resolve().parent.parent
+# make quick sets this: property-based tests then run an eighth of their examples (make test: all).
+QUICK = os.environ.get("SIGNALWIRE_COMPAT_QUICK") == "1"
+# Third-party inputs kept in the repository (each folder has a PROVENANCE.md; tests/test_fixtures.py checks them).
+FIXTURES = ROOT / "tests" / "fixtures"
+UPSTREAM_SPEC = ROOT / "openapi" / "upstream" / "compatibility-openapi.yaml"
+
+# Identifiers used across the SDK tests. The token is distinctive so leak checks can search for it.
+PROJECT = "9b5c7c3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
+TOKEN = "PTdeadbeefSECRETtoken0123456789abcdef"
+CALL = "1c4a6c7e-0000-4a4a-8b8b-111111111111"
+CONFERENCE = "2c4a6c7e-0000-4a4a-8b8b-222222222222"
+STREAM = "3c4a6c7e-0000-4a4a-8b8b-333333333333"
+
+
+def examples(count: int) -> int:
+    """How many examples a hypothesis test runs: ``count``, or a fraction of it under make quick."""
+    return max(25, count // 8) if QUICK else count
+
+
+def mypy_cache_dir(tmp_path: Path) -> str:
+    """A private copy of the checkout's mypy cache for a test's mypy run, or an empty folder.
+
+    ``make test`` type-checks the project before pytest runs: with that cache, mypy reads the SDK
+    and its dependencies from it and checks only the test's own files (a tenth of the time).
+    Anything changed since is checked again, as in any incremental run; a copy, so runs in
+    parallel never share one.
+    """
+    import shutil
+
+    cache = tmp_path / "mypy-cache"
+    if (ROOT / ".mypy_cache").is_dir():
+        shutil.copytree(ROOT / ".mypy_cache", cache)
+    return str(cache)
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder ``build(folder)`` makes, built once per run and shared by every pytest-xdist worker.
+
+    The first worker to ask builds it under a file lock; the others wait, then reuse it. Only for
+    what tests read and never change (a wheel, a generated tree).
+    """
+    import fcntl
+    import shutil
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            build(folder)
+            done.touch()
+    return folder
+
 
 BASIC = "Basic " + base64.b64encode(f"{PROJECT}:{TOKEN}".encode()).decode()
 SECRETS = (TOKEN, base64.b64encode(f"{PROJECT}:{TOKEN}".encode()).decode())

@@ -1,0 +1,239 @@
+"""scripts/generate.py: deterministic output, drift detection, untouched output on failure."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generate import (
+    GENERATOR_DIR,
+    MERGED_SPEC,
+    PACKAGE,
+    GenerationError,
+    build_tree,
+    check,
+    generate,
+    spec_files,
+    tree_files,
+)
+from merge_specs import MergeError, load_yaml
+from tests.helpers import ROOT, built_once
+
+pytestmark = pytest.mark.slow  # runs the generator and ruff
+
+GENERATED = ROOT / "generated"
+
+
+@pytest.fixture(scope="module")
+def fresh_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    def build(folder: Path) -> None:
+        build_tree(spec_files(), folder)
+
+    return built_once(tmp_path_factory, "generated-tree", build)  # once per run, for every worker
+
+
+def edited_specs(tmp_path: Path) -> list[Path]:
+    """Copies of openapi/*.yaml with one description changed in every file that has it, as an upstream
+    edit would."""
+    copies = []
+    for spec in spec_files():
+        target = tmp_path / spec.name
+        text = spec.read_text(encoding="utf-8")
+        target.write_text(text.replace("description: Stream status.", "description: Stream status (edited)."), "utf-8")
+        copies.append(target)
+    return copies
+
+
+def test_committed_generated_tree_matches_the_specs() -> None:
+    assert check(spec_files(), GENERATED) == []
+
+
+def test_generation_is_byte_for_byte_deterministic(fresh_tree: Path, tmp_path: Path) -> None:
+    second = build_tree(spec_files(), tmp_path / "second")
+    assert tree_files(fresh_tree) == tree_files(second)
+
+
+def test_tree_has_no_litter_and_ships_py_typed(fresh_tree: Path) -> None:
+    names = set(tree_files(fresh_tree))
+    assert f"{PACKAGE}/py.typed" in names
+    assert MERGED_SPEC in names
+    assert not [n for n in names if ".ruff_cache" in n or n.endswith(".pyc") or "/." in n]
+    assert {Path(n).suffix for n in names} <= {".py", ".typed", ".yaml"}
+
+
+def test_provenance_records_generator_version_and_merged_spec_sha256(fresh_tree: Path) -> None:
+    namespace: dict[str, object] = {}
+    exec((fresh_tree / PACKAGE / "_provenance.py").read_text(encoding="utf-8"), namespace)  # noqa: S102
+    assert namespace["GENERATOR_VERSION"] == "0.29.1"
+    assert namespace["SPEC_SHA256"] == hashlib.sha256((fresh_tree / MERGED_SPEC).read_bytes()).hexdigest()
+
+
+def test_generated_code_uses_relative_imports_only(fresh_tree: Path) -> None:
+    for path in (fresh_tree / PACKAGE).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                assert not (node.module or "").startswith(PACKAGE), path
+            if isinstance(node, ast.Import):
+                assert all(not alias.name.startswith(PACKAGE) for alias in node.names), path
+
+
+def test_generated_operations_take_no_authorization_argument(fresh_tree: Path) -> None:
+    endpoints = sorted((fresh_tree / PACKAGE / "api").rglob("*.py"))
+    endpoints = [p for p in endpoints if p.name != "__init__.py"]
+    assert sorted(p.stem for p in endpoints) == [
+        "create_conference_stream",
+        "create_stream",
+        "update_conference_stream",
+        "update_stream",
+    ]
+    for path in endpoints:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+        assert {f.name for f in functions} >= {"_get_kwargs", "sync", "sync_detailed", "asyncio", "asyncio_detailed"}
+        for function in functions:
+            arguments = [a.arg for a in function.args.args + function.args.kwonlyargs]
+            assert "authorization" not in arguments, (path.name, function.name)
+
+
+def test_stale_tree_is_reported_with_file_names(tmp_path: Path) -> None:
+    problems = check(edited_specs(tmp_path), GENERATED)
+    assert "  changed:  generated/openapi.merged.yaml" in problems
+    assert "  changed:  generated/signalwire_compat_generated/models/stream_status.py" not in problems
+    assert any("_provenance.py" in line for line in problems)
+
+
+def test_check_command_fails_naming_stale_files_then_generate_fixes_it(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    shutil.copytree(GENERATED, output)
+    (tmp_path / "specs").mkdir()
+    specs = [str(p) for p in edited_specs(tmp_path / "specs")]
+    changes = tmp_path / "spec-changes.txt"
+    script = [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(changes)]
+    stale = subprocess.run(
+        [*script, "--check", "--specs", *specs, "--output-dir", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert stale.returncode == 1
+    assert "is stale" in stale.stderr
+    assert "openapi.merged.yaml" in stale.stderr
+    assert "Run `make generate`" in stale.stderr
+    # The stale check says what the change does to the API (a description only: nothing) and writes it.
+    report = "API changes from {}/openapi.merged.yaml to the merged openapi/*.yaml: none (documentation only)"
+    assert report.format(output) in stale.stderr
+    assert changes.read_text(encoding="utf-8") == report.format(output) + "\n"
+    regenerated = subprocess.run(
+        [*script, "--specs", *specs, "--output-dir", str(output)], capture_output=True, text=True, check=False
+    )
+    assert regenerated.returncode == 0, regenerated.stderr
+    assert report.format(output) in regenerated.stdout.splitlines()
+    assert changes.read_text(encoding="utf-8") == report.format(output) + "\n"
+    fixed = subprocess.run(
+        [*script, "--check", "--specs", *specs, "--output-dir", str(output)], capture_output=True, check=False
+    )
+    assert fixed.returncode == 0, fixed.stderr
+
+
+def test_failed_generation_leaves_output_untouched(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    shutil.copytree(GENERATED, output)
+    before = tree_files(output)
+    duplicate = tmp_path / "duplicate.yaml"
+    shutil.copy(spec_files()[0], duplicate)
+    with pytest.raises(MergeError, match="defined twice"):
+        generate([*spec_files(), duplicate], output)
+    assert tree_files(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["duplicate.yaml", "generated"]
+
+
+def test_a_generator_warning_fails_a_strict_generation_quoting_the_generator(tmp_path: Path) -> None:
+    # An operation the generator cannot build (an XML body): it warns and leaves the endpoint out.
+    spec = load_yaml(spec_files()[0].read_text(encoding="utf-8"))
+    ((path, item),) = spec["paths"].items()
+    operation = {**item["post"], "operationId": "xml-body"}
+    operation["requestBody"] = {"content": {"application/xml": {"schema": {"type": "string"}}}}
+    spec["paths"][path + "/Xml"] = {"post": operation}
+    source = tmp_path / "xml.yaml"
+    source.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    output = tmp_path / "generated"
+    shutil.copytree(GENERATED, output)
+    before = tree_files(output)
+    with pytest.raises(GenerationError) as failure:
+        generate([source], output)
+    message = str(failure.value)
+    assert message.startswith("openapi-python-client failed (exit 1):")
+    assert f"WARNING parsing POST {path}/Xml" in message
+    assert "Unsupported content type application/xml" in message
+    assert tree_files(output) == before
+    lenient = build_tree([source], tmp_path / "lenient", strict=False)  # generate.py --allow-warnings
+    endpoints = {p.name for p in (lenient / PACKAGE / "api").rglob("*.py")}
+    assert "xml_body.py" not in endpoints
+    assert {"create_conference_stream.py", "__init__.py"} <= endpoints
+
+
+def test_generator_settings_live_in_openapi_generator() -> None:
+    assert (GENERATOR_DIR / "config.yaml").is_file()
+    assert (GENERATOR_DIR / "ruff.toml").is_file()
+
+
+def test_documentation_differences_are_merged_and_surfaced_as_warnings(tmp_path: Path) -> None:
+    specs = edited_specs(tmp_path)
+    conference = tmp_path / "update-conference-stream.yaml"
+    text = conference.read_text(encoding="utf-8")
+    # The conference spec re-wraps the description of the security scheme both files share.
+    conference.write_text(text.replace("Token.\n\n        The client", "Token.\n        The client"), "utf-8")
+    script = [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(tmp_path / "changes.txt")]
+    result = subprocess.run(
+        [*script, "--specs", *map(str, specs), "--output-dir", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("generate: warning: ")]
+    first = tmp_path / "create-conference-stream.yaml"  # the first file in sorted order keeps its text
+    assert warnings == [
+        f"generate: warning: component securitySchemes/SignalWireBasicAuth: description differs between {first} "
+        f"and {conference} (whitespace only); keeping {first}'s"
+    ]
+
+
+def test_generate_reports_api_changes_breaking_and_compatible(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    shutil.copytree(GENERATED, output)
+    specs = edited_specs(tmp_path)
+    for name in ("create-stream.yaml", "update-stream.yaml"):  # both files that carry the two components
+        spec = tmp_path / name
+        document = load_yaml(spec.read_text(encoding="utf-8"))
+        schemas = document["components"]["schemas"]
+        schemas["StreamStatus"]["enum"].append("paused")  # compatible: a new value in a response
+        del schemas["CallStreamResponse"]["properties"]["uri"]  # breaking: a response field removed
+        schemas["CallStreamResponse"]["required"].remove("uri")
+        spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    changes = tmp_path / "changes.txt"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(changes), "--specs"]
+        + [str(p) for p in specs]
+        + ["--output-dir", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = [
+        f"API changes from {output}/openapi.merged.yaml to the merged openapi/*.yaml: 1 breaking, 1 compatible",
+        "  breaking    model CallStreamResponse: response field 'uri' removed",
+        "  compatible  model StreamStatus: enum value 'paused' added",
+    ]
+    lines = result.stdout.splitlines()
+    start = lines.index(expected[0])
+    assert lines[start : start + 3] == expected
+    assert changes.read_text(encoding="utf-8").splitlines() == expected

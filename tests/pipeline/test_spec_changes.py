@@ -1,0 +1,364 @@
+"""When the specs change: copy the repository, change openapi/, run the real make targets there.
+
+The copies share this checkout's .venv (``make VENV=...``) with a fresh install stamp, so make
+does not reinstall into it; the overlay and generated packages of the copy are put first on
+PYTHONPATH for the processes that exercise them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generate import tree_files
+from merge_specs import load_yaml
+from tests.helpers import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+
+COPIED = ["Makefile", "pyproject.toml", "constraints.txt", "openapi", "scripts", "overlay", "generated", "tests"]
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache")
+
+
+def copy_repository(destination: Path) -> Path:
+    destination.mkdir()
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=IGNORE)  # copy2: mtimes kept
+        else:
+            shutil.copy2(source, destination / name)
+    if (ROOT / ".mypy_cache").is_dir():
+        # mypy keys its cache by relative path, size and mtime (copy2 keeps them): only what the
+        # test changes is checked again, as in a developer's own checkout.
+        shutil.copytree(ROOT / ".mypy_cache", destination / ".mypy_cache")
+    (destination / ".installed-stamp").touch()  # newer than pyproject.toml: make will not reinstall
+    return destination
+
+
+def make(repository: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    command = ["make", "--no-print-directory", "-C", str(repository), f"VENV={ROOT / '.venv'}"]
+    command += [f"INSTALLED={repository / '.installed-stamp'}", *targets]
+    return subprocess.run(command, capture_output=True, text=True, timeout=540, check=False)
+
+
+def run_overlay(repository: Path, code: str) -> dict[str, Any]:
+    """Run ``code`` with the copy's overlay and generated packages first on the path; it prints JSON."""
+    environment = {**os.environ, "PYTHONPATH": f"{repository / 'overlay'}{os.pathsep}{repository / 'generated'}"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=environment, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def load(path: Path) -> dict[str, Any]:
+    document = load_yaml(path.read_text(encoding="utf-8"))
+    assert isinstance(document, dict)
+    return document
+
+
+def save(path: Path, document: dict[str, Any]) -> None:
+    path.write_text(yaml.safe_dump(document, sort_keys=False, width=100), encoding="utf-8")
+
+
+RECORDINGS = "/Accounts/{AccountSid}/Calls/{CallSid}/Recordings"
+
+
+def create_recording_spec(repository: Path) -> dict[str, Any]:
+    """A next page, 'Create a Recording', written like the seed pages (JSON body, Authorization header
+    parameter); it shares CompatibilityErrorResponse and the security scheme with the stream pages."""
+    seed = load(repository / "openapi" / "update-stream.yaml")
+    (item,) = seed["paths"].values()
+    operation = copy.deepcopy(item["post"])
+    operation.update(
+        operationId="create-recording", summary="Create a Recording", description="Start a recording of a call."
+    )
+    operation["tags"] = ["subpackage_recordings"]
+    operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "Sid"]
+    operation["requestBody"] = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateRecordingRequest"}}}
+    }
+    operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] = (
+        "#/components/schemas/CallRecordingResponse"
+    )
+    uuid = {"type": "string", "format": "uuid"}
+    return {
+        "openapi": seed["openapi"],
+        "info": seed["info"],
+        "paths": {RECORDINGS: {"post": operation}},
+        "servers": seed["servers"],
+        "components": {
+            "schemas": {
+                "CreateRecordingRequest": {
+                    "type": "object",
+                    "properties": {
+                        "RecordingStatusCallback": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "The URL to request to when recording is available.",
+                        },
+                        "RecordingChannels": {"type": "string", "description": "mono or dual."},
+                    },
+                    "description": "Request body for creating a recording.",
+                    "title": "CreateRecordingRequest",
+                },
+                "RecordingStatus": {
+                    "type": "string",
+                    "enum": ["in-progress", "paused", "stopped", "processing", "completed", "absent"],
+                    "description": "Recording status.",
+                    "title": "RecordingStatus",
+                },
+                "CallRecordingResponse": {
+                    "type": "object",
+                    "properties": {
+                        "sid": {**uuid, "description": "The unique identifier for the recording."},
+                        "call_sid": {**uuid, "description": "The unique identifier for the call."},
+                        "status": {"$ref": "#/components/schemas/RecordingStatus"},
+                        "uri": {"type": "string", "description": "The URI for the recording."},
+                    },
+                    "required": ["sid", "call_sid", "status", "uri"],
+                    "description": "Response containing a single call recording.",
+                    "title": "CallRecordingResponse",
+                },
+                "CompatibilityErrorResponse": seed["components"]["schemas"]["CompatibilityErrorResponse"],
+            },
+            "securitySchemes": seed["components"]["securitySchemes"],
+        },
+    }
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    return copy_repository(tmp_path / "repo")
+
+
+CREATE_RECORDING_CHILD = r"""
+import json, httpx
+import signalwire_compat as sw
+from signalwire_compat.testing import FakeSpace
+from signalwire_compat._generated import generated_package
+from signalwire_compat_generated.models import CreateRecordingRequest
+
+callback = "https://cb.example/rec?call=1&leg=a"
+body = CreateRecordingRequest(recording_status_callback=callback, recording_channels="dual")
+with FakeSpace() as space:
+    stream = space.add_call_stream()
+    with space.client() as client:
+        try:
+            client.invoke("create_recording", call_sid=stream.parent_sid, body=body)
+        except sw.NotFoundError as error:  # the fake has no recordings: error mapping applies
+            mapped = type(error).__name__
+    (wire,) = space.requests
+    expected_auth = FakeSpace._basic(space.project_id, space.api_token)
+
+answers = [httpx.Response(503, json={"code": 1, "message": "busy", "more_info": "", "status": 503}),
+           httpx.Response(200, json={"sid": "a9a9a9a9-0000-4000-8000-000000000001", "call_sid": stream.parent_sid,
+                                     "status": "in-progress", "uri": "/x"})]
+http = httpx.Client(transport=httpx.MockTransport(lambda request: answers.pop(0)))
+options = {"http_client": http, "backoff_factor": 0}
+with sw.Client(space.project_id, space.api_token, "example.signalwire.com", **options) as client:
+    result = client.invoke("create_recording", call_sid=stream.parent_sid, body=body, idempotent=True)
+print(json.dumps({
+    "path": wire.path, "body": wire.body.decode(), "content_type": wire.headers["content-type"],
+    "auth_ok": wire.headers["authorization"] == expected_auth, "mapped": mapped,
+    "parsed": type(result.parsed).__name__, "status": str(result.parsed.status.value),
+    "generated_from": generated_package.__file__,
+}))
+"""
+RECORDING_BODY = "RecordingStatusCallback=https%3A%2F%2Fcb.example%2Frec%3Fcall%3D1%26leg%3Da&RecordingChannels=dual"
+
+
+def test_a_third_spec_file_is_merged_generated_and_callable(repository: Path) -> None:
+    save(repository / "openapi" / "create-recording.yaml", create_recording_spec(repository))
+    generated = make(repository, "generate")
+    assert generated.returncode == 0, generated.stderr
+    module = "generated/signalwire_compat_generated/api/subpackage_recordings/create_recording.py"
+    assert (repository / module).is_file()
+    checked = make(repository, "check")  # ruff, mypy --strict, drift: all clean after regeneration
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = run_overlay(repository, CREATE_RECORDING_CHILD)
+    assert report["generated_from"].startswith(str(repository))
+    assert report["path"].endswith("/Recordings")
+    assert report["body"] == RECORDING_BODY  # form-encoded once
+    assert report["content_type"] == "application/x-www-form-urlencoded"
+    assert report["auth_ok"] is True
+    assert report["mapped"] == "NotFoundError"
+    assert (report["parsed"], report["status"]) == ("CallRecordingResponse", "in-progress")
+
+
+CHANGED_SCHEMA_CHILD = r"""
+import json, httpx
+import signalwire_compat as sw
+from signalwire_compat.testing import FakeSpace
+
+with FakeSpace() as space:
+    stream = space.add_call_stream()
+    with space.client() as client:
+        stopped = client.calls(stream.parent_sid).streams(stream.sid).stop()
+
+document = {"sid": stream.sid, "account_sid": space.project_id, "call_sid": stream.parent_sid, "name": "n",
+            "status": "paused", "date_updated": "Tue, 10 Aug 2021 21:39:46 +0000", "uri": "/x", "track": "inbound"}
+answers = [httpx.Response(200, json=document),
+           httpx.Response(429, json={"code": 20429, "message": "slow down", "more_info": "", "status": 429})]
+http = httpx.Client(transport=httpx.MockTransport(lambda request: answers.pop(0)))
+with sw.Client(space.project_id, space.api_token, "example.signalwire.com", http_client=http, max_retries=0) as client:
+    paused = client.calls(stream.parent_sid).streams(stream.sid).stop()
+    try:
+        client.calls(stream.parent_sid).streams(stream.sid).stop()
+    except sw.RateLimitError as error:
+        limited = error.status_code
+print(json.dumps({"stopped": str(stopped.status), "paused": str(paused.status),
+                  "paused_unparsed": isinstance(paused.status, sw.Unparsed), "track": paused.extra["track"],
+                  "limited": limited}))
+"""
+
+
+def test_a_changed_response_schema_regenerates_and_the_overlay_keeps_working(repository: Path) -> None:
+    # Both pages that carry the call stream's components change them (else the merge refuses, naming both).
+    for name in ("create-stream.yaml", "update-stream.yaml"):
+        spec_path = repository / "openapi" / name
+        spec = load(spec_path)
+        schemas = spec["components"]["schemas"]
+        schemas["CallStreamResponse"]["properties"]["track"] = {"type": "string", "description": "Which audio."}
+        schemas["StreamStatus"]["enum"].append("paused")
+        if name == "update-stream.yaml":
+            (item,) = spec["paths"].values()
+            item["post"]["responses"]["429"] = {
+                "description": "Too many requests.",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/CompatibilityErrorResponse"}}
+                },
+            }
+        save(spec_path, spec)
+    generated = make(repository, "generate")
+    assert generated.returncode == 0, generated.stderr
+    model = (repository / "generated/signalwire_compat_generated/models/call_stream_response.py").read_text()
+    assert "track" in model
+    checked = make(repository, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = run_overlay(repository, CHANGED_SCHEMA_CHILD)
+    assert report == {
+        "stopped": "stopped",
+        "paused": "paused",
+        "paused_unparsed": True,
+        "track": "inbound",
+        "limited": 429,
+    }
+
+
+@pytest.mark.parametrize("problem", ["conflicting-component", "duplicate-operation"])
+def test_a_conflicting_spec_fails_generate_naming_both_files_and_leaves_generated_untouched(
+    repository: Path, problem: str
+) -> None:
+    before = tree_files(repository / "generated")
+    if problem == "conflicting-component":
+        third = create_recording_spec(repository)
+        third["components"]["schemas"]["CompatibilityErrorResponse"]["properties"]["status"] = {"type": "string"}
+        save(repository / "openapi" / "zz-new.yaml", third)
+        expected = (
+            "component schemas/CompatibilityErrorResponse is defined differently in "
+            "openapi/create-conference-stream.yaml and openapi/zz-new.yaml: properties.status.type"
+        )
+    else:
+        shutil.copy(repository / "openapi" / "update-stream.yaml", repository / "openapi" / "zz-new.yaml")
+        expected = (
+            "operation POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid} is defined twice: "
+            "in openapi/update-stream.yaml and in openapi/zz-new.yaml"
+        )
+    result = make(repository, "generate")
+    assert result.returncode != 0
+    assert expected in result.stderr
+    assert "was left untouched" in result.stderr
+    assert tree_files(repository / "generated") == before
+    assert not list(repository.glob(".generate-*"))
+
+
+def test_stale_generated_tree_is_caught_by_make_check(repository: Path) -> None:
+    for name in ("create-conference-stream.yaml", "update-conference-stream.yaml"):  # both carry the component
+        spec_path = repository / "openapi" / name
+        text = spec_path.read_text(encoding="utf-8")
+        spec_path.write_text(text.replace("description: Conference stream status.", "description: Status."), "utf-8")
+    stale = make(repository, "check")
+    assert stale.returncode != 0
+    assert "generated is stale" in stale.stderr
+    assert "changed:  generated/openapi.merged.yaml" in stale.stderr
+    assert "changed:  generated/signalwire_compat_generated/models/conference_stream_response.py" in stale.stderr
+    assert "changed:  generated/signalwire_compat_generated/_provenance.py" in stale.stderr
+    assert "Run `make generate`" in stale.stderr
+    assert make(repository, "generate").returncode == 0
+    fixed = make(repository, "drift")  # what failed above; lint and types are the other tests' subject
+    assert fixed.returncode == 0, fixed.stderr
+
+
+def reword(document: dict[str, Any]) -> None:
+    """Change only the wording of the components a new page shares with the stream pages, as pages do."""
+    error = document["components"]["schemas"]["CompatibilityErrorResponse"]
+    error["description"] = "An error."
+    error["properties"]["code"]["description"] = "The SignalWire error code."
+    error["properties"]["code"]["examples"] = [20003]
+    error["title"] = "Compatibility error response"  # the same generated class: CompatibilityErrorResponse
+    scheme = document["components"]["securitySchemes"]["SignalWireBasicAuth"]
+    scheme["description"] = scheme["description"].replace("\n", "\n\n")  # re-wrapped: whitespace only
+    scheme["x-fern-basic"] = {"username": {"name": "project_id"}, "password": {"name": "api_token"}}
+
+
+def test_a_third_spec_differing_only_in_wording_generates_passes_check_and_is_callable(repository: Path) -> None:
+    third = create_recording_spec(repository)
+    reword(third)
+    save(repository / "openapi" / "create-recording.yaml", third)
+    generated = make(repository, "generate")
+    assert generated.returncode == 0, generated.stderr
+    warnings = [line for line in generated.stderr.splitlines() if line.startswith("generate: warning: ")]
+    # create-conference-stream.yaml sorts first, so its wording is kept; one warning per difference,
+    # naming the component, the keyword and both files.
+    kept = "openapi/create-conference-stream.yaml"
+    assert warnings == [
+        f"generate: warning: component {component}: {keyword} differs between {kept} and "
+        f"openapi/create-recording.yaml ({how}); keeping {kept}'s"
+        for component, keyword, how in [
+            ("schemas/CompatibilityErrorResponse", "properties.code.description", "wording"),
+            ("schemas/CompatibilityErrorResponse", "properties.code.examples", "only in the second"),
+            ("schemas/CompatibilityErrorResponse", "description", "wording"),
+            ("schemas/CompatibilityErrorResponse", "title", "wording"),
+            ("securitySchemes/SignalWireBasicAuth", "description", "whitespace only"),
+            ("securitySchemes/SignalWireBasicAuth", "x-fern-basic", "only in the second"),
+        ]
+    ]
+    assert f"compatible  POST {RECORDINGS} (create_recording): operation added" in generated.stdout
+    checked = make(repository, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "generate: warning: component" in checked.stderr  # the drift check shows the same warnings
+    report = run_overlay(repository, CREATE_RECORDING_CHILD)
+    assert report["body"] == RECORDING_BODY
+    assert (report["parsed"], report["status"], report["mapped"]) == (
+        "CallRecordingResponse",
+        "in-progress",
+        "NotFoundError",
+    )
+
+
+def test_the_same_spec_with_one_semantic_difference_fails_naming_both_files(repository: Path) -> None:
+    before = tree_files(repository / "generated")
+    third = create_recording_spec(repository)
+    reword(third)
+    third["components"]["schemas"]["CompatibilityErrorResponse"]["properties"]["code"]["format"] = "int32"
+    save(repository / "openapi" / "create-recording.yaml", third)
+    result = make(repository, "generate")
+    assert result.returncode != 0
+    assert (
+        "generate: error: component schemas/CompatibilityErrorResponse is defined differently in "
+        "openapi/create-conference-stream.yaml and openapi/create-recording.yaml: "
+        "properties.code.format only in the second"
+    ) in result.stderr
+    assert "was left untouched" in result.stderr
+    assert tree_files(repository / "generated") == before

@@ -1,0 +1,456 @@
+"""The HTTP engines under the SDK's own clients (httpx/httpcore for Client, aiohttp for AsyncClient),
+against real servers on 127.0.0.1: connection reuse, TLS, proxies, Happy Eyeballs, event loops,
+file descriptors, cookies, and how every engine failure reaches the caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import signalwire_compat as sw
+from tests.helpers import CALL, CALL_PATH, FAST_RETRIES, PROJECT, STREAM, TOKEN, Runner, call_stream_document
+from tests.servers import Received, Reply, ScriptedServer
+
+pytestmark = pytest.mark.timeout(90)
+
+OK = Reply.json(200, call_stream_document())
+STALE_408 = b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def client_sockets_to(port: int) -> int:
+    """How many of this process's sockets are connected to 127.0.0.1:port (the client ends)."""
+    count = 0
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                continue
+            duplicate = socket.socket(fileno=os.dup(int(name)))
+        except OSError:
+            continue
+        with duplicate:
+            try:
+                peer = duplicate.getpeername()
+            except OSError:
+                continue
+            count += isinstance(peer, tuple) and peer[1] == port
+    return count
+
+
+def fds_except_server_side(port: int) -> int:
+    """This process's open file descriptors, leaving out the in-process test server's ends (local port)."""
+    count = 0
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                count += 1
+                continue
+            duplicate = socket.socket(fileno=os.dup(int(name)))
+        except OSError:
+            continue  # closed meanwhile (e.g. the fd listdir itself used)
+        with duplicate:
+            try:
+                local = duplicate.getsockname()
+                server_side = isinstance(local, tuple) and local[1] == port and bool(duplicate.getpeername())
+            except OSError:
+                server_side = False
+        count += not server_side
+    return count
+
+
+# -- connections the server closes ---------------------------------------------------------------
+
+
+def stop_many(runner: Runner, url: str, count: int, *, idempotent: bool) -> list[str]:
+    """``count`` back-to-back calls (stops, or non-idempotent invokes); returns each one's error or 'ok'."""
+
+    def one(client: Any) -> Any:
+        if idempotent:
+            return client.calls(CALL).streams(STREAM).stop()
+        return client.invoke("update_stream", call_sid=CALL, sid=STREAM, body=sw_body(), idempotent=False)
+
+    def sync(client: sw.Client) -> list[str]:
+        outcomes = []
+        for _ in range(count):
+            try:
+                one(client)
+                outcomes.append("ok")
+            except sw.SignalWireError as error:
+                outcomes.append(f"{type(error).__name__}: {error}")
+        return outcomes
+
+    async def asynchronous(client: sw.AsyncClient) -> list[str]:
+        outcomes = []
+        for _ in range(count):
+            try:
+                await one(client)
+                outcomes.append("ok")
+            except sw.SignalWireError as error:
+                outcomes.append(f"{type(error).__name__}: {error}")
+        return outcomes
+
+    return runner.run(url, sync if runner.kind == "sync" else asynchronous, **FAST_RETRIES)  # type: ignore[no-any-return]
+
+
+def sw_body() -> Any:
+    from signalwire_compat import _generated as gen
+
+    return gen.UpdateCallStreamRequest(status=gen.UpdateCallStreamRequestStatus.STOPPED)
+
+
+# Both clients make 100 back-to-back calls; make test also runs AsyncClient's 1,000.
+CALLS = [
+    pytest.param(Runner("sync"), 100, id="sync-100"),
+    pytest.param(Runner("async"), 100, id="async-100"),
+    pytest.param(Runner("async"), 1000, id="async-1000", marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize(("runner", "count"), CALLS)
+@pytest.mark.parametrize("idempotent", [True, False], ids=["stops", "non-idempotent invokes"])
+def test_a_server_that_closes_after_every_answer_never_fails_a_call(
+    runner: Runner, idempotent: bool, count: int
+) -> None:
+    # The server closes each connection right after its answer, without "Connection: close".
+    with ScriptedServer(lambda _: Reply.json(200, call_stream_document(), close_silently=True)) as server:
+        outcomes = stop_many(runner, server.url, count, idempotent=idempotent)
+    assert [o for o in outcomes if o != "ok"] == []
+    assert len(server.received) == count  # every call processed exactly once
+
+
+@pytest.mark.parametrize(("runner", "count"), CALLS)
+@pytest.mark.parametrize("idempotent", [True, False], ids=["stops", "non-idempotent invokes"])
+def test_a_stale_408_from_an_idle_connection_is_never_read_as_an_answer(
+    runner: Runner, idempotent: bool, count: int
+) -> None:
+    # Like servers that time out idle keep-alive connections with a 408 and then close them. A
+    # request that crosses the 408 on the wire was not processed (RFC 9110 15.5.9), so it is resent.
+    def answer(_: Received) -> Reply:
+        return Reply.json(200, call_stream_document())
+
+    with ScriptedServer(answer, idle_timeout=0.001, idle_reply=STALE_408) as server:
+        outcomes = stop_many(runner, server.url, count, idempotent=idempotent)
+    assert [o for o in outcomes if o != "ok"] == []
+    assert len(server.received) == count
+
+
+# -- failures the engines report --------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_connection_refused_is_a_connection_error_naming_host_and_port(runner: Runner) -> None:
+    port = free_port()
+    with pytest.raises(sw.APIConnectionError) as caught:
+        runner.stop_call(f"http://127.0.0.1:{port}", max_retries=0)
+    assert not isinstance(caught.value, sw.APITimeoutError)
+    assert f"could not connect to 127.0.0.1:{port}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"HTTP/1.1 two hundred OK\r\nContent-Length: 0\r\n\r\n",
+        b"garbage that is not HTTP at all\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nBad Header Without Colon\r\n\r\nhello",
+    ],
+    ids=["bad status line", "not HTTP", "malformed header"],
+)
+def test_a_malformed_answer_is_a_connection_error_not_an_engine_exception(runner: Runner, raw: bytes) -> None:
+    with ScriptedServer([Reply(raw=raw)]) as server, pytest.raises(sw.APIConnectionError) as caught:
+        runner.stop_call(server.url, max_retries=0)
+    assert "the connection to 127.0.0.1" in str(caught.value)
+    assert type(caught.value) is sw.APIConnectionError
+
+
+def test_a_long_response_header_is_read_by_both_engines(runner: Runner) -> None:
+    # aiohttp's default limit is 8,190 bytes per line; httpcore reads heads up to 100 KiB.
+    reply = Reply.json(200, call_stream_document(), headers={"X-Trace": "t" * 20_000})
+    with ScriptedServer([reply]) as server:
+        stream = runner.stop_call(server.url)
+    assert stream.status == "stopped"
+
+
+def test_cookies_are_neither_kept_nor_sent(runner: Runner) -> None:
+    def answer(request: Received) -> Reply:
+        number = len(server.received)
+        return Reply.json(200, call_stream_document(), headers={"Set-Cookie": f"c{number}=v; Path=/"})
+
+    def many(client: Any) -> Any:
+        if runner.kind == "sync":
+            for _ in range(20):
+                client.calls(CALL).streams(STREAM).stop()
+            return len(client._http.cookies.jar)
+
+        async def go() -> int:
+            for _ in range(20):
+                await client.calls(CALL).streams(STREAM).stop()
+            return len(client._http.cookies.jar)
+
+        return go()
+
+    with ScriptedServer(answer) as server:
+        kept = runner.run(server.url, many)
+    assert kept == 0
+    assert all("cookie" not in request.headers for request in server.received)
+
+
+def test_an_injected_client_keeps_its_own_cookie_policy() -> None:
+    # Only the SDK's own clients discard cookies; a client the caller passes in is used as given.
+    def answer(request: Received) -> Reply:
+        return Reply.json(200, call_stream_document(), headers={"Set-Cookie": "affinity=node-7; Path=/"})
+
+    with ScriptedServer(answer) as server, httpx.Client() as http:
+        with sw.Client(PROJECT, TOKEN, server.url, http_client=http) as client:
+            for _ in range(2):
+                client.calls(CALL).streams(STREAM).stop()
+        assert http.cookies.get("affinity") == "node-7"
+    first, second = server.received
+    assert "cookie" not in first.headers
+    assert second.headers["cookie"] == "affinity=node-7"
+
+
+# -- TLS ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost and 127.0.0.1 (openssl's command line)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl command to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    command = [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    command += ["-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=localhost"]
+    command += ["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+    subprocess.run(command, check=True, capture_output=True, timeout=30)
+    return cert, key
+
+
+class TLSServer:
+    """An https server on 127.0.0.1 answering every request with a call stream document."""
+
+    def __init__(self, cert: Path, key: Path) -> None:
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(cert, key)
+        self.requests = 0
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TLSServer:
+        self._thread.start()
+        assert self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        self._loop.run_until_complete(self._serve())
+        self._loop.close()
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        body = Reply.json(200, call_stream_document()).body
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                while True:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    length = next(
+                        (
+                            int(line.split(b":")[1])
+                            for line in head.split(b"\r\n")
+                            if line.lower().startswith(b"content-length")
+                        ),
+                        0,
+                    )
+                    await reader.readexactly(length)
+                    self.requests += 1
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                        % (len(body), body)
+                    )
+                    await writer.drain()
+            except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
+                pass
+            finally:
+                writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=self.context)
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        async with server:
+            await self._stop.wait()
+
+
+def test_tls_is_verified_by_default_and_a_failure_says_so(runner: Runner, certificate: tuple[Path, Path]) -> None:
+    with TLSServer(*certificate) as server, pytest.raises(sw.APIConnectionError) as caught:
+        runner.stop_call(f"https://localhost:{server.port}", max_retries=0, timeout=5)
+    assert not isinstance(caught.value, sw.APITimeoutError)
+    assert "certificate" in str(caught.value).lower()
+    assert server.requests == 0
+
+
+def test_ssl_cert_file_is_honoured(
+    runner: Runner, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    with TLSServer(*certificate) as server:
+        stream = runner.stop_call(f"https://localhost:{server.port}", timeout=5)
+    assert stream.status == "stopped"
+    assert server.requests == 1
+
+
+# -- proxies from the environment ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
+def test_a_proxy_named_in_the_environment_is_used(
+    runner: Runner, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    with ScriptedServer([OK]) as proxy:
+        monkeypatch.setenv(variable, proxy.url)
+        runner.stop_call("http://127.0.0.1:9")  # port 9: nothing listens there; only the proxy is reached
+    (request,) = proxy.received
+    assert request.path == f"http://127.0.0.1:9{CALL_PATH}"  # absolute-form, as a proxy is asked
+
+
+def test_no_proxy_bypasses_the_proxy(runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ScriptedServer([]) as proxy, ScriptedServer([OK]) as origin:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        runner.stop_call(origin.url)
+    assert proxy.received == []
+    assert [r.path for r in origin.received] == [CALL_PATH]
+
+
+def test_a_socks_proxy_is_refused_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
+    for client_class in (sw.Client, sw.AsyncClient):
+        with pytest.raises(sw.ConfigurationError, match="socks5:// proxy"):
+            client_class(PROJECT, TOKEN, "example.signalwire.com")
+
+
+# -- AsyncClient and event loops --------------------------------------------------------------------
+
+
+def dead_and_live_localhost(monkeypatch: pytest.MonkeyPatch, port: int, dead: str) -> None:
+    """Make ``localhost`` resolve to a dead address first, then to 127.0.0.1."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "localhost":
+            answers = real("127.0.0.1", *args, **kwargs)
+            return [(*answer[:4], (dead, port)) for answer in answers[:1]] + answers
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture
+def black_hole() -> Iterator[Callable[[int], str]]:
+    """127.0.0.2:port whose SYNs are dropped: a listener with a full backlog that never accepts."""
+    sockets: list[socket.socket] = []
+
+    def make(port: int) -> str:
+        listener = socket.socket()
+        listener.bind(("127.0.0.2", port))
+        listener.listen(0)
+        sockets.append(listener)
+        for _ in range(3):  # fill the accept queue; later SYNs get no answer
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.2", port))
+            sockets.append(filler)
+        time.sleep(0.05)
+        return "127.0.0.2"
+
+    yield make
+    for sock in sockets:
+        sock.close()
+
+
+def test_happy_eyeballs_falls_back_from_a_dead_first_address(
+    monkeypatch: pytest.MonkeyPatch, black_hole: Callable[[int], str]
+) -> None:
+    with ScriptedServer([OK]) as server:
+        dead = black_hole(server.port)
+        with socket.socket() as probe:  # the dead address really does not answer
+            probe.settimeout(0.5)
+            with pytest.raises(TimeoutError):
+                probe.connect((dead, server.port))
+        dead_and_live_localhost(monkeypatch, server.port, dead)
+
+        async def main() -> float:
+            async with sw.AsyncClient(PROJECT, TOKEN, f"http://localhost:{server.port}", timeout=10) as client:
+                started = time.monotonic()
+                await client.calls(CALL).streams(STREAM).stop()
+                return time.monotonic() - started
+
+        elapsed = asyncio.run(main())
+    assert len(server.received) == 1
+    assert elapsed < 5  # connected through 127.0.0.1 long before the 10 s timeout
+
+
+def test_an_async_client_works_across_event_loops_and_leaves_no_socket(runner: Runner) -> None:
+    with ScriptedServer(lambda _: OK) as server:
+        client = sw.AsyncClient(PROJECT, TOKEN, server.url)
+
+        async def stop() -> str:
+            return str((await client.calls(CALL).streams(STREAM).stop()).status)
+
+        assert asyncio.run(stop()) == "stopped"
+        assert client_sockets_to(server.port) == 0  # closed when the first loop shut down
+        assert asyncio.run(stop()) == "stopped"
+        assert client_sockets_to(server.port) == 0
+
+        async def close() -> None:
+            await client.aclose()
+
+        asyncio.run(close())
+    assert len(server.received) == 2
+
+
+def test_aclose_leaves_no_file_descriptor_behind() -> None:
+    with ScriptedServer(lambda _: OK) as server:
+
+        async def main() -> tuple[int, int, int, int]:
+            before = fds_except_server_side(server.port)
+            client = sw.AsyncClient(PROJECT, TOKEN, server.url)
+            await asyncio.gather(*(client.calls(CALL).streams(STREAM).stop() for _ in range(20)))
+            during = client_sockets_to(server.port)
+            await client.aclose()
+            return before, during, client_sockets_to(server.port), fds_except_server_side(server.port)
+
+        before, during, sockets_after, after = asyncio.run(main())
+    assert during > 1
+    assert sockets_after == 0
+    assert after == before

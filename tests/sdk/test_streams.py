@@ -1,0 +1,248 @@
+"""Starting streams and stopping them by name, on the wire: exact paths and form bodies, and bad
+input refused before anything is sent (sync and async)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pytest
+
+import signalwire_compat as sw
+from signalwire_compat._validation import validate_parameters, validate_stream, validate_stream_name
+from tests.helpers import (
+    BASIC,
+    CALL,
+    CONFERENCE,
+    FAST_RETRIES,
+    PROJECT,
+    STREAM,
+    Runner,
+    call_stream_document,
+    conference_stream_document,
+    error_document,
+)
+from tests.servers import Received, Reply, ScriptedServer
+
+BASE = f"/api/laml/2010-04-01/Accounts/{PROJECT}"
+CALL_STREAMS = f"{BASE}/Calls/{CALL}/Streams"
+CONFERENCE_STREAMS = f"{BASE}/Conferences/{CONFERENCE}/Streams"
+STARTED = Reply.json(200, call_stream_document(status="in-progress"))
+CONFERENCE_STARTED = Reply.json(200, conference_stream_document(status="in-progress"))
+WSS = "wss://example.com/audio"
+BEARER = "BEARERsecret-0123456789"
+
+
+def form(request: Received) -> list[tuple[str, str]]:
+    return parse_qsl(request.body.decode("ascii"), keep_blank_values=True, strict_parsing=True)
+
+
+def create_call(runner: Runner, server_url: str, /, **arguments: Any) -> Any:
+    return runner.run(server_url, lambda c: c.calls(CALL).streams.create(**arguments), **FAST_RETRIES)
+
+
+def create_conference(runner: Runner, server_url: str, /, **arguments: Any) -> Any:
+    return runner.run(server_url, lambda c: c.conferences(CONFERENCE).streams.create(**arguments), **FAST_RETRIES)
+
+
+# -- starting a stream --------------------------------------------------------------------------
+
+
+def test_create_with_only_a_url_sends_only_the_url(runner: Runner) -> None:
+    with ScriptedServer([STARTED]) as server:
+        stream = create_call(runner, server.url, url=WSS)
+    (request,) = server.received
+    assert (request.method, request.path) == ("POST", CALL_STREAMS)
+    assert request.headers["authorization"] == BASIC
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert request.body == b"Url=wss%3A%2F%2Fexample.com%2Faudio"
+    assert isinstance(stream, sw.CallStream)
+    assert stream.status is sw.StreamStatus.IN_PROGRESS
+
+
+def test_create_sends_every_optional_field(runner: Runner) -> None:
+    with ScriptedServer([STARTED]) as server:
+        create_call(
+            runner,
+            server.url,
+            url=WSS,
+            name="agent-audio",
+            track="inbound_track",
+            status_callback="https://example.com/stream-status?x=1",
+            status_callback_method="GET",
+            parameters={"FirstName": "Jane", "Lang": "en"},
+            authorization_bearer_token=BEARER,
+        )
+    assert form(server.received[0]) == [
+        ("Parameter1.Name", "FirstName"),
+        ("Parameter1.Value", "Jane"),
+        ("Parameter2.Name", "Lang"),
+        ("Parameter2.Value", "en"),
+        ("Url", WSS),
+        ("Name", "agent-audio"),
+        ("Track", "inbound_track"),
+        ("StatusCallbackMethod", "GET"),
+        ("StatusCallback", "https://example.com/stream-status?x=1"),
+        ("AuthorizationBearerToken", BEARER),
+    ]
+
+
+@pytest.mark.parametrize("count", [0, 2, 99])
+def test_parameters_are_numbered_in_order(runner: Runner, count: int) -> None:
+    parameters = {f"name {n} ü&=": f"value {n}" for n in range(1, count + 1)}
+    with ScriptedServer([STARTED]) as server:
+        create_call(runner, server.url, url=WSS, parameters=parameters)
+    sent = form(server.received[0])
+    expected = []
+    for number, (name, value) in enumerate(parameters.items(), 1):
+        expected += [(f"Parameter{number}.Name", name), (f"Parameter{number}.Value", value)]
+    assert sent == [*expected, ("Url", WSS)]
+
+
+def test_conference_create_sends_codec_and_real_time(runner: Runner) -> None:
+    with ScriptedServer([CONFERENCE_STARTED, CONFERENCE_STARTED]) as server:
+        create_conference(runner, server.url, url=WSS, stream_codec="PCMU", stream_real_time=True, name="conf.1")
+        create_conference(runner, server.url, url=WSS, stream_codec="L16@16000h", stream_real_time=False)
+    first, second = server.received
+    assert first.path == second.path == CONFERENCE_STREAMS
+    assert form(first) == [("Url", WSS), ("Name", "conf.1"), ("StreamCodec", "PCMU"), ("StreamRealTime", "true")]
+    assert form(second) == [("Url", WSS), ("StreamCodec", "L16@16000h"), ("StreamRealTime", "false")]
+
+
+@pytest.mark.parametrize("count", [0, 2, 99])
+def test_conference_parameters_are_numbered_in_order(runner: Runner, count: int) -> None:
+    parameters = {f"P{n}": str(n) for n in range(1, count + 1)}
+    with ScriptedServer([CONFERENCE_STARTED]) as server:
+        create_conference(runner, server.url, url=WSS, parameters=parameters, status_callback_method="POST")
+    expected = [
+        pair for n in range(1, count + 1) for pair in ((f"Parameter{n}.Name", f"P{n}"), (f"Parameter{n}.Value", str(n)))
+    ]
+    assert form(server.received[0]) == [*expected, ("Url", WSS), ("StatusCallbackMethod", "POST")]
+    assert server.received[0].path == CONFERENCE_STREAMS
+
+
+def test_create_is_retried_only_when_the_api_cannot_have_acted(runner: Runner) -> None:
+    script = [Reply.json(503, error_document(503)), Reply.json(429, error_document(429)), STARTED]
+    with ScriptedServer(script) as server:
+        create_call(runner, server.url, url=WSS)
+    assert len(server.received) == 3
+    with ScriptedServer([Reply.json(500, error_document(500)), STARTED]) as server:
+        with pytest.raises(sw.InternalServerError):
+            create_call(runner, server.url, url=WSS)
+    assert len(server.received) == 1  # a 500 may have started the stream: not repeated
+    with ScriptedServer([Reply(reset=True), STARTED]) as server:
+        with pytest.raises(sw.APIConnectionError):
+            create_call(runner, server.url, url=WSS)
+    assert len(server.received) == 1  # the request was sent: not repeated
+
+
+BAD_CREATE = [
+    ({"url": "ws://example.com/audio"}, "url must be an absolute wss:// URL"),
+    ({"url": "https://example.com/audio"}, "url must be an absolute wss:// URL"),
+    ({"url": "/audio"}, "url must be an absolute wss:// URL"),
+    ({"url": "wss://"}, "url must be an absolute wss:// URL"),
+    ({"url": "wss://example.com/a b"}, "url must be an absolute wss:// URL"),
+    ({"url": None}, "url must be a str"),
+    ({"url": WSS, "track": "left_track"}, "track must be one of"),
+    ({"url": WSS, "status_callback_method": "PUT"}, "status_callback_method must be one of"),
+    ({"url": WSS, "status_callback": "ftp://example.com/cb"}, "status_callback must be an absolute"),
+    ({"url": WSS, "name": "has space"}, "name must be 1 to 64"),
+    ({"url": WSS, "name": "x" * 65}, "name must be 1 to 64"),
+    ({"url": WSS, "name": ".."}, "name must be 1 to 64"),
+    ({"url": WSS, "parameters": {f"p{n}": "v" for n in range(100)}}, "at most 99"),
+    ({"url": WSS, "parameters": {"": "v"}}, "every name must be a non-empty str"),
+    ({"url": WSS, "parameters": {"  ": "v"}}, "every name must be a non-empty str"),
+    ({"url": WSS, "parameters": {"a": 1}}, "must be a str"),
+    ({"url": WSS, "parameters": [("a", "b")]}, "must be a mapping"),
+    ({"url": WSS, "authorization_bearer_token": ""}, "authorization_bearer_token must be a non-empty str"),
+]
+
+
+@pytest.mark.parametrize(("arguments", "message"), BAD_CREATE, ids=[m for _, m in BAD_CREATE])
+def test_bad_create_arguments_are_refused_before_sending(
+    runner: Runner, arguments: dict[str, Any], message: str
+) -> None:
+    with ScriptedServer([]) as server, pytest.raises(ValueError, match=message):
+        create_call(runner, server.url, **arguments)
+    assert server.connections == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"url": WSS, "stream_codec": "MP3"}, "stream_codec must be one of"),
+        ({"url": WSS, "stream_real_time": "yes"}, "stream_real_time must be a bool"),
+        ({"url": "ws://example.com"}, "url must be an absolute wss:// URL"),
+    ],
+)
+def test_bad_conference_create_arguments_are_refused_before_sending(
+    runner: Runner, arguments: dict[str, Any], message: str
+) -> None:
+    with ScriptedServer([]) as server, pytest.raises(ValueError, match=message):
+        create_conference(runner, server.url, **arguments)
+    assert server.connections == 0
+
+
+def test_the_bearer_token_never_shows(runner: Runner, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    script = [Reply.json(503, error_document(503, f"echo {BEARER}")), Reply.json(422, error_document(422, BEARER))]
+    with ScriptedServer(script) as server, pytest.raises(sw.UnprocessableEntityError) as caught:
+        create_call(runner, server.url, url=WSS, authorization_bearer_token=BEARER)
+    assert server.received[0].body.endswith(f"AuthorizationBearerToken={BEARER}".encode())
+    texts = [record.getMessage() for record in caplog.records if record.name.startswith("signalwire_compat")]
+    assert texts
+    # The API's own answer may quote it back; nothing the SDK writes does.
+    for text in texts:
+        assert BEARER not in text
+    from signalwire_compat import _operations
+
+    operation = _operations.create_call_stream(
+        PROJECT, CALL, _operations.StreamSettings(WSS, authorization_bearer_token=BEARER)
+    )
+    assert BEARER not in repr(operation)
+    assert caught.value.status_code == 422
+
+
+# -- stopping by name -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["agent-audio", "agent_audio.v2", "A", "x" * 64, "...", "a..b"])
+def test_a_stream_is_stopped_by_name(runner: Runner, name: str) -> None:
+    with ScriptedServer(
+        [Reply.json(200, call_stream_document(name=name)), Reply.json(200, conference_stream_document())]
+    ) as server:
+        runner.run(server.url, lambda c: c.calls(CALL).streams(name).stop())
+        runner.run(server.url, lambda c: c.conferences(CONFERENCE).streams(name).stop())
+    assert [r.path for r in server.received] == [f"{CALL_STREAMS}/{name}", f"{CONFERENCE_STREAMS}/{name}"]
+    assert all(r.body == b"Status=stopped" for r in server.received)
+
+
+def test_a_uuid_is_still_a_sid_and_sent_lower_case(runner: Runner) -> None:
+    with ScriptedServer([Reply.json(200, call_stream_document())]) as server:
+        runner.run(server.url, lambda c: c.calls(CALL).streams(STREAM.upper()).stop())
+    assert server.received[0].path == f"{CALL_STREAMS}/{STREAM}"
+
+
+BAD_STREAMS = [".", "..", "", "a/b", "a b", "x" * 65, "%2F", "ü", "a?b", "a#b", None, 5, b"bytes"]
+
+
+@pytest.mark.parametrize("bad", BAD_STREAMS, ids=[repr(b)[:20] for b in BAD_STREAMS])
+def test_bad_stream_names_are_refused(bad: Any) -> None:
+    with pytest.raises(ValueError, match="must be a stream sid"):
+        validate_stream(bad)
+
+
+def test_call_and_conference_sids_stay_uuid_only(runner: Runner) -> None:
+    with ScriptedServer([]) as server:
+        with pytest.raises(ValueError, match="call_sid must be a UUID"):
+            runner.run(server.url, lambda c: c.calls("my-call").streams("agent-audio").stop())
+        with pytest.raises(ValueError, match="conference_sid must be a UUID"):
+            runner.run(server.url, lambda c: c.conferences("my-conference").streams("agent-audio").stop())
+    assert server.connections == 0
+
+
+def test_validators_directly() -> None:
+    assert validate_stream_name("agent-audio") == "agent-audio"
+    assert validate_parameters({"b": "1", "a": ""}) == [("b", "1"), ("a", "")]
+    assert validate_stream(STREAM.upper()) == STREAM
