@@ -8,7 +8,6 @@ stream = client.calls(call_sid).streams(stream_sid).stop()
 
 from typing import TYPE_CHECKING, Any
 
-from ._client import Client
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -27,27 +26,28 @@ from ._exceptions import (
     SignalWireError,
     UnprocessableEntityError,
 )
+from ._sync._client import Client
 from ._version import __version__
 
 if TYPE_CHECKING:
     from . import webhooks
-    from ._async_client import AsyncClient
+    from ._async._client import AsyncClient
     from ._dates import InvalidDateError, parse_rfc2822_datetime
     from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
-    from ._operation import OperationResult
+    from ._operation_types import OperationResult
     from ._provenance import PROVENANCE, Provenance
 
 # Names loaded on first use: what only requests (or async code, or webhooks) need. `import
 # signalwire_compat` then costs little more than `import httpx` (README "Performance").
 _LAZY = {
-    "AsyncClient": "._async_client",  # asyncio and aiohttp
+    "AsyncClient": "._async._client",  # asyncio and aiohttp
     "CallStream": "._models",  # attrs
     "ConferenceStream": "._models",
     "StreamStatus": "._models",
     "Unparsed": "._models",
     "InvalidDateError": "._dates",
     "parse_rfc2822_datetime": "._dates",
-    "OperationResult": "._operation",
+    "OperationResult": "._operation_types",
     "PROVENANCE": "._provenance",
     "Provenance": "._provenance",
     "webhooks": ".webhooks",  # hmac, hashlib

@@ -1,6 +1,6 @@
 """What the sync and async clients share: configuration, the request for an operation, judging
 an attempt's outcome, and logging. Each client adds only its send/read/sleep loop
-(``_client.py``, ``_async_client.py``); the retry decision itself lives in ``_retry.py``.
+(``_async/_client.py``, and ``_sync/_client.py`` derived from it); the retry decision lives in ``_retry.py``.
 
 The one place where httpx's exceptions become the SDK's is ``_transport_failure``.
 """
@@ -26,7 +26,7 @@ from ._exceptions import (
     SignalWireError,
     error_for_status,
 )
-from ._operation import Answer, Operation
+from ._operation_types import Answer, Operation
 from ._retry import AttemptFacts, parse_retry_after
 from ._version import __version__
 
@@ -43,6 +43,8 @@ T = TypeVar("T")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
 logger = logging.getLogger("signalwire_compat")
+# The package the clients are exported from, as users import it (a vendored copy's name differs).
+_PACKAGE = __name__.rpartition(".")[0]
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_TOTAL_TIMEOUT = 60.0
@@ -130,6 +132,8 @@ class BaseClient(Generic[H]):
         }
         self._httpx_timeout = httpx.Timeout(self._options.timeout)
         self._closed = False
+        # A blocking client warns once (at DEBUG) when it is used inside a running event loop.
+        self._loop_checked = http_class is not httpx.Client
         self._owns_http = http_client is None
         if http_client is None:
             # The SDK's own client carries these headers itself: httpx merges a client's headers
@@ -156,7 +160,7 @@ class BaseClient(Generic[H]):
         return self._base_url
 
     def __repr__(self) -> str:
-        name = f"{type(self).__module__.rsplit('.', 1)[0]}.{type(self).__name__}"  # works when vendored too
+        name = f"{_PACKAGE}.{type(self).__name__}"
         settings = getattr(self, "_settings", None)  # a constructor that failed leaves none
         if settings is None:
             return f"<{name} (not configured)>"
@@ -174,6 +178,21 @@ class BaseClient(Generic[H]):
             raise ClientClosedError(
                 f"this {type(self).__name__} (or the http_client it was given) is closed: create a new one"
             )
+        if not self._loop_checked:
+            self._warn_if_in_event_loop()
+
+    def _warn_if_in_event_loop(self) -> None:
+        import sys
+
+        self._loop_checked = True
+        asyncio = sys.modules.get("asyncio")  # not imported: no loop can be running
+        if asyncio is not None and logger.isEnabledFor(logging.DEBUG):
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            name = f"{_PACKAGE}.{type(self).__name__}"
+            logger.debug(f"{name} is used inside a running event loop, which it blocks: use AsyncClient")
 
     # -- the request ------------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from ._exceptions import (
 from ._models import CallStream, ConferenceStream
 
 if TYPE_CHECKING:
-    from ._async_client import AsyncClient
+    from ._async._client import AsyncClient
 
 __all__ = ["main"]
 
@@ -271,7 +271,7 @@ def _client_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _start_one(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._client import Client
+    from ._sync._client import Client
 
     parameters: dict[str, str] = {}
     for item in args.param:
@@ -302,7 +302,7 @@ def _start_one(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def _stop_one(args: argparse.Namespace, stdout: IO[str]) -> int:
-    from ._client import Client
+    from ._sync._client import Client
 
     with Client(**_client_options(args)) as client:
         if args.call is not None:
@@ -458,7 +458,7 @@ class _BulkRun:
         return [number for number, _ in self.jobs[self.next_job :]]
 
     async def run(self) -> None:
-        from ._async_client import AsyncClient
+        from ._async._client import AsyncClient
 
         async with AsyncClient(**self.client_options) as client:
             workers = min(self.concurrency, max(len(self.jobs), 1))

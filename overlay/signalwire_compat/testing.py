@@ -45,8 +45,8 @@ import attrs
 from ._callbacks import CallbackSender, Delivery
 
 if TYPE_CHECKING:
-    from ._async_client import AsyncClient
-    from ._client import Client
+    from ._async._client import AsyncClient
+    from ._sync._client import Client
 
 __all__ = ["Delivery", "FakeSpace", "FakeStream", "RecordedRequest", "main"]
 
@@ -232,12 +232,12 @@ class FakeSpace:
 
     def client(self, **options: Any) -> Client:
         """A ``Client`` bound to this space and its credentials; ``options`` go to ``Client``."""
-        from ._client import Client
+        from ._sync._client import Client
 
         return Client(self.project_id, self.api_token, self.url, **options)
 
     def async_client(self, **options: Any) -> AsyncClient:
-        from ._async_client import AsyncClient
+        from ._async._client import AsyncClient
 
         return AsyncClient(self.project_id, self.api_token, self.url, **options)
 

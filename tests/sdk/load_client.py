@@ -1,4 +1,4 @@
-"""Child process for tests/test_load.py: stop many streams with the async client, report figures.
+"""Child process for tests/sdk/test_load.py: stop many streams with the async client, report figures.
 
 Reads the space URL and credentials from the environment (as users do) and the stream list from
 stdin (``call|conference PARENT SID`` lines); prints one JSON object with counts, timings, and this

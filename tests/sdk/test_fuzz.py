@@ -14,14 +14,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import signalwire_compat as sw
-from signalwire_compat import _operations
+from signalwire_compat import _builders
 from signalwire_compat._body import Body
 from tests.helpers import CALL, PROJECT, STREAM, TOKEN, call_stream_document, conference_stream_document, examples
 
 CLIENT = sw.Client(PROJECT, TOKEN, "example.signalwire.com")
 OPERATIONS = [
-    _operations.update_call_stream(PROJECT, CALL, STREAM, "stopped"),
-    _operations.update_conference_stream(PROJECT, CALL, STREAM, "stopped"),
+    _builders.update_call_stream(PROJECT, CALL, STREAM, "stopped"),
+    _builders.update_conference_stream(PROJECT, CALL, STREAM, "stopped"),
 ]
 DOCUMENTED_ERRORS = (sw.APIError, sw.APIResponseValidationError)
 

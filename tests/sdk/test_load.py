@@ -1,7 +1,7 @@
 """Load: many async stops with 100 in flight against FakeSpace, bounded in time.
 
 `make test` runs 2,000 stops; `make soak` runs 10,000 (SIGNALWIRE_COMPAT_LOAD_STOPS). The client
-runs in its own process (tests/load_client.py) so its memory and file descriptors are its own, not
+runs in its own process (tests/sdk/load_client.py) so its memory and file descriptors are its own, not
 the fake server's. Zero errors, every stream stopped by exactly one request, and the client's file
 descriptors and RSS come back to where they were after warm-up.
 """

@@ -195,10 +195,10 @@ def test_the_bearer_token_never_shows(runner: Runner, caplog: pytest.LogCaptureF
     # The API's own answer may quote it back; nothing the SDK writes does.
     for text in texts:
         assert BEARER not in text
-    from signalwire_compat import _operations
+    from signalwire_compat import _builders
 
-    operation = _operations.create_call_stream(
-        PROJECT, CALL, _operations.StreamSettings(WSS, authorization_bearer_token=BEARER)
+    operation = _builders.create_call_stream(
+        PROJECT, CALL, _builders.StreamSettings(WSS, authorization_bearer_token=BEARER)
     )
     assert BEARER not in repr(operation)
     assert caught.value.status_code == 422

@@ -1,10 +1,10 @@
-"""The HTTP clients the SDK builds for itself (an injected ``http_client`` is used as given instead).
+"""The engines: the httpx clients the SDK builds for itself (an injected ``http_client`` is used as given instead).
 
 Both engines are maintained libraries, configured here once:
 - ``Client``: httpx's own transport (httpcore), whose socket reads and writes are clamped to the
   attempt's deadline, so ``timeout`` bounds a whole attempt even when a server trickles its answer
-  (``_sync_transport.py``);
-- ``AsyncClient``: aiohttp under httpx's transport interface (``_aiohttp_transport.py``).
+  (``_httpcore.py``);
+- ``AsyncClient``: aiohttp under httpx's transport interface (``_aiohttp.py``).
 
 Both share: one verified TLS context per process (httpx's CA handling, ``SSL_CERT_FILE`` and
 ``SSL_CERT_DIR`` honoured; loading the CA bundle is slow, so it is made once and only for https), the
@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import os
 import ssl
-import time
 import urllib.request
-from contextvars import ContextVar
 from functools import cache
 from http.cookiejar import Cookie, CookieJar
 from typing import Any
@@ -27,26 +25,14 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ._exceptions import ConfigurationError
+from .._exceptions import ConfigurationError
+from ._deadline import attempt_deadline
 
-__all__ = ["ATTEMPT_DEADLINE", "MAX_CONNECTIONS", "async_http_client", "proxy_for", "sync_http_client"]
+__all__ = ["MAX_CONNECTIONS", "attempt_deadline", "new_async_http_client", "new_sync_http_client", "proxy_for"]
 
 MAX_CONNECTIONS = 100
 # httpx keeps only 20 idle connections by default: above 20 in flight every burst reconnected.
 LIMITS = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
-
-# The monotonic time the current attempt must end by; set by the clients around each attempt and
-# read by the SDK's own transports (an injected client's transport does not know it).
-ATTEMPT_DEADLINE: ContextVar[float | None] = ContextVar("signalwire_compat_attempt_deadline", default=None)
-
-
-def remaining(timeout: float | None) -> float | None:
-    """``timeout`` shortened to what is left of the current attempt; 0.0 once it is over."""
-    deadline = ATTEMPT_DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = max(0.0, deadline - time.monotonic())
-    return left if timeout is None else min(timeout, left)
 
 
 @cache
@@ -134,8 +120,9 @@ class _CookielessAsyncClient(_DiscardsCookies, httpx.AsyncClient):
     pass
 
 
-def sync_http_client(base_url: str, headers: dict[str, str]) -> httpx.Client:
-    from ._sync_transport import DeadlineTransport  # imports httpcore: on the first client, not at import
+def new_sync_http_client(base_url: str, headers: dict[str, str]) -> httpx.Client:
+    # Lazy: httpx itself loads httpcore only with its first transport; so does the SDK (import time).
+    from ._httpcore import DeadlineTransport
 
     transport = DeadlineTransport(ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url), limits=LIMITS)
     return _CookielessClient(
@@ -143,8 +130,9 @@ def sync_http_client(base_url: str, headers: dict[str, str]) -> httpx.Client:
     )
 
 
-def async_http_client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
-    from ._aiohttp_transport import AiohttpTransport  # imports aiohttp (slow to import): only for AsyncClient
+def new_async_http_client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
+    # Lazy: aiohttp takes longer to import than the rest of the SDK, and sync-only hosts may not have it.
+    from ._aiohttp import AiohttpTransport
 
     transport = AiohttpTransport(
         ssl_context=ssl_context_for(base_url), proxy=proxy_for(base_url), max_connections=MAX_CONNECTIONS

@@ -3,7 +3,7 @@
 httpcore gives every read the full read timeout, so a server that trickles its response head (or
 sends endless ``100 Continue``) keeps an attempt alive indefinitely. The network backend here is
 httpcore's own socket backend with each wait shortened to what is left of the attempt
-(``_http.ATTEMPT_DEADLINE``); nothing else about the protocol changes.
+(``_deadline.remaining``); nothing else about the protocol changes.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from ._http import remaining
+from ._deadline import remaining
 
 __all__ = ["DeadlineTransport"]
 

@@ -31,7 +31,7 @@ import aiohttp
 import httpx
 import yarl
 
-from ._http import remaining
+from ._deadline import remaining
 
 __all__ = ["AiohttpTransport"]
 
@@ -148,7 +148,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             connector=_CheckedConnector(limit=self._max_connections, ssl=self._ssl_context),
             cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=False,  # bodies stay encoded: the SDK decodes them within its size cap
-            trust_env=False,  # proxies come from _http.proxy_for; no ~/.netrc credentials
+            trust_env=False,  # proxies come from proxy_for; no ~/.netrc credentials
             max_line_size=_MAX_HEAD_LINE,
             max_field_size=_MAX_HEAD_LINE,
         )

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from . import _generated as gen
 from ._models import CallStream, ConferenceStream
-from ._operation import Answer, Operation, OperationResult
+from ._operation_types import Answer, Operation, OperationResult
 from ._validation import (
     validate_callback_url,
     validate_choice,

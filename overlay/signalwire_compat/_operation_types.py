@@ -1,6 +1,6 @@
 """What an operation is, as the clients see it: the request to send, and how to read its answer.
 
-The operations themselves (built by the generated code) are in ``_operations.py``; this module
+The operations themselves (built by the generated code) are in ``_builders.py``; this module
 holds only the types, so the clients can use them without loading the generated client.
 """
 

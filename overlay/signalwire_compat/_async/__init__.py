@@ -1,0 +1,1 @@
+"""The asynchronous client, written once; ``_sync/`` is derived from it by ``scripts/unasync.py``."""

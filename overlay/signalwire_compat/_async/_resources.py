@@ -1,0 +1,250 @@
+"""The resource tree under an ``AsyncClientLike``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
+"""The resource tree under an ``AsyncClient``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
+Calls and conferences share every method through generic bases; each kind adds its ``create``
+arguments and the builder of its requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from uuid import UUID
+
+from .._validation import validate_stream
+
+if TYPE_CHECKING:
+    from .._models import CallStream, ConferenceStream
+    from .._operation_types import Operation
+
+# The builders (``.._builders``) are imported inside the methods that send: they load the generated
+# client and attrs, which only a request needs, so ``import signalwire_compat`` stays cheap.
+
+__all__ = [
+    "AsyncCallContext",
+    "AsyncCallStreamContext",
+    "AsyncCallStreams",
+    "AsyncConferenceContext",
+    "AsyncConferenceStreamContext",
+    "AsyncConferenceStreams",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")  # the stream document a call returns: CallStream or ConferenceStream
+S = TypeVar("S")  # a kind's streams collection
+C = TypeVar("C")  # a kind's stream context
+
+
+class AsyncClientLike(Protocol):
+    """What the resources need of the client that made them (the client imports them, not the reverse)."""
+
+    @property
+    def account_sid(self) -> str: ...
+
+    async def _execute(self, operation: Operation[T]) -> T: ...
+
+
+class _AsyncOwner(Generic[S]):
+    """A call or a conference, by sid."""
+
+    __slots__ = ("_client", "sid")
+
+    def __init__(self, client: AsyncClientLike, sid: str) -> None:
+        self._client = client
+        self.sid = sid
+
+    @property
+    def streams(self) -> S:
+        """Its media streams: ``streams(sid_or_name)`` for one, ``streams.create(...)`` to start one."""
+        return self._streams()
+
+    def _streams(self) -> S:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} sid={self.sid!r}>"
+
+
+class _AsyncStreams(Generic[C]):
+    """The media streams of one call or conference."""
+
+    __slots__ = ("_client", "_owner_sid")
+    _owner = ""  # "call" or "conference": the owner's id is ``{_owner}_sid``
+
+    def __init__(self, client: AsyncClientLike, owner_sid: str) -> None:
+        self._client = client
+        self._owner_sid = owner_sid
+
+    def __call__(self, stream: str | UUID) -> C:
+        """The stream with this sid (a UUID) or name (1 to 64 characters, no ``/`` or control characters)."""
+        return self._context(validate_stream(stream, "stream"))
+
+    def _context(self, sid: str) -> C:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._owner}_sid={self._owner_sid!r}>"
+
+
+class _AsyncStreamContext(Generic[R]):
+    """One media stream of a call or conference, by sid or name."""
+
+    __slots__ = ("_client", "_owner_sid", "sid")
+    _owner = ""
+
+    def __init__(self, client: AsyncClientLike, owner_sid: str, sid: str) -> None:
+        self._client = client
+        self._owner_sid = owner_sid
+        self.sid = sid  # the stream's sid, or its name
+
+    async def update(self, status: str) -> R:
+        """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it."""
+        return await self._client._execute(self._update(status))
+
+    async def stop(self) -> R:
+        """Stop the stream. Idempotent: stopping a stopped stream returns it stopped."""
+        return await self.update(status="stopped")
+
+    def _update(self, status: str) -> Operation[R]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._owner}_sid={self._owner_sid!r} sid={self.sid!r}>"
+
+
+# -- calls -----------------------------------------------------------------------------------------
+
+
+class AsyncCallContext(_AsyncOwner["AsyncCallStreams"]):
+    """``client.calls(call_sid)``."""
+
+    __slots__ = ()
+
+    def _streams(self) -> AsyncCallStreams:
+        return AsyncCallStreams(self._client, self.sid)
+
+
+class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext"]):
+    """``client.calls(call_sid).streams``."""
+
+    __slots__ = ()
+    _owner = "call"
+
+    @property
+    def call_sid(self) -> str:
+        return self._owner_sid
+
+    def _context(self, sid: str) -> AsyncCallStreamContext:
+        return AsyncCallStreamContext(self._client, self._owner_sid, sid)
+
+    async def create(
+        self,
+        *,
+        url: str,
+        name: str | None = None,
+        track: str | None = None,
+        status_callback: str | None = None,
+        status_callback_method: str | None = None,
+        parameters: Mapping[str, str] | None = None,
+        authorization_bearer_token: str | None = None,
+    ) -> CallStream:
+        """Start streaming the call's audio to ``url`` (``wss://`` only).
+
+        ``name`` lets you stop it by name later; ``track`` is ``inbound_track``, ``outbound_track`` or
+        ``both_tracks`` (the API's default); ``status_callback`` gets a request when the stream starts
+        and stops (``status_callback_method`` ``POST``, the default, or ``GET``); ``parameters`` (at
+        most 99, order kept) reach the WebSocket server; ``authorization_bearer_token`` is sent to it
+        as a bearer token and is never shown. Not idempotent: retried only when the API cannot have
+        acted on the request (connection refused, 408, 429, 503).
+        """
+        from .._builders import StreamSettings, create_call_stream
+
+        settings = StreamSettings(
+            url, name, track, status_callback, status_callback_method, parameters, authorization_bearer_token
+        )
+        client = self._client
+        return await client._execute(create_call_stream(client.account_sid, self._owner_sid, settings))
+
+
+class AsyncCallStreamContext(_AsyncStreamContext["CallStream"]):
+    """``client.calls(call_sid).streams(sid_or_name)``."""
+
+    __slots__ = ()
+    _owner = "call"
+
+    @property
+    def call_sid(self) -> str:
+        return self._owner_sid
+
+    def _update(self, status: str) -> Operation[CallStream]:
+        from .._builders import update_call_stream
+
+        return update_call_stream(self._client.account_sid, self._owner_sid, self.sid, status)
+
+
+# -- conferences -----------------------------------------------------------------------------------
+
+
+class AsyncConferenceContext(_AsyncOwner["AsyncConferenceStreams"]):
+    """``client.conferences(conference_sid)``."""
+
+    __slots__ = ()
+
+    def _streams(self) -> AsyncConferenceStreams:
+        return AsyncConferenceStreams(self._client, self.sid)
+
+
+class AsyncConferenceStreams(_AsyncStreams["AsyncConferenceStreamContext"]):
+    """``client.conferences(conference_sid).streams``."""
+
+    __slots__ = ()
+    _owner = "conference"
+
+    @property
+    def conference_sid(self) -> str:
+        return self._owner_sid
+
+    def _context(self, sid: str) -> AsyncConferenceStreamContext:
+        return AsyncConferenceStreamContext(self._client, self._owner_sid, sid)
+
+    async def create(
+        self,
+        *,
+        url: str,
+        name: str | None = None,
+        track: str | None = None,
+        status_callback: str | None = None,
+        status_callback_method: str | None = None,
+        parameters: Mapping[str, str] | None = None,
+        authorization_bearer_token: str | None = None,
+        stream_codec: str | None = None,
+        stream_real_time: bool | None = None,
+    ) -> ConferenceStream:
+        """Start streaming the conference's audio to ``url``; as ``calls(...).streams.create``, plus
+        ``stream_codec`` (``PCMU``, ``PCMA``, ``L16``, ``L16@16000h``, ``L16@24000h``) and
+        ``stream_real_time``."""
+        from .._builders import StreamSettings, create_conference_stream
+
+        settings = StreamSettings(
+            url, name, track, status_callback, status_callback_method, parameters, authorization_bearer_token
+        )
+        client = self._client
+        operation = create_conference_stream(
+            client.account_sid, self._owner_sid, settings, stream_codec=stream_codec, stream_real_time=stream_real_time
+        )
+        return await client._execute(operation)
+
+
+class AsyncConferenceStreamContext(_AsyncStreamContext["ConferenceStream"]):
+    """``client.conferences(conference_sid).streams(sid_or_name)``."""
+
+    __slots__ = ()
+    _owner = "conference"
+
+    @property
+    def conference_sid(self) -> str:
+        return self._owner_sid
+
+    def _update(self, status: str) -> Operation[ConferenceStream]:
+        from .._builders import update_conference_stream
+
+        return update_conference_stream(self._client.account_sid, self._owner_sid, self.sid, status)

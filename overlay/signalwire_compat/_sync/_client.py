@@ -1,0 +1,147 @@
+# Derived from _async/_client.py by scripts/unasync.py: edit that file and run `make generate`.
+"""The synchronous client: ``Client(...).calls(sid).streams(sid).stop()``.
+
+Configuration, retries and errors live in ``BaseClient``; this module adds the send/read/sleep loop.
+"""
+
+from __future__ import annotations
+
+import time
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+import httpx
+
+from .._base_client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    Attempt,
+    BaseClient,
+    CallClock,
+)
+from .._transports import attempt_deadline, new_sync_http_client
+from .._validation import validate_sid
+from ._resources import CallContext, ConferenceContext
+
+if TYPE_CHECKING:
+    from .._operation_types import Operation, OperationResult
+
+__all__ = ["Client"]
+
+T = TypeVar("T")
+
+
+class Client(BaseClient[httpx.Client]):
+    """A client for one SignalWire project and space; reuse it (it holds a connection pool).
+
+    Missing arguments are read from ``SIGNALWIRE_PROJECT_ID``, ``SIGNALWIRE_API_TOKEN`` and
+    ``SIGNALWIRE_SPACE_URL`` (or ``SIGNALWIRE_SPACE``). ``space_url`` is a space name
+    (``example``), a host (``example.signalwire.com``) or an https URL; plain http is accepted only
+    for loopback addresses. ``timeout`` bounds each attempt (connecting, sending and the whole
+    answer), in seconds; ``total_timeout`` bounds a call across its attempts and retry waits.
+    Failed attempts that are safe to repeat are retried ``max_retries`` times. An injected
+    ``http_client`` (an ``httpx.Client``) is used as is (proxies, certificates, transports) and is
+    not closed by ``close()``; use ``with`` or ``client.close()``.
+    """
+
+    def __init__(
+        self,
+        project_id: str | None = None,
+        api_token: str | None = None,
+        space_url: str | None = None,
+        *,
+        account_sid: str | UUID | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+        max_retries: int = 2,
+        backoff_factor: float = 0.5,
+        max_retry_wait: float = 30.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            project_id,
+            api_token,
+            space_url,
+            account_sid=account_sid,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            max_retries=max_retries,
+            backoff_factor=backoff_factor,
+            max_retry_wait=max_retry_wait,
+            max_response_bytes=max_response_bytes,
+            http_client=http_client,
+            http_class=httpx.Client,
+            default_http=new_sync_http_client,
+        )
+
+    # -- resources -------------------------------------------------------------------------------
+
+    def calls(self, call_sid: str | UUID) -> CallContext:
+        """The call with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
+        return CallContext(self, validate_sid(call_sid, "call_sid"))
+
+    def conferences(self, conference_sid: str | UUID) -> ConferenceContext:
+        """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
+        return ConferenceContext(self, validate_sid(conference_sid, "conference_sid"))
+
+    def invoke(self, operation: ModuleType | str, /, *, idempotent: bool = False, **arguments: Any) -> OperationResult:
+        """Call any generated operation with this client's auth, form encoding, retries and errors.
+
+        ``operation`` is a generated endpoint module or its name (``"update_stream"``); ``arguments``
+        are that module's arguments (``account_sid`` defaults to the client's). A 2xx answer is
+        parsed by the generated code; anything else raises the usual ``APIError`` subclasses.
+        Pass ``idempotent=True`` only if repeating the call is harmless: it allows retries after
+        the request may already have reached the server.
+        """
+        # Lazy: the builders load the generated client and attrs, which only a request needs (import time).
+        from .._builders import escape_hatch
+
+        built = escape_hatch(
+            operation, arguments, account_sid=self.account_sid, base_url=self._base_url, idempotent=idempotent
+        )
+        return self._execute(built)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection pool (an injected ``http_client`` is left open). Idempotent."""
+        self._closed = True
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- the request loop --------------------------------------------------------------------------
+
+    def _execute(self, operation: Operation[T]) -> T:
+        self._check_open()
+        clock = CallClock(self._options)
+        while True:  # bounded: _delay_after returns None after max_retries or total_timeout
+            started = time.perf_counter()
+            attempt = self._attempt(operation, clock.attempt_deadline())
+            delay = self._delay_after(operation, attempt, clock, started)
+            if delay is None:
+                return attempt.unwrap()
+            time.sleep(delay)
+
+    def _attempt(self, operation: Operation[T], deadline: float) -> Attempt[T]:
+        try:
+            with attempt_deadline(deadline):
+                with self._http.stream(**self._request_args(operation)) as response:
+                    reader = self._body_reader(response, deadline)
+                    if not reader.done:
+                        for chunk in response.iter_raw():
+                            if reader.feed(chunk, time.monotonic()):
+                                break
+        except httpx.RequestError as exc:
+            return self._transport_failure(operation, exc)
+        return self._judge(operation, response, reader.result())

@@ -1,0 +1,124 @@
+"""Derive the sync client from the async one: ``overlay/signalwire_compat/_async/`` → ``_sync/``.
+
+The async modules are the source; this script rewrites them token by token (``async def`` →
+``def``, ``await x`` → ``x``, ``AsyncClient`` → ``Client``, ...) as httpcore's ``unasync.py`` does,
+and writes the result with a header saying so. ``--check`` writes nothing and fails when the
+committed ``_sync/`` differs from what the source gives (``make drift`` runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "overlay" / "signalwire_compat" / "_async"
+TARGET = ROOT / "overlay" / "signalwire_compat" / "_sync"
+
+# Whole identifiers (or words in docstrings) and their sync twins. Order does not matter: each
+# token is looked up once.
+SUBSTITUTIONS = {
+    "AsyncClient": "Client",
+    "AsyncClientLike": "ClientLike",
+    "AsyncCallContext": "CallContext",
+    "AsyncCallStreams": "CallStreams",
+    "AsyncCallStreamContext": "CallStreamContext",
+    "AsyncConferenceContext": "ConferenceContext",
+    "AsyncConferenceStreams": "ConferenceStreams",
+    "AsyncConferenceStreamContext": "ConferenceStreamContext",
+    "_AsyncOwner": "_Owner",
+    "_AsyncStreams": "_Streams",
+    "_AsyncStreamContext": "_StreamContext",
+    "new_async_http_client": "new_sync_http_client",
+    "aclose": "close",
+    "__aenter__": "__enter__",
+    "__aexit__": "__exit__",
+    "aiter_raw": "iter_raw",
+    "asyncio": "time",
+    "_async": "_sync",
+    "asynchronous": "synchronous",
+}
+_IDENTIFIER = re.compile(r"\b(" + "|".join(re.escape(name) for name in SUBSTITUTIONS) + r")\b")
+# Keyword rewrites: `async def`/`async with`/`async for` lose `async`, `await x` becomes `x`.
+_KEYWORDS = [(re.compile(r"\basync (def|with|for)\b"), r"\1"), (re.compile(r"\bawait "), "")]
+# `import time` twice once asyncio becomes time: the sync module sleeps with time.sleep.
+_DUPLICATE_IMPORT = re.compile(r"^import time\n(?=import time\n)", re.MULTILINE)
+HEADER = "# Derived from _async/{name} by scripts/unasync.py: edit that file and run `make generate`.\n"
+
+
+def unasync_text(text: str) -> str:
+    """The sync twin of one async module's source."""
+    for pattern, replacement in _KEYWORDS:
+        text = pattern.sub(replacement, text)
+    text = _IDENTIFIER.sub(lambda match: SUBSTITUTIONS[match.group(1)], text)
+    return _DUPLICATE_IMPORT.sub("", text)
+
+
+def formatted(text: str, path: Path) -> str:
+    """``text`` as the project's pinned ruff formats it (shorter sync lines may join), under ``path``'s settings."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--quiet", "--stdin-filename", str(path), "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"unasync: ruff could not format {path.name}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def derived() -> dict[Path, str]:
+    """Every file of ``_sync/`` as the async source gives it."""
+    files = {}
+    for source in sorted(SOURCE.glob("*.py")):
+        target = TARGET / source.name
+        body = unasync_text(source.read_text(encoding="utf-8"))
+        files[target] = formatted(HEADER.format(name=source.name) + body, target)
+    return files
+
+
+def drift() -> list[str]:
+    """The ``_sync/`` files that differ from the source (missing, changed or extra), as relative paths."""
+    expected = derived()
+    present = set(TARGET.glob("*.py"))
+    problems = []
+    for path, text in expected.items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            problems.append(str(path.relative_to(ROOT)))
+    problems.extend(str(path.relative_to(ROOT)) for path in sorted(present - set(expected)))
+    return problems
+
+
+def write() -> None:
+    TARGET.mkdir(exist_ok=True)
+    expected = derived()
+    for path in set(TARGET.glob("*.py")) - set(expected):
+        path.unlink()
+    for path, text in expected.items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if the committed _sync/ differs; write nothing")
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = drift()
+        if problems:
+            print("unasync: the sync client differs from its async source (run `make generate`):", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+        return 0
+    write()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
