@@ -68,7 +68,7 @@ def formatted(text: str, path: Path) -> str:
         check=False,
     )
     if result.returncode != 0:
-        raise SystemExit(f"unasync: ruff could not format {path.name}: {result.stderr.strip()}")
+        raise SystemExit(f"unasync: ruff could not format {path.name}: {(result.stderr or result.stdout).strip()}")
     return result.stdout
 
 

@@ -1,5 +1,5 @@
-"""The resource tree under an ``AsyncClientLike``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
 """The resource tree under an ``AsyncClient``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
+
 Calls and conferences share every method through generic bases; each kind adds its ``create``
 arguments and the builder of its requests.
 """

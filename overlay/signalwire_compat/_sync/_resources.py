@@ -1,5 +1,5 @@
 # Derived from _async/_resources.py by scripts/unasync.py: edit that file and run `make generate`.
-"""The resource tree under an ``ClientLike``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
+"""The resource tree under an ``Client``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
 
 Calls and conferences share every method through generic bases; each kind adds its ``create``
 arguments and the builder of its requests.
