@@ -20,8 +20,8 @@ from urllib.parse import urlencode, urlsplit
 
 import attrs
 
-from . import webhooks
-from ._config import is_loopback
+from .. import webhooks
+from .._config import is_loopback
 
 __all__ = ["CallbackSender", "Delivery"]
 
