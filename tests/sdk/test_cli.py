@@ -28,6 +28,7 @@ import pytest
 
 import signalwire_compat as sw
 from signalwire_compat import _cli
+from signalwire_compat._cli import _parser as cli_parser
 from signalwire_compat.testing import FakeSpace
 from tests.servers import CallbackReceiver
 
@@ -147,20 +148,20 @@ def test_the_installed_command_and_python_m_run_end_to_end(space: FakeSpace) -> 
     )
     assert done.returncode == 0, done.stderr
     failed = run_process(space, "stop-stream", "--call", stream.parent_sid, SID)
-    assert_clean_failure(failed, _cli.EXIT_API_ERROR, space)
+    assert_clean_failure(failed, cli_parser.EXIT_API_ERROR, space)
 
 
 def test_api_error_exit_code(space: FakeSpace) -> None:
     stream = space.add_call_stream()
     result = run(space, "stop-stream", "--call", stream.parent_sid, SID)
-    assert_clean_failure(result, _cli.EXIT_API_ERROR, space)
+    assert_clean_failure(result, cli_parser.EXIT_API_ERROR, space)
     assert result.stderr.startswith("signalwire-compat: error: 404 ")
 
 
 def test_wrong_token_is_an_api_error_and_the_token_is_not_printed(space: FakeSpace) -> None:
     stream = space.add_call_stream()
     result = run(space, "stop-stream", "--call", stream.parent_sid, stream.sid, SIGNALWIRE_API_TOKEN="PTwrong123")
-    assert_clean_failure(result, _cli.EXIT_API_ERROR, space)
+    assert_clean_failure(result, cli_parser.EXIT_API_ERROR, space)
     assert "401" in result.stderr
     assert "PTwrong123" not in result.stderr
 
@@ -181,7 +182,7 @@ def test_connection_error_exit_code_names_host_and_port() -> None:
         "SIGNALWIRE_SPACE_URL": f"http://127.0.0.1:{port}",
     }
     result = run(None, "stop-stream", "--call", SID, SID, "--max-retries", "0", **env)
-    assert_clean_failure(result, _cli.EXIT_CONNECTION, None)
+    assert_clean_failure(result, cli_parser.EXIT_CONNECTION, None)
     assert f"could not connect to 127.0.0.1:{port}" in result.stderr
 
 
@@ -208,7 +209,7 @@ def test_connection_error_exit_code_names_host_and_port() -> None:
 )
 def test_usage_errors_exit_2_with_one_line_and_send_nothing(space: FakeSpace, args: list[str], message: str) -> None:
     result = run(space, *args)
-    assert_clean_failure(result, _cli.EXIT_USAGE, space)
+    assert_clean_failure(result, cli_parser.EXIT_USAGE, space)
     assert message in result.stderr
     assert "PTleaked999" not in result.stderr
     assert space.requests == []
@@ -226,7 +227,7 @@ def test_configuration_errors_speak_in_flags_and_variables(
     space: FakeSpace, env: dict[str, str], expected: str
 ) -> None:
     result = run(space, "stop-stream", "--call", SID, SID, **env)
-    assert_clean_failure(result, _cli.EXIT_USAGE, space)
+    assert_clean_failure(result, cli_parser.EXIT_USAGE, space)
     assert expected in result.stderr
 
 
@@ -247,13 +248,13 @@ def test_missing_configuration_names_the_flag_or_variable(space: FakeSpace, miss
     stdout, stderr = io.StringIO(), io.StringIO()
     with mock.patch.dict(os.environ, env, clear=True), redirect_stdout(stdout), redirect_stderr(stderr):
         code = _cli.main(["stop-stream", "--call", SID, SID])
-    assert code == _cli.EXIT_USAGE
+    assert code == cli_parser.EXIT_USAGE
     assert stderr.getvalue() == f"signalwire-compat: configuration error: {expected}\n"
 
 
 def test_plain_http_to_a_remote_space_is_refused(space: FakeSpace) -> None:
     result = run(space, "stop-stream", "--call", SID, SID, "--space-url", "http://example.signalwire.com")
-    assert_clean_failure(result, _cli.EXIT_USAGE, space)
+    assert_clean_failure(result, cli_parser.EXIT_USAGE, space)
     assert "https://" in result.stderr
 
 
@@ -347,7 +348,7 @@ def test_verify_webhook_from_a_saved_request(space: FakeSpace, tmp_path: Path) -
     assert verdict["valid"] is False and verdict["reasons"]
     assert space.signing_key not in tampered.stdout + tampered.stderr
     no_key = run(None, "verify-webhook", "--request", str(saved))
-    assert_clean_failure(no_key, _cli.EXIT_USAGE, None)
+    assert_clean_failure(no_key, cli_parser.EXIT_USAGE, None)
     assert "SIGNALWIRE_SIGNING_KEY" in no_key.stderr
 
 
@@ -375,7 +376,7 @@ def test_bulk_stdin_stops_everything_and_reports_each_failure(space: FakeSpace) 
     # Two 503s: at most two attempts of one stop can fail, and its third (max_retries=2) succeeds.
     space.fail(503, times=2, retry_after=0)
     result = run(space, "stop-stream", "--stdin", "--concurrency", "5", stdin="\n".join(lines) + "\n")
-    assert result.returncode == _cli.EXIT_BULK_FAILURES, result.stderr
+    assert result.returncode == cli_parser.EXIT_BULK_FAILURES, result.stderr
     records = bulk_records(result)
     stops = [n for n, text in enumerate(lines, 1) if text and not text.startswith("#")]
     assert sorted(records) == stops  # nothing skipped
@@ -420,7 +421,7 @@ def test_bulk_stops_sending_after_the_credentials_are_refused(space: FakeSpace) 
     streams = [space.add_call_stream() for _ in range(20)]
     stdin = "".join(f"call {s.parent_sid} {s.sid}\n" for s in streams)
     result = run(space, "stop-stream", "--stdin", "--concurrency", "2", stdin=stdin, SIGNALWIRE_API_TOKEN="PTwrong1")
-    assert result.returncode == _cli.EXIT_BULK_STOPPED
+    assert result.returncode == cli_parser.EXIT_BULK_STOPPED
     attempted = len(space.requests)
     assert attempted <= 2
     assert len(bulk_records(result)) == attempted
@@ -432,7 +433,7 @@ def test_bulk_stops_sending_after_the_credentials_are_refused(space: FakeSpace) 
 
     space.clear_requests()
     keep_going = run(space, "stop-stream", "--stdin", "--keep-going", stdin=stdin, SIGNALWIRE_API_TOKEN="PTwrong1")
-    assert keep_going.returncode == _cli.EXIT_BULK_FAILURES
+    assert keep_going.returncode == cli_parser.EXIT_BULK_FAILURES
     assert len(space.requests) == 20
 
 
@@ -445,7 +446,7 @@ def test_bulk_stops_sending_when_the_space_cannot_be_reached() -> None:
     }
     stdin = "".join(f"call {SID} stream-{n}\n" for n in range(20))
     result = run(None, "stop-stream", "--stdin", "--concurrency", "3", "--max-retries", "0", stdin=stdin, **env)
-    assert result.returncode == _cli.EXIT_BULK_STOPPED
+    assert result.returncode == cli_parser.EXIT_BULK_STOPPED
     records = bulk_records(result)
     assert 1 <= len(records) <= 3
     assert all(r["error_type"] == "APIConnectionError" for r in records.values())
@@ -453,7 +454,7 @@ def test_bulk_stops_sending_when_the_space_cannot_be_reached() -> None:
     assert "the space cannot be reached" in last and f"127.0.0.1:{port}" in last
     assert f"{20 - len(records)} lines not attempted" in last
     everything = run(None, "stop-stream", "--stdin", "--keep-going", "--max-retries", "0", stdin=stdin, **env)
-    assert everything.returncode == _cli.EXIT_BULK_FAILURES
+    assert everything.returncode == cli_parser.EXIT_BULK_FAILURES
     assert len(bulk_records(everything)) == 20
 
 
@@ -537,7 +538,7 @@ def test_an_interrupted_run_names_the_lines_in_flight_and_not_sent(space: FakeSp
     space.latency = 2.0  # the first two stay in flight when Ctrl-C comes
     stdin = "".join(f"call {s.parent_sid} {s.sid}\n" for s in streams)
     code, output = run_on_terminal(space, ["stop-stream", "--stdin", "--concurrency", "2"], stdin, interrupt_after=1.0)
-    assert code == _cli.EXIT_INTERRUPTED, output
+    assert code == cli_parser.EXIT_INTERRUPTED, output
     assert (
         "signalwire-compat: interrupted; lines 1-2 were in flight (outcome unknown: check them); "
         "lines 3-6 were not sent"
