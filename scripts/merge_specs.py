@@ -61,7 +61,7 @@ DOCUMENTATION_KEYWORDS = frozenset(
     {"description", "summary", "title", "example", "examples", "externalDocs", "$comment"}
 )
 # x- extensions the pinned generator reads (openapi-python-client 0.29.1 names enum members after
-# x-enum-varnames); every other x- extension is documentation. tests/test_merge.py greps the
+# x-enum-varnames); every other x- extension is documentation. tests/pipeline/test_merge.py greps the
 # installed generator for the extensions it reads, so an upgrade that reads a new one is caught.
 BEHAVIOURAL_EXTENSIONS = frozenset({"x-enum-varnames"})
 # Keys whose value maps *names* (property names, status codes, media types, ...) to definitions:

@@ -1,4 +1,4 @@
-"""``python -m signalwire_compat``: the operators' command line (see ``_cli.py``)."""
+"""``python -m signalwire_compat``: the operators' command line (see ``_cli/``)."""
 
 from ._cli import main
 

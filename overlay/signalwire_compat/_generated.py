@@ -1,7 +1,7 @@
 """The seam: the only module of the overlay that imports the generated client.
 
 Everything the overlay takes from ``signalwire_compat_generated`` is named here, so a regeneration
-that renames or removes something breaks this one file (and tests/test_seam.py) rather than the
+that renames or removes something breaks this one file (and tests/sdk/test_seam.py) rather than the
 overlay at large. Vendoring rewrites the package name in this file only (scripts/vendor.py).
 
 From each generated endpoint module the overlay uses two functions: ``_get_kwargs`` (method, URL

@@ -1,4 +1,4 @@
-"""Type-checked by tests/test_public_api.py: each line marked 'error' must be rejected by mypy."""
+"""Type-checked by tests/sdk/test_public_api.py: each line marked 'error' must be rejected by mypy."""
 
 from __future__ import annotations
 

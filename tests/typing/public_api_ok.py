@@ -1,4 +1,4 @@
-"""Type-checked by tests/test_public_api.py with mypy --strict: the public API as users write it."""
+"""Type-checked by tests/sdk/test_public_api.py with mypy --strict: the public API as users write it."""
 
 from __future__ import annotations
 
