@@ -17,7 +17,7 @@ import signalwire_compat as sw
 ROOT = Path(__file__).resolve().parent.parent
 # make quick sets this: property-based tests then run an eighth of their examples (make test: all).
 QUICK = os.environ.get("SIGNALWIRE_COMPAT_QUICK") == "1"
-# Third-party inputs kept in the repository (each folder has a PROVENANCE.md; tests/pipeline/test_fixtures.py checks them).
+# Third-party inputs kept in the repository (each folder has a PROVENANCE.md: tests/pipeline/test_fixtures.py).
 FIXTURES = ROOT / "tests" / "fixtures"
 UPSTREAM_SPEC = ROOT / "openapi" / "upstream" / "compatibility-openapi.yaml"
 
