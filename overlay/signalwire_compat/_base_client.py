@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+from uuid import UUID
 
 import httpx
 
@@ -90,23 +90,24 @@ class CallClock:
 class BaseClient(Generic[H]):
     """Configuration and the transport-independent half of every request."""
 
+    _http_class: ClassVar[type[httpx.Client | httpx.AsyncClient]]  # the httpx client class a subclass drives
+
     def __init__(
         self,
-        project_id: str | None,
-        api_token: str | None,
-        space_url: str | None,
+        project_id: str | None = None,
+        api_token: str | None = None,
+        space_url: str | None = None,
         *,
-        account_sid: Any,
-        timeout: float,
-        total_timeout: float,
-        max_retries: int,
-        backoff_factor: float,
-        max_retry_wait: float,
-        max_response_bytes: int,
-        http_client: H | None,
-        http_class: type[H],
-        default_http: Callable[[str, dict[str, str]], H],
+        account_sid: str | UUID | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+        max_retries: int = 2,
+        backoff_factor: float = 0.5,
+        max_retry_wait: float = 30.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        http_client: H | None = None,
     ) -> None:
+        http_class = self._http_class
         self._settings: Settings = resolve_settings(project_id, api_token, space_url, account_sid)
         self._options: ClientOptions = resolve_options(
             timeout=timeout,
@@ -138,11 +139,15 @@ class BaseClient(Generic[H]):
         if http_client is None:
             # The SDK's own client carries these headers itself: httpx merges a client's headers
             # into each request more cheaply than it normalises per-request ones (README "Performance").
-            self._http: H = default_http(self._base_url, headers)
+            self._http: H = self._open_http(self._base_url, headers)
             self._headers: dict[str, str] = {}
         else:
             self._http = http_client  # used as given: ours go with every request
             self._headers = headers
+
+    def _open_http(self, base_url: str, headers: dict[str, str]) -> H:
+        """The httpx client the SDK builds for itself (with an engine of its own) when none was injected."""
+        raise NotImplementedError
 
     @property
     def account_sid(self) -> str:

@@ -9,8 +9,9 @@ changes what the SDK sends, with no template or per-operation code to update her
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 from uuid import UUID
 
 from . import _generated as gen
@@ -27,6 +28,8 @@ from ._validation import (
 from ._wire import numbered_parameters, to_wire
 
 __all__ = [
+    "ConferenceStreamOptions",
+    "StreamOptions",
     "StreamSettings",
     "create_call_stream",
     "create_conference_stream",
@@ -84,6 +87,32 @@ class StreamSettings(NamedTuple):
 
     def __repr__(self) -> str:
         return f"StreamSettings(url={self.url!r}, name={self.name!r}, authorization_bearer_token=<hidden>)"
+
+    @classmethod
+    def of(cls, url: object, options: Mapping[str, object]) -> StreamSettings:
+        """The settings ``create(url=..., **options)`` was called with; an unknown option is a ``TypeError``."""
+        unknown = sorted(options.keys() - cls._fields)
+        if unknown:
+            raise TypeError(f"create() got unexpected keyword arguments: {', '.join(unknown)}")
+        return cls(url, **options)  # names checked above, values by the builders
+
+
+class StreamOptions(TypedDict, total=False):
+    """The optional arguments of ``calls(...).streams.create`` (see its docstring)."""
+
+    name: str | None
+    track: str | None
+    status_callback: str | None
+    status_callback_method: str | None
+    parameters: Mapping[str, str] | None
+    authorization_bearer_token: str | None
+
+
+class ConferenceStreamOptions(StreamOptions, total=False):
+    """The optional arguments of ``conferences(...).streams.create``: the call's, and the codec and pacing."""
+
+    stream_codec: str | None
+    stream_real_time: bool | None
 
 
 def _stream_fields(settings: StreamSettings, track_type: Any, method_type: Any) -> dict[str, Any]:

@@ -184,6 +184,19 @@ def test_bad_conference_create_arguments_are_refused_before_sending(
     assert server.connections == 0
 
 
+@pytest.mark.parametrize("create", [create_call, create_conference])
+def test_an_unknown_create_argument_is_a_type_error_naming_it_before_sending(runner: Runner, create: Any) -> None:
+    with ScriptedServer([]) as server, pytest.raises(TypeError, match="unexpected keyword arguments: nmae, trak"):
+        create(runner, server.url, url=WSS, nmae="x", trak="inbound_track")
+    assert server.connections == 0
+
+
+def test_a_conference_only_argument_is_refused_by_a_call_stream_create(runner: Runner) -> None:
+    with ScriptedServer([]) as server, pytest.raises(TypeError, match="stream_codec"):
+        create_call(runner, server.url, url=WSS, stream_codec="PCMU")
+    assert server.connections == 0
+
+
 def test_the_bearer_token_never_shows(runner: Runner, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     script = [Reply.json(503, error_document(503, f"echo {BEARER}")), Reply.json(422, error_document(422, BEARER))]

@@ -14,3 +14,7 @@ def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
     client.calls("c").streams("s").update()  # error: status is required
     sw.Client("p", "t", "s", 30.0)  # error: timeout is keyword-only
     x: sw.CallStream = async_client.calls("c").streams("s").stop()  # error: a coroutine, not a result
+    client.calls("c").streams.create(url="wss://a.example/s", nmae="x")  # error: no such option
+    client.calls("c").streams.create(url="wss://a.example/s", stream_codec="PCMU")  # error: conference only
+    client.conferences("c").streams.create(url="wss://a.example/s", stream_real_time="yes")  # error: a bool
+    client.calls("c").streams.create(name="x")  # error: url is required

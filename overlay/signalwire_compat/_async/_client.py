@@ -13,14 +13,7 @@ from uuid import UUID
 
 import httpx
 
-from .._base_client import (
-    DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT,
-    DEFAULT_TOTAL_TIMEOUT,
-    Attempt,
-    BaseClient,
-    CallClock,
-)
+from .._base_client import Attempt, BaseClient, CallClock
 from .._transports import attempt_deadline, new_async_http_client
 from .._validation import validate_sid
 from ._resources import AsyncCallContext, AsyncConferenceContext
@@ -46,36 +39,10 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     not closed by ``aclose()``; use ``async with`` or ``await client.aclose()``.
     """
 
-    def __init__(
-        self,
-        project_id: str | None = None,
-        api_token: str | None = None,
-        space_url: str | None = None,
-        *,
-        account_sid: str | UUID | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
-        max_retries: int = 2,
-        backoff_factor: float = 0.5,
-        max_retry_wait: float = 30.0,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        super().__init__(
-            project_id,
-            api_token,
-            space_url,
-            account_sid=account_sid,
-            timeout=timeout,
-            total_timeout=total_timeout,
-            max_retries=max_retries,
-            backoff_factor=backoff_factor,
-            max_retry_wait=max_retry_wait,
-            max_response_bytes=max_response_bytes,
-            http_client=http_client,
-            http_class=httpx.AsyncClient,
-            default_http=new_async_http_client,
-        )
+    _http_class = httpx.AsyncClient
+
+    def _open_http(self, base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
+        return new_async_http_client(base_url, headers)
 
     # -- resources -------------------------------------------------------------------------------
 

@@ -6,13 +6,13 @@ arguments and the builder of its requests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack
 from uuid import UUID
 
 from .._validation import validate_stream
 
 if TYPE_CHECKING:
+    from .._builders import ConferenceStreamOptions, StreamOptions
     from .._models import CallStream, ConferenceStream
     from .._operation_types import Operation
 
@@ -136,17 +136,7 @@ class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext"]):
     def _context(self, sid: str) -> AsyncCallStreamContext:
         return AsyncCallStreamContext(self._client, self._owner_sid, sid)
 
-    async def create(
-        self,
-        *,
-        url: str,
-        name: str | None = None,
-        track: str | None = None,
-        status_callback: str | None = None,
-        status_callback_method: str | None = None,
-        parameters: Mapping[str, str] | None = None,
-        authorization_bearer_token: str | None = None,
-    ) -> CallStream:
+    async def create(self, *, url: str, **options: Unpack[StreamOptions]) -> CallStream:
         """Start streaming the call's audio to ``url`` (``wss://`` only).
 
         ``name`` lets you stop it by name later; ``track`` is ``inbound_track``, ``outbound_track`` or
@@ -158,11 +148,9 @@ class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext"]):
         """
         from .._builders import StreamSettings, create_call_stream
 
-        settings = StreamSettings(
-            url, name, track, status_callback, status_callback_method, parameters, authorization_bearer_token
-        )
         client = self._client
-        return await client._execute(create_call_stream(client.account_sid, self._owner_sid, settings))
+        operation = create_call_stream(client.account_sid, self._owner_sid, StreamSettings.of(url, options))
+        return await client._execute(operation)
 
 
 class AsyncCallStreamContext(_AsyncStreamContext["CallStream"]):
@@ -206,30 +194,17 @@ class AsyncConferenceStreams(_AsyncStreams["AsyncConferenceStreamContext"]):
     def _context(self, sid: str) -> AsyncConferenceStreamContext:
         return AsyncConferenceStreamContext(self._client, self._owner_sid, sid)
 
-    async def create(
-        self,
-        *,
-        url: str,
-        name: str | None = None,
-        track: str | None = None,
-        status_callback: str | None = None,
-        status_callback_method: str | None = None,
-        parameters: Mapping[str, str] | None = None,
-        authorization_bearer_token: str | None = None,
-        stream_codec: str | None = None,
-        stream_real_time: bool | None = None,
-    ) -> ConferenceStream:
+    async def create(self, *, url: str, **options: Unpack[ConferenceStreamOptions]) -> ConferenceStream:
         """Start streaming the conference's audio to ``url``; as ``calls(...).streams.create``, plus
         ``stream_codec`` (``PCMU``, ``PCMA``, ``L16``, ``L16@16000h``, ``L16@24000h``) and
         ``stream_real_time``."""
         from .._builders import StreamSettings, create_conference_stream
 
-        settings = StreamSettings(
-            url, name, track, status_callback, status_callback_method, parameters, authorization_bearer_token
-        )
+        codec, real_time = options.pop("stream_codec", None), options.pop("stream_real_time", None)
         client = self._client
+        settings = StreamSettings.of(url, options)
         operation = create_conference_stream(
-            client.account_sid, self._owner_sid, settings, stream_codec=stream_codec, stream_real_time=stream_real_time
+            client.account_sid, self._owner_sid, settings, stream_codec=codec, stream_real_time=real_time
         )
         return await client._execute(operation)
 
