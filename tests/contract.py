@@ -14,19 +14,20 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 import attrs
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from signalwire_compat._validation import stream_name_problem
+
 from conftest import ROOT
 from merge_specs import load_yaml
 
 BASE_PATH = "/api/laml/2010-04-01"
 SDK_USER_AGENT = "signalwire-compat/"
-STREAM_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 @attrs.frozen
@@ -89,8 +90,7 @@ class Contract:
         return (
             operation.spec.get("operationId") in stops
             and parameter == "Sid"
-            and STREAM_NAME.fullmatch(value) is not None
-            and value not in (".", "..")
+            and stream_name_problem(unquote(value)) is None
         )
 
     def request_problems(self, exchange: Exchange) -> list[str]:

@@ -170,7 +170,7 @@ class AsyncCallStreams:
         self.call_sid = call_sid
 
     def __call__(self, stream: str | UUID) -> AsyncCallStreamContext:
-        """The stream with this sid (a UUID) or name (letters, digits, ``_``, ``-``, ``.``; at most 64)."""
+        """The stream with this sid (a UUID) or name (1-64 characters, no ``/``; sent percent-quoted)."""
         return AsyncCallStreamContext(self._client, self.call_sid, validate_stream(stream, "stream"))
 
     async def create(
@@ -258,7 +258,7 @@ class AsyncConferenceStreams:
         self.conference_sid = conference_sid
 
     def __call__(self, stream: str | UUID) -> AsyncConferenceStreamContext:
-        """The stream with this sid (a UUID) or name (letters, digits, ``_``, ``-``, ``.``; at most 64)."""
+        """The stream with this sid (a UUID) or name (1-64 characters, no ``/``; sent percent-quoted)."""
         return AsyncConferenceStreamContext(self._client, self.conference_sid, validate_stream(stream, "stream"))
 
     async def create(

@@ -195,7 +195,7 @@ class CallStreams:
         self.call_sid = call_sid
 
     def __call__(self, stream: str | UUID) -> CallStreamContext:
-        """The stream with this sid (a UUID) or name (letters, digits, ``_``, ``-``, ``.``; at most 64)."""
+        """The stream with this sid (a UUID) or name (1-64 characters, no ``/``; sent percent-quoted)."""
         return CallStreamContext(self._client, self.call_sid, validate_stream(stream, "stream"))
 
     def create(
@@ -283,7 +283,7 @@ class ConferenceStreams:
         self.conference_sid = conference_sid
 
     def __call__(self, stream: str | UUID) -> ConferenceStreamContext:
-        """The stream with this sid (a UUID) or name (letters, digits, ``_``, ``-``, ``.``; at most 64)."""
+        """The stream with this sid (a UUID) or name (1-64 characters, no ``/``; sent percent-quoted)."""
         return ConferenceStreamContext(self._client, self.conference_sid, validate_stream(stream, "stream"))
 
     def create(

@@ -38,11 +38,12 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 
 import attrs
 
 from ._callbacks import CallbackSender, Delivery
+from ._validation import stream_name_problem
 
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
@@ -56,7 +57,6 @@ _ROUTE = re.compile(
     r"/Streams(?:/(?P<stream>[^/]+?))?(?:\.json)?"
 )
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _PARAMETER = re.compile(r"Parameter([1-9][0-9]?)\.(Name|Value)")
 _TRACKS = ("inbound_track", "outbound_track", "both_tracks")
 _CODECS = ("PCMU", "PCMA", "L16", "L16@16000h", "L16@24000h")
@@ -141,7 +141,7 @@ def _create_problem(kind: Kind, fields: Mapping[str, str], numbered: Mapping[int
     parts = urlsplit(url)
     if parts.scheme != "wss" or not parts.netloc:
         return f"Url must be an absolute wss:// URL, not {url!r}"
-    if "Name" in fields and (not _NAME.fullmatch(fields["Name"]) or fields["Name"] in (".", "..")):
+    if "Name" in fields and stream_name_problem(fields["Name"]) is not None:
         return f"Name {fields['Name']!r} is not a valid stream name"
     if fields.get("Track", "both_tracks") not in _TRACKS:
         return f"Track must be one of {', '.join(_TRACKS)}"
@@ -398,7 +398,7 @@ class FakeSpace:
             return _Answer(400, _error_body(400, "Request body is not a valid form"))
         if match["stream"] is None:
             return self._create(kind, account, parent, pairs)
-        return self._update(kind, account, parent, match["stream"], pairs, path)
+        return self._update(kind, account, parent, unquote(match["stream"]), pairs, path)
 
     def _invalid(self, kind: Kind, problem: str) -> _Answer:
         # Each operation's own 422 shape: the conference operations answer {"errors": [...]}.
