@@ -183,6 +183,7 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=formatter,
     )
+    commands.add_parser("lint-cxml", help="check a cXML document (FILE or - for stdin): exit 0 valid, 1 invalid")
     verify.add_argument("--request", metavar="FILE", help="a saved request as JSON ('-' for stdin)")
     verify.add_argument("--url", help="the exact URL SignalWire requested")
     verify.add_argument("--signature", help="the X-SignalWire-Signature (or X-Twilio-Signature) header's value")
@@ -585,6 +586,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: IO[str] | None = None) -> 
             f"{ENV_BEARER_TOKEN}): command lines are visible in process lists\n"
         )
         return EXIT_USAGE
+    if arguments[:1] == ["lint-cxml"]:  # its own parser: the document's checks live in cxml
+        from .cxml._lint import main as lint_cxml
+
+        return lint_cxml(arguments[1:], stdin=stdin)
     parser = _build_parser()
     args = parser.parse_args(arguments)
     if args.version:
