@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 import attrs
 from jsonschema import Draft202012Validator
@@ -22,11 +22,11 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from merge_specs import load_yaml
+from signalwire_compat._validation import stream_name_problem
 from tests.helpers import ROOT
 
 BASE_PATH = "/api/laml/2010-04-01"
 SDK_USER_AGENT = "signalwire-compat/"
-STREAM_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 @attrs.frozen
@@ -89,8 +89,7 @@ class Contract:
         return (
             operation.spec.get("operationId") in stops
             and parameter == "Sid"
-            and STREAM_NAME.fullmatch(value) is not None
-            and value not in (".", "..")
+            and stream_name_problem(unquote(value)) is None
         )
 
     def request_problems(self, exchange: Exchange) -> list[str]:

@@ -17,8 +17,10 @@ from ._exceptions import (
     BadRequestError,
     ClientClosedError,
     ConfigurationError,
+    CXMLError,
     InternalServerError,
     InvalidSignatureError,
+    MediaProtocolError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -30,12 +32,13 @@ from ._sync._client import Client
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from . import webhooks
+    from . import cxml, media, webhooks
     from ._async._client import AsyncClient
     from ._dates import InvalidDateError, parse_rfc2822_datetime
     from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
     from ._operation_types import OperationResult
     from ._provenance import PROVENANCE, Provenance
+    from ._stream_status import StreamError, StreamEvent, StreamStatusCallback
 
 # Names loaded on first use: what only requests (or async code, or webhooks) need. `import
 # signalwire_compat` then costs little more than `import httpx` (README "Performance").
@@ -51,6 +54,11 @@ _LAZY = {
     "PROVENANCE": "._provenance",
     "Provenance": "._provenance",
     "webhooks": ".webhooks",  # hmac, hashlib
+    "StreamStatusCallback": "._stream_status",
+    "StreamEvent": "._stream_status",
+    "StreamError": "._stream_status",
+    "cxml": ".cxml",  # xml.etree; defusedxml when a document is parsed
+    "media": ".media",
 }
 
 __all__ = [
@@ -62,6 +70,7 @@ __all__ = [
     "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
+    "CXMLError",
     "CallStream",
     "Client",
     "ClientClosedError",
@@ -70,6 +79,7 @@ __all__ = [
     "InternalServerError",
     "InvalidDateError",
     "InvalidSignatureError",
+    "MediaProtocolError",
     "NotFoundError",
     "OperationResult",
     "PermissionDeniedError",
@@ -77,10 +87,15 @@ __all__ = [
     "RateLimitError",
     "ServiceUnavailableError",
     "SignalWireError",
+    "StreamError",
+    "StreamEvent",
     "StreamStatus",
+    "StreamStatusCallback",
     "Unparsed",
     "UnprocessableEntityError",
     "__version__",
+    "cxml",
+    "media",
     "parse_rfc2822_datetime",
     "webhooks",
 ]

@@ -25,10 +25,12 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CXMLError",
     "ClientClosedError",
     "ConfigurationError",
     "InternalServerError",
     "InvalidSignatureError",
+    "MediaProtocolError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -69,6 +71,26 @@ class ConfigurationError(SignalWireError, ValueError):
     def __init__(self, message: str, *, missing: str | None = None) -> None:
         super().__init__(message)
         self.missing = missing
+
+
+class CXMLError(SignalWireError, ValueError):
+    """A cXML document or element breaks a documented rule (``signalwire_compat.cxml``).
+
+    The message names the element and attribute, and the line when a document was parsed; it never
+    holds an ``authBearerToken`` value. ``element``, ``attribute`` and ``line`` are None when unknown.
+    """
+
+    def __init__(
+        self, message: str, *, element: str | None = None, attribute: str | None = None, line: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.element = element
+        self.attribute = attribute
+        self.line = line
+
+
+class MediaProtocolError(SignalWireError, ValueError):
+    """A media WebSocket message is malformed or lacks a required field (``signalwire_compat.media``)."""
 
 
 class InvalidSignatureError(SignalWireError):

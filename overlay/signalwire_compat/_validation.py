@@ -3,8 +3,9 @@
 The generated code only percent-quotes path values, and quoting leaves ``.`` and ``..`` alone, so
 ``sid=".."`` would silently POST to a different resource. Sids are therefore required to be UUIDs
 (the spec's ``format: uuid``), in canonical 8-4-4-4-12 form, and are sent lower-cased. A stream
-may also be named: a name is letters, digits, ``_``, ``-`` and ``.`` (at most 64, not ``.`` or
-``..``), so it needs no escaping and cannot reach another resource.
+may also be named, by the one rule cXML documents follow too (``stream_name_problem``); the
+generated code percent-quotes the name (``safe=""``), and refusing ``/``, ``.`` and ``..`` keeps
+it from reaching another resource.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from uuid import UUID
 
 __all__ = [
     "MAX_STREAM_PARAMETERS",
+    "STREAM_NAME_RULE",
+    "stream_name_problem",
     "validate_callback_url",
     "validate_choice",
     "validate_parameters",
@@ -28,7 +31,10 @@ __all__ = [
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SHOWN = 60
-_STREAM_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# Control characters (C0, DEL, C1), lone surrogates and U+FFFE/U+FFFF: none can be written in
+# an XML document, and a surrogate cannot be UTF-8 encoded for a URL either.
+_NAME_FORBIDDEN = re.compile("[/\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+STREAM_NAME_RULE = "1 to 64 characters, no '/' and no control characters, not '.' or '..'"
 MAX_STREAM_PARAMETERS = 99
 E = TypeVar("E", bound=enum.Enum)
 
@@ -63,14 +69,23 @@ def validate_choice(value: object, name: str, choices: type[E]) -> E:
     raise ValueError(f"{name} must be one of {listed} (the values this operation accepts), got {_shown(value)}")
 
 
+def stream_name_problem(value: str) -> str | None:
+    """What is wrong with a stream name, or None. The one rule REST and cXML share (``STREAM_NAME_RULE``)."""
+    if not 1 <= len(value) <= 64:
+        return f"is {len(value)} characters long"
+    if value in (".", ".."):
+        return "is '.' or '..'"
+    if (found := _NAME_FORBIDDEN.search(value)) is not None:
+        return "holds '/'" if found.group() == "/" else f"holds the character U+{ord(found.group()):04X}"
+    return None
+
+
 def validate_stream_name(value: object, name: str = "name") -> str:
-    """A stream name: letters, digits, ``_``, ``-``, ``.``; 1 to 64 characters; not ``.`` or ``..``."""
+    """A stream name: 1 to 64 characters, no ``/`` or control character, not ``.`` or ``..``."""
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a str, not {type(value).__name__}")
-    if _STREAM_NAME.fullmatch(value) is None or value in (".", ".."):
-        raise ValueError(
-            f"{name} must be 1 to 64 letters, digits, '_', '-' or '.' (and not '.' or '..'), got {_shown(value)}"
-        )
+    if (problem := stream_name_problem(value)) is not None:
+        raise ValueError(f"{name} must be {STREAM_NAME_RULE}; {_shown(value)} {problem}")
     return value
 
 
@@ -78,12 +93,15 @@ def validate_stream(value: object, name: str = "stream") -> str:
     """A stream's sid (a UUID, sent lower-cased) or its name (see ``validate_stream_name``)."""
     if isinstance(value, UUID) or (isinstance(value, str) and _UUID.fullmatch(value)):
         return validate_sid(value, name)
-    if not isinstance(value, str) or _STREAM_NAME.fullmatch(value) is None or value in (".", ".."):
-        raise ValueError(
-            f"{name} must be a stream sid (a UUID) or a stream name (1 to 64 letters, digits, '_', '-' or '.'), "
-            f"got {_shown(value)}"
-        )
-    return value
+    if isinstance(value, str):
+        problem = stream_name_problem(value)
+        if problem is None:
+            return value
+    else:
+        problem = f"is a {type(value).__name__}"
+    raise ValueError(
+        f"{name} must be a stream sid (a UUID) or a stream name ({STREAM_NAME_RULE}); {_shown(value)} {problem}"
+    )
 
 
 def _absolute_url(value: object, name: str, schemes: tuple[str, ...]) -> str:

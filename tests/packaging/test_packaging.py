@@ -38,7 +38,7 @@ def test_wheel_contains_overlay_and_generated_packages(sdk_wheel: Path) -> None:
         for line in metadata.splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
-    assert requirements == ["aiohttp", "attrs", "httpx", "python-dateutil"]
+    assert requirements == ["aiohttp", "attrs", "defusedxml", "httpx", "python-dateutil"]
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "signalwire-compat = signalwire_compat._cli:main" in entry_points  # the command, in the env's bin/
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 import pytest
 
@@ -147,7 +147,8 @@ BAD_CREATE = [
     ({"url": WSS, "track": "left_track"}, "track must be one of"),
     ({"url": WSS, "status_callback_method": "PUT"}, "status_callback_method must be one of"),
     ({"url": WSS, "status_callback": "ftp://example.com/cb"}, "status_callback must be an absolute"),
-    ({"url": WSS, "name": "has space"}, "name must be 1 to 64"),
+    ({"url": WSS, "name": "has/slash"}, "name must be 1 to 64"),
+    ({"url": WSS, "name": "tab\there"}, "name must be 1 to 64"),
     ({"url": WSS, "name": "x" * 65}, "name must be 1 to 64"),
     ({"url": WSS, "name": ".."}, "name must be 1 to 64"),
     ({"url": WSS, "parameters": {f"p{n}": "v" for n in range(100)}}, "at most 99"),
@@ -231,13 +232,37 @@ def test_a_stream_is_stopped_by_name(runner: Runner, name: str) -> None:
     assert all(r.body == b"Status=stopped" for r in server.received)
 
 
+# The one name rule cXML documents follow too: spaces, non-ASCII and URL delimiters are names,
+# percent-quoted in the path so they stay one path segment.
+@pytest.mark.parametrize("name", ["Example Audio Stream", "café ü 音", "a?b#c", "%2F", "50%", " lead"])
+def test_any_name_a_document_can_give_is_stopped_by_name_percent_quoted(runner: Runner, name: str) -> None:
+    with ScriptedServer(
+        [Reply.json(200, call_stream_document(name=name)), Reply.json(200, conference_stream_document())]
+    ) as server:
+        runner.run(server.url, lambda c: c.calls(CALL).streams(name).stop())
+        runner.run(server.url, lambda c: c.conferences(CONFERENCE).streams(name).stop())
+    quoted = quote(name, safe="")
+    assert [r.path for r in server.received] == [f"{CALL_STREAMS}/{quoted}", f"{CONFERENCE_STREAMS}/{quoted}"]
+
+
+def test_a_name_with_spaces_is_created_and_stopped_on_a_fake_space() -> None:
+    from signalwire_compat.testing import FakeSpace
+
+    with FakeSpace() as space, space.client() as client:
+        stream = space.add_call_stream()
+        started = client.calls(stream.parent_sid).streams.create(url=WSS, name="Example Audio Stream")
+        stopped = client.calls(stream.parent_sid).streams("Example Audio Stream").stop()
+    assert stopped.sid == started.sid and stopped.status == "stopped"
+    assert space.requests[-1].path.endswith("/Streams/Example%20Audio%20Stream")
+
+
 def test_a_uuid_is_still_a_sid_and_sent_lower_case(runner: Runner) -> None:
     with ScriptedServer([Reply.json(200, call_stream_document())]) as server:
         runner.run(server.url, lambda c: c.calls(CALL).streams(STREAM.upper()).stop())
     assert server.received[0].path == f"{CALL_STREAMS}/{STREAM}"
 
 
-BAD_STREAMS = [".", "..", "", "a/b", "a b", "x" * 65, "%2F", "ü", "a?b", "a#b", None, 5, b"bytes"]
+BAD_STREAMS = [".", "..", "", "a/b", "/", "x" * 65, "a\tb", "a\nb", "\x7f", "\x85", "\ud800", None, 5, b"bytes"]
 
 
 @pytest.mark.parametrize("bad", BAD_STREAMS, ids=[repr(b)[:20] for b in BAD_STREAMS])

@@ -71,6 +71,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: IO[str] | None = None) -> 
             f"{ENV_BEARER_TOKEN}): command lines are visible in process lists\n"
         )
         return EXIT_USAGE
+    if arguments[:1] == ["lint-cxml"]:  # its own parser: the document's checks live in cxml
+        from ..cxml._lint import main as lint_cxml
+
+        return lint_cxml(arguments[1:], stdin=stdin)
     parser = _build_parser()
     args = parser.parse_args(arguments)
     if args.version:

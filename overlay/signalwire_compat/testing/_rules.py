@@ -7,10 +7,11 @@ import re
 from collections.abc import Mapping
 from email.utils import format_datetime
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import attrs
 
+from .._validation import stream_name_problem
 from ._records import Fault, Kind, StreamState
 
 __all__ = [
@@ -35,7 +36,6 @@ ROUTE = re.compile(
     r"/Streams(?:/(?P<stream>[^/]+?))?(?:\.json)?"
 )
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 PARAMETER = re.compile(r"Parameter([1-9][0-9]?)\.(Name|Value)")
 _TRACKS = ("inbound_track", "outbound_track", "both_tracks")
 _CODECS = ("PCMU", "PCMA", "L16", "L16@16000h", "L16@24000h")
@@ -76,7 +76,7 @@ def create_problem(kind: Kind, fields: Mapping[str, str], numbered: Mapping[int,
     parts = urlsplit(url)
     if parts.scheme != "wss" or not parts.netloc:
         return f"Url must be an absolute wss:// URL, not {url!r}"
-    if "Name" in fields and (not NAME.fullmatch(fields["Name"]) or fields["Name"] in (".", "..")):
+    if "Name" in fields and stream_name_problem(fields["Name"]) is not None:
         return f"Name {fields['Name']!r} is not a valid stream name"
     if fields.get("Track", "both_tracks") not in _TRACKS:
         return f"Track must be one of {', '.join(_TRACKS)}"
@@ -163,4 +163,5 @@ def read_request(
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
     except (UnicodeDecodeError, ValueError):
         return Answer(400, error_body(400, "Request body is not a valid form"))
-    return StreamRequest(kind, requested, parent, match["stream"], pairs)
+    stream = match["stream"]
+    return StreamRequest(kind, requested, parent, None if stream is None else unquote(stream), pairs)

@@ -1,0 +1,471 @@
+"""The media WebSocket's JSON messages, both directions: typed models, parsers and builders (sans-IO).
+
+``parse`` reads what SignalWire sends (``connected``, ``start``, ``media``, ``dtmf``, ``mark``,
+``stop``); ``parse_app_message`` reads what an app sends on a bidirectional stream (``media``,
+``mark``, ``clear``, ``dtmf``). Builders: ``*_message`` for the app's side, ``signalwire_*`` for
+SignalWire's (FakeSpace, and unit tests of a handler).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeAlias
+
+import attrs
+
+from .._exceptions import MediaProtocolError
+
+__all__ = [
+    "DTMF_DIGITS",
+    "AppClear",
+    "AppDtmf",
+    "AppMark",
+    "AppMedia",
+    "AppMessage",
+    "Connected",
+    "Dtmf",
+    "Mark",
+    "Media",
+    "MediaFormat",
+    "Message",
+    "Start",
+    "Stop",
+    "Unknown",
+    "clear_message",
+    "dtmf_message",
+    "mark_message",
+    "media_message",
+    "parse",
+    "parse_app_message",
+    "signalwire_connected",
+    "signalwire_dtmf",
+    "signalwire_mark",
+    "signalwire_media",
+    "signalwire_start",
+    "signalwire_stop",
+]
+
+DTMF_DIGITS = frozenset("0123456789*#ABCD")
+_Bytes: TypeAlias = bytes | bytearray | memoryview
+_b64 = binascii.a2b_base64  # strict_mode=True: only the base64 alphabet, correct padding
+
+
+@attrs.frozen
+class Connected:
+    """The first message: the protocol (``"Call"``) and its version (``"0.2.0"``)."""
+
+    protocol: str | None
+    version: str | None
+
+
+@attrs.frozen
+class MediaFormat:
+    encoding: str  # "audio/x-mulaw" (PCMU) or "audio/x-L16" (L16)
+    sample_rate: int
+    channels: int
+
+
+@attrs.frozen
+class Start:
+    """The stream's metadata, sent once after ``connected``."""
+
+    sequence_number: int
+    stream_sid: str
+    account_sid: str
+    call_sid: str
+    tracks: tuple[str, ...]  # "inbound", "outbound"
+    custom_parameters: Mapping[str, str]  # the <Parameter>s, in document order
+    media_format: MediaFormat
+
+
+@attrs.frozen(repr=False)
+class Media:
+    """A chunk of call audio; ``payload`` is the decoded audio (μ-law or L16 bytes, no headers)."""
+
+    sequence_number: int
+    track: str
+    chunk: int
+    timestamp: int  # milliseconds from the stream's start
+    payload: bytes
+
+    def __repr__(self) -> str:
+        return (
+            f"Media(sequence_number={self.sequence_number}, track={self.track!r}, chunk={self.chunk}, "
+            f"timestamp={self.timestamp}, payload=<{len(self.payload)} bytes>)"
+        )
+
+
+@attrs.frozen
+class Dtmf:
+    sequence_number: int | None
+    digit: str
+    duration: int | None  # milliseconds
+    stream_sid: str | None  # only on bidirectional streams
+
+
+@attrs.frozen
+class Mark:
+    """A mark the app sent, echoed back once the audio before it has played (or was cleared)."""
+
+    name: str
+    stream_sid: str | None
+    sequence_number: int | None
+
+
+@attrs.frozen
+class Stop:
+    sequence_number: int
+
+
+@attrs.frozen
+class Unknown:
+    """A message whose ``event`` this version does not know, kept whole (decoded JSON)."""
+
+    event: str
+    data: Mapping[str, Any]
+
+
+@attrs.frozen(repr=False)
+class AppMedia:
+    """Audio an app sends to be played into the call (decoded ``payload``)."""
+
+    stream_sid: str
+    payload: bytes
+
+    def __repr__(self) -> str:
+        return f"AppMedia(stream_sid={self.stream_sid!r}, payload=<{len(self.payload)} bytes>)"
+
+
+@attrs.frozen
+class AppMark:
+    stream_sid: str
+    name: str
+
+
+@attrs.frozen
+class AppClear:
+    stream_sid: str
+
+
+@attrs.frozen
+class AppDtmf:
+    stream_sid: str
+    digit: str
+
+
+Message: TypeAlias = Connected | Start | Media | Dtmf | Mark | Stop | Unknown
+AppMessage: TypeAlias = AppMedia | AppMark | AppClear | AppDtmf | Unknown
+
+
+# -- reading ------------------------------------------------------------------------------------------
+
+
+def _load(message: str | bytes | bytearray) -> tuple[str, dict[str, Any]]:
+    if not isinstance(message, str | bytes | bytearray):
+        raise TypeError(f"message must be str or bytes, not {type(message).__name__}")
+    try:
+        data = json.loads(message)
+    except (ValueError, RecursionError) as error:  # JSONDecodeError and undecodable bytes are ValueErrors
+        raise MediaProtocolError(f"the message is not JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise MediaProtocolError(f"the message must be a JSON object, not {type(data).__name__}")
+    event = data.get("event")
+    if not isinstance(event, str):
+        raise MediaProtocolError("the message has no 'event' string")
+    return event, data
+
+
+def _object(data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise MediaProtocolError(f"{where}: '{key}' must be an object" + (" (missing)" if value is None else ""))
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> Any:
+    value = data.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise MediaProtocolError(f"{where}: '{key}' must be a string" + (" (missing)" if value is None else ""))
+    return value
+
+
+def _number(data: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> Any:
+    # Sent as strings ("sequenceNumber": "42") or numbers ("duration": 2000): both are read.
+    value = data.get(key)
+    if type(value) is int and value >= 0:
+        return value
+    if isinstance(value, str) and value.isdecimal():
+        return int(value)
+    if value is None and not required:
+        return None
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    shown = "missing" if value is None else f"got {json.dumps(value)[:40]}"
+    raise MediaProtocolError(f"{where}: '{key}' must be a non-negative integer or a string of digits ({shown})")
+
+
+def _audio(data: Mapping[str, Any], where: str) -> bytes:
+    payload = _text(data, "payload", where)
+    try:
+        return _b64(payload, strict_mode=True)
+    except (binascii.Error, ValueError):
+        raise MediaProtocolError(f"{where}: 'payload' is not valid base64 ({len(payload)} characters)") from None
+
+
+def _start(data: dict[str, Any]) -> Start:
+    body = _object(data, "start", "start")
+    tracks = body.get("tracks")
+    if not isinstance(tracks, list) or not all(isinstance(track, str) for track in tracks):
+        raise MediaProtocolError("start: 'start.tracks' must be a list of strings")
+    parameters = body.get("customParameters") or {}  # "only present when custom parameters are defined"
+    if not isinstance(parameters, dict) or not all(isinstance(value, str) for value in parameters.values()):
+        raise MediaProtocolError("start: 'start.customParameters' must be an object of strings")
+    media_format = _object(body, "mediaFormat", "start")
+    return Start(
+        sequence_number=_number(data, "sequenceNumber", "start"),
+        stream_sid=_text(body, "streamSid", "start"),
+        account_sid=_text(body, "accountSid", "start"),
+        call_sid=_text(body, "callSid", "start"),
+        tracks=tuple(tracks),
+        custom_parameters=dict(parameters),
+        media_format=MediaFormat(
+            encoding=_text(media_format, "encoding", "start.mediaFormat"),
+            sample_rate=_number(media_format, "sampleRate", "start.mediaFormat"),
+            channels=_number(media_format, "channels", "start.mediaFormat"),
+        ),
+    )
+
+
+def _media(data: dict[str, Any]) -> Media:
+    # The fast path for what SignalWire sends 50 times a second per track; anything unusual (numbers
+    # sent as numbers, a missing field) takes the checked path below, which names what is wrong.
+    try:
+        body = data["media"]
+        sequence, track, chunk, timestamp = data["sequenceNumber"], body["track"], body["chunk"], body["timestamp"]
+        if (
+            type(sequence) is str
+            and type(track) is str
+            and type(chunk) is str
+            and type(timestamp) is str
+            and sequence.isdecimal()
+            and chunk.isdecimal()
+            and timestamp.isdecimal()
+        ):
+            return Media(int(sequence), track, int(chunk), int(timestamp), _b64(body["payload"], strict_mode=True))
+    except (KeyError, TypeError, binascii.Error):
+        pass
+    body = _object(data, "media", "media")
+    return Media(
+        sequence_number=_number(data, "sequenceNumber", "media"),
+        track=_text(body, "track", "media"),
+        chunk=_number(body, "chunk", "media"),
+        timestamp=_number(body, "timestamp", "media"),
+        payload=_audio(body, "media"),
+    )
+
+
+def _dtmf(data: dict[str, Any]) -> Dtmf:
+    body = _object(data, "dtmf", "dtmf")
+    return Dtmf(
+        sequence_number=_number(data, "sequenceNumber", "dtmf", required=False),
+        digit=_text(body, "digit", "dtmf"),
+        duration=_number(body, "duration", "dtmf", required=False),
+        stream_sid=_text(data, "streamSid", "dtmf", required=False),
+    )
+
+
+def _mark(data: dict[str, Any]) -> Mark:
+    return Mark(
+        name=_text(_object(data, "mark", "mark"), "name", "mark"),
+        stream_sid=_text(data, "streamSid", "mark", required=False),
+        sequence_number=_number(data, "sequenceNumber", "mark", required=False),
+    )
+
+
+def parse(message: str | bytes | bytearray) -> Message:
+    """One message SignalWire sent -> ``Connected``, ``Start``, ``Media``, ``Dtmf``, ``Mark``, ``Stop``
+    or ``Unknown``; ``MediaProtocolError`` if it is not JSON or lacks a required field."""
+    event, data = _load(message)
+    if event == "media":  # by far the most frequent: checked first
+        return _media(data)
+    if event == "start":
+        return _start(data)
+    if event == "connected":
+        return Connected(
+            protocol=_text(data, "protocol", "connected", required=False),
+            version=_text(data, "version", "connected", required=False),
+        )
+    if event == "dtmf":
+        return _dtmf(data)
+    if event == "mark":
+        return _mark(data)
+    if event == "stop":
+        return Stop(sequence_number=_number(data, "sequenceNumber", "stop"))
+    return Unknown(event=event, data=data)
+
+
+def parse_app_message(message: str | bytes | bytearray) -> AppMessage:
+    """One message an app sent on a bidirectional stream -> ``AppMedia``, ``AppMark``, ``AppClear``,
+    ``AppDtmf`` or ``Unknown`` (what SignalWire, or FakeSpace playing it, reads)."""
+    event, data = _load(message)
+    if event == "media":
+        return AppMedia(
+            stream_sid=_text(data, "streamSid", "media"), payload=_audio(_object(data, "media", "media"), "media")
+        )
+    if event == "mark":
+        return AppMark(
+            stream_sid=_text(data, "streamSid", "mark"), name=_text(_object(data, "mark", "mark"), "name", "mark")
+        )
+    if event == "clear":
+        return AppClear(stream_sid=_text(data, "streamSid", "clear"))
+    if event == "dtmf":
+        digit = _text(_object(data, "dtmf", "dtmf"), "digit", "dtmf")
+        if digit not in DTMF_DIGITS:
+            raise MediaProtocolError(f"dtmf: 'dtmf.digit' must be one of 0-9, *, #, A-D, got {digit[:10]!r}")
+        return AppDtmf(stream_sid=_text(data, "streamSid", "dtmf"), digit=digit)
+    return Unknown(event=event, data=data)
+
+
+# -- building -----------------------------------------------------------------------------------------
+
+
+def _dumps(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def _required_text(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty str, got {type(value).__name__}")
+    return value
+
+
+def _encoded(audio: object, name: str = "audio") -> str:
+    if not isinstance(audio, bytes | bytearray | memoryview):
+        raise TypeError(f"{name} must be bytes, bytearray or memoryview, not {type(audio).__name__}")
+    return base64.b64encode(audio).decode("ascii")
+
+
+def _digit(value: object) -> str:
+    if not isinstance(value, str) or value not in DTMF_DIGITS:
+        raise ValueError(f"digit must be one of 0-9, *, #, A-D, got {str(value)[:10]!r}")
+    return value
+
+
+def _count(value: object, name: str) -> int:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {value!r}")
+    return value
+
+
+def media_message(stream_sid: str, audio: _Bytes) -> str:
+    """App -> SignalWire: raw audio in the stream's codec (no file headers), queued and played in order."""
+    return _dumps(
+        {"event": "media", "streamSid": _required_text(stream_sid, "stream_sid"), "media": {"payload": _encoded(audio)}}
+    )
+
+
+def mark_message(stream_sid: str, name: str) -> str:
+    """App -> SignalWire: echo ``name`` back when the audio sent before it has played."""
+    return _dumps(
+        {
+            "event": "mark",
+            "streamSid": _required_text(stream_sid, "stream_sid"),
+            "mark": {"name": _required_text(name, "name")},
+        }
+    )
+
+
+def clear_message(stream_sid: str) -> str:
+    """App -> SignalWire: stop playing and drop the queued audio (pending marks come back)."""
+    return _dumps({"event": "clear", "streamSid": _required_text(stream_sid, "stream_sid")})
+
+
+def dtmf_message(stream_sid: str, digit: str) -> str:
+    """App -> SignalWire: play a DTMF digit (0-9, *, #, A-D) into the call."""
+    return _dumps(
+        {"event": "dtmf", "streamSid": _required_text(stream_sid, "stream_sid"), "dtmf": {"digit": _digit(digit)}}
+    )
+
+
+def signalwire_connected(*, protocol: str = "Call", version: str = "0.2.0") -> str:
+    """SignalWire -> app: the first message on the WebSocket."""
+    return _dumps({"event": "connected", "protocol": protocol, "version": version})
+
+
+def signalwire_start(
+    *,
+    stream_sid: str,
+    account_sid: str,
+    call_sid: str,
+    sequence_number: int = 1,
+    tracks: Sequence[str] = ("inbound",),
+    custom_parameters: Mapping[str, str] | None = None,
+    encoding: str = "audio/x-mulaw",
+    sample_rate: int = 8000,
+    channels: int = 1,
+) -> str:
+    """SignalWire -> app: the stream's metadata (numbers as SignalWire sends them: the sequence as a string)."""
+    return _dumps(
+        {
+            "event": "start",
+            "sequenceNumber": str(_count(sequence_number, "sequence_number")),
+            "start": {
+                "streamSid": _required_text(stream_sid, "stream_sid"),
+                "accountSid": _required_text(account_sid, "account_sid"),
+                "callSid": _required_text(call_sid, "call_sid"),
+                "tracks": list(tracks),
+                "customParameters": dict(custom_parameters or {}),
+                "mediaFormat": {
+                    "encoding": encoding,
+                    "sampleRate": _count(sample_rate, "sample_rate"),
+                    "channels": _count(channels, "channels"),
+                },
+            },
+        }
+    )
+
+
+def signalwire_media(*, sequence_number: int, audio: _Bytes, chunk: int, timestamp: int, track: str = "inbound") -> str:
+    """SignalWire -> app: a chunk of call audio (sequence, chunk and timestamp as strings, as sent)."""
+    return _dumps(
+        {
+            "event": "media",
+            "sequenceNumber": str(_count(sequence_number, "sequence_number")),
+            "media": {
+                "track": track,
+                "chunk": str(_count(chunk, "chunk")),
+                "timestamp": str(_count(timestamp, "timestamp")),
+                "payload": _encoded(audio),
+            },
+        }
+    )
+
+
+def signalwire_dtmf(*, sequence_number: int, digit: str, duration: int, stream_sid: str | None = None) -> str:
+    """SignalWire -> app: a key press (``duration`` in ms, a number; ``streamSid`` on bidirectional streams)."""
+    data: dict[str, Any] = {"event": "dtmf", "sequenceNumber": str(_count(sequence_number, "sequence_number"))}
+    if stream_sid is not None:
+        data["streamSid"] = _required_text(stream_sid, "stream_sid")
+    data["dtmf"] = {"digit": _digit(digit), "duration": _count(duration, "duration")}
+    return _dumps(data)
+
+
+def signalwire_mark(*, name: str, stream_sid: str | None = None, sequence_number: int | None = None) -> str:
+    """SignalWire -> app: a mark the app sent, echoed back."""
+    data: dict[str, Any] = {"event": "mark"}
+    if sequence_number is not None:
+        data["sequenceNumber"] = str(_count(sequence_number, "sequence_number"))
+    if stream_sid is not None:
+        data["streamSid"] = _required_text(stream_sid, "stream_sid")
+    data["mark"] = {"name": _required_text(name, "name")}
+    return _dumps(data)
+
+
+def signalwire_stop(*, sequence_number: int) -> str:
+    """SignalWire -> app: the stream ended."""
+    return _dumps({"event": "stop", "sequenceNumber": str(_count(sequence_number, "sequence_number"))})
