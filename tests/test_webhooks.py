@@ -12,19 +12,23 @@ import hashlib
 import hmac
 import inspect
 import json
+import random
 import subprocess
 import sys
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
+from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 import signalwire_compat as sw
 from signalwire_compat import webhooks
+
+from conftest import examples
 
 KEY = "PSKwebhookSECRETsigningKEY0123456789"
 URL = "https://example.com/callbacks/stream?tenant=7"
@@ -771,6 +775,130 @@ def test_request_helpers_read_a_json_shaped_form_as_a_form_and_declared_json_as_
     assert webhooks.validate_request(KEY, request=starlette, body=body)
     starlette = FakeStarletteRequest(URL, body, {"content-type": FORM_TYPE, **url_only})
     assert not webhooks.validate_request(KEY, request=starlette, body=body)
+
+
+# -- differential: twilio-python's RequestValidator ----------------------------------------------
+
+# Where sw.webhooks and twilio-python 9.13 legitimately differ. The comparison below asserts each
+# difference it meets goes the documented way, and asserts agreement everywhere else.
+TWILIO_DIFFERENCES = {
+    "scheme A": "sw.webhooks also accepts SignalWire's lower-case hex HMAC of url + raw body (JSON "
+    "callbacks: RELAY, SWML); twilio-python knows only the base64 form scheme",
+    "order sent": "for a repeated name sw.webhooks also accepts the values in the order sent (SignalWire's "
+    "libraries sign so); twilio-python accepts them sorted only (Twilio's servers sort)",
+    "de-duplicated": "twilio-python signs a repeated name's equal values once (sorted(set(values))); every "
+    "value is sent and signed by SignalWire, so sw.webhooks never drops one: the comparison is skipped",
+}
+# Kept out of the generated requests, so no row above is needed for them: twilio-python rebuilds
+# the URL with urlparse(...).geturl() (a lower-cased scheme, an empty '?' or '#' dropped) and drops a
+# port with netloc.split(':') (which breaks userinfo and IPv6 hosts), where sw.webhooks keeps the
+# URL's text; it reads only the first bodySHA256, case-sensitively, and only for a str body.
+
+NAMES = ["CallSid", "To", "From", "Digits", "StreamEvent", "a", "A", "_", "{", "[x]", "Zoë", "日本", " sp"]
+ALPHABET = "abcXYZ019 +&=%{}[]\"'é日🎧-_.~/?#"
+
+
+def random_text(rng: random.Random, longest: int) -> str:
+    return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, longest)))
+
+
+def random_url(rng: random.Random) -> tuple[str, list[str]]:
+    """A URL, and the variants a signature may cover: as given, without its port, with the default one."""
+    scheme = rng.choice(["http", "https"])
+    host = rng.choice(["example.com", "Hooks.Example.org", "127.0.0.1", "xn--caf-dma.example"])
+    default = "443" if scheme == "https" else "80"
+    port = rng.choice([None, None, default, "443" if scheme == "http" else "80", str(rng.randint(1024, 65535))])
+    path = "/" + "/".join(rng.choice(["cb", "stream-status", "caf%C3%A9", "é", "a.b", "~x"]) for _ in range(2))
+    query = rng.choice(["", "?tenant=7", "?a=1&b=x%20y&a=2", "?q=" + quote(random_text(rng, 6), safe="")])
+    if query == "?q=":
+        query = ""
+
+    def build(with_port: str | None) -> str:
+        return f"{scheme}://{host}{':' + with_port if with_port else ''}{path}{query}"
+
+    return build(port), [build(port), build(None)] + ([build(default)] if port is None else [])
+
+
+def random_form(rng: random.Random) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for _ in range(rng.randint(0, 6)):
+        if pairs and rng.random() < 0.3:  # a repeated name, usually with a new value
+            name = rng.choice(pairs)[0]
+            value = rng.choice([v for n, v in pairs if n == name]) if rng.random() < 0.15 else random_text(rng, 5)
+        else:
+            name, value = rng.choice(NAMES), random_text(rng, 8)
+        pairs.append((name, value))
+    return pairs
+
+
+def test_validate_agrees_with_twilio_python_request_validator_outside_the_documented_differences() -> None:
+    rng = random.Random(20)
+    key = "PSK" + "".join(rng.choice("abcdef0123456789") for _ in range(32))
+    twilio = RequestValidator(key)
+    seen = {**dict.fromkeys(TWILIO_DIFFERENCES, 0), "agree valid": 0, "agree refused": 0, "json": 0}
+    for _ in range(examples(5000)):
+        url, variants = random_url(rng)
+        signed_url = rng.choice(variants)
+        if rng.random() < 0.1:  # a JSON callback whose URL carries bodySHA256 (twilio-python reads a str body)
+            text = json.dumps({"event": random_text(rng, 8), "n": rng.randint(0, 9)})
+            hashed = f"{'&' if '?' in url else '?'}bodySHA256={hashlib.sha256(text.encode()).hexdigest()}"
+            sent = text if rng.random() < 0.8 else text.replace("}", ', "x": 1}')
+            signature = twilio.compute_signature(signed_url + hashed, {})
+            ours = webhooks.validate(
+                key, signature=signature, url=url + hashed, body=sent.encode(), content_type="application/json"
+            )
+            assert ours == twilio.validate(url + hashed, sent, signature) == (sent == text), (url, sent)
+            seen["json"] += 1
+            continue
+        pairs = random_form(rng)
+        raw = urlencode(pairs) if rng.random() < 0.5 else form_body(pairs).decode()
+        params = MultiDict(parse_qsl(raw, keep_blank_values=True))  # what the framework hands the application
+        by_name: dict[str, list[str]] = {}
+        for name, value in pairs:
+            by_name.setdefault(name, []).append(value)
+        duplicated = any(len(set(values)) < len(values) for values in by_name.values())
+        unsorted = any(values != sorted(values) for values in by_name.values())
+
+        kind = rng.choice(["twilio", "twilio", "sw", "hex", "url only", "other key", "other url", "tampered"])
+        signed_pairs = pairs
+        if kind == "tampered" and pairs:
+            index = rng.randrange(len(pairs))
+            signed_pairs = [*pairs[:index], (pairs[index][0], pairs[index][1] + "1"), *pairs[index + 1 :]]
+        if kind in ("twilio", "tampered"):
+            signature = twilio.compute_signature(signed_url, MultiDict(signed_pairs))
+        elif kind == "sw":
+            signature = webhooks.sign_form(key, url=signed_url, params=pairs)
+        elif kind == "hex":
+            signature = webhooks.sign_json(key, url=signed_url, body=raw)
+        elif kind == "url only":
+            signature = twilio.compute_signature(signed_url, {})
+        elif kind == "other key":
+            signature = RequestValidator(key + "x").compute_signature(signed_url, params)
+        else:
+            signature = twilio.compute_signature(signed_url.replace("/cb", "/cb2", 1) + "&", params)
+
+        ours = webhooks.validate(key, signature=signature, url=url, body=raw.encode(), content_type=FORM_TYPE)
+        theirs = twilio.validate(url, params, signature)
+        case = (kind, url, signed_url, raw)
+        if kind == "hex":
+            assert ours and not theirs, case
+            seen["scheme A"] += 1
+        elif duplicated:
+            seen["de-duplicated"] += 1
+            if kind == "sw":
+                assert ours, case
+            elif kind == "twilio":
+                assert theirs and not ours, case
+        elif kind == "sw" and unsorted:
+            assert ours and not theirs, case
+            seen["order sent"] += 1
+        else:
+            assert ours == theirs, case
+            expected = kind in ("twilio", "sw") or (kind in ("tampered", "url only") and not pairs)
+            assert ours == expected, case
+            seen["agree valid" if ours else "agree refused"] += 1
+    # every kind of case came up often enough to mean something
+    assert min(seen.values()) >= examples(5000) // 100, seen
 
 
 # -- package surface -----------------------------------------------------------------------------
