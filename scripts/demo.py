@@ -55,7 +55,9 @@ class YourApplication:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 url = f"http://{self.headers['Host']}{self.path}"  # exactly what SignalWire requested
                 signature = sw.webhooks.signature_from_headers(self.headers)
-                if not sw.webhooks.validate(signing_key, signature, url, body):
+                if not sw.webhooks.validate(
+                    signing_key, signature=signature, url=url, body=body, content_type=self.headers["Content-Type"]
+                ):
                     application.refused += 1
                     self.send_response(403)
                 else:

@@ -11,14 +11,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import attrs
 
 from ._dates import InvalidDateError, parse_rfc2822_datetime
 from ._models import Unparsed
 
-__all__ = ["StreamError", "StreamEvent", "StreamStatusCallback", "parse_stream_status", "stream_status_from_request"]
+__all__ = ["StreamError", "StreamEvent", "StreamStatusCallback", "parse_stream_status"]
 
 
 class StreamEvent(enum.StrEnum):
@@ -118,39 +118,3 @@ def parse_stream_status(form: bytes | bytearray | str | Mapping[str, Any]) -> St
     fields.setdefault("stream_sid", None)
     fields.setdefault("event", None)
     return StreamStatusCallback(**fields, extra=MappingProxyType(extra))
-
-
-def _request_url(request: object) -> str:
-    build = getattr(request, "build_absolute_uri", None)
-    return str(build() if callable(build) else getattr(request, "url", ""))
-
-
-def _request_form(request: object) -> bytes | str | Mapping[str, Any]:
-    get_data = getattr(request, "get_data", None)
-    if callable(get_data) and (data := get_data()):
-        return bytes(data)
-    form = getattr(request, "form", None)
-    if isinstance(form, Mapping) and form:
-        return form
-    body = getattr(request, "body", None)
-    if isinstance(body, bytes | str):
-        return body
-    return b""
-
-
-def stream_status_from_request(
-    signing_key: str, request: object, *, url: str | None = None, body: bytes | str | None = None
-) -> StreamStatusCallback:
-    """Check the callback's signature (``sw.InvalidSignatureError`` if wrong) and parse it.
-
-    ``request`` is a framework's request object, read as ``sw.webhooks.verify_request`` reads it;
-    pass ``url=`` behind a proxy and ``body=await request.body()`` with Starlette. A GET callback
-    (``statusCallbackMethod="GET"``) carries its parameters in the URL's query: they are read there.
-    """
-    from . import webhooks
-
-    webhooks.verify_request(signing_key, request=request, url=url, body=body)
-    form = body if body is not None else _request_form(request)
-    if not form:
-        form = urlsplit(url or _request_url(request)).query
-    return parse_stream_status(form)

@@ -79,8 +79,8 @@ def test_status_callbacks_are_signed_form_posts_on_start_and_stop() -> None:
         assert request.headers["content-type"] == "application/x-www-form-urlencoded"
         signature = request.headers["x-signalwire-signature"]
         assert request.headers["x-twilio-signature"] == signature == delivery.signature
-        sw.webhooks.verify(space.signing_key, signature, callback, request.body)
-        assert not sw.webhooks.validate("wrong-key", signature, callback, request.body)
+        sw.webhooks.verify(space.signing_key, signature=signature, url=callback, body=request.body)
+        assert not sw.webhooks.validate("wrong-key", signature=signature, url=callback, body=request.body)
         form = dict(parse_qsl(request.body.decode()))
         assert form["AccountSid"] == space.project_id
         assert form["CallSid"] == call
@@ -109,7 +109,9 @@ def test_get_callbacks_carry_the_parameters_in_the_query_and_conferences_name_th
     assert query["ConferenceSid"] == conference
     assert query["StreamEvent"] == "stream-started"
     assert delivery.url == receiver.url + request.path
-    sw.webhooks.verify(space.signing_key, request.headers["x-signalwire-signature"], delivery.url, b"")
+    sw.webhooks.verify(
+        space.signing_key, signature=request.headers["x-signalwire-signature"], url=delivery.url, body=b""
+    )
     assert (delivery.status, delivery.ok) == (500, False)  # the receiver's answer is recorded
 
 

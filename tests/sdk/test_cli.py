@@ -334,7 +334,9 @@ def test_start_a_conference_stream_with_codec_and_real_time(space: FakeSpace) ->
 def test_verify_webhook_from_a_saved_request(space: FakeSpace, tmp_path: Path) -> None:
     url = "https://example.com/stream-status?tenant=7"
     body = "StreamEvent=stream-started&StreamSid=abc"
-    signature = sw.webhooks.sign_form(space.signing_key, url, {"StreamEvent": "stream-started", "StreamSid": "abc"})
+    signature = sw.webhooks.sign_form(
+        space.signing_key, url=url, params={"StreamEvent": "stream-started", "StreamSid": "abc"}
+    )
     saved = tmp_path / "request.json"
     saved.write_text(json.dumps({"url": url, "headers": {"X-Twilio-Signature": signature}, "body": body}))
     key = {"SIGNALWIRE_SIGNING_KEY": space.signing_key}

@@ -103,7 +103,7 @@ def _verify_webhook(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -
         url, signature = args.url, args.signature
         body = b"" if args.body_file is None else _read_bytes(args.body_file, stdin)
     try:
-        webhooks.verify(key, signature, url, body)
+        webhooks.verify(key, signature=signature, url=url, body=body)
     except SignalWireError as error:
         reasons = list(getattr(error, "reasons", ())) or [_one_line(error)]
         stdout.write(json.dumps({"valid": False, "reasons": reasons}) + "\n")

@@ -109,9 +109,9 @@ class CallbackSender:
     def _deliver(self, url: str, method: str, params: tuple[tuple[str, str], ...]) -> Delivery:
         if method == "GET":
             url = f"{url}{'&' if urlsplit(url).query else '?'}{urlencode(params)}"
-            signature, body = webhooks.sign_form(self._signing_key, url, {}), None
+            signature, body = webhooks.sign_form(self._signing_key, url=url, params={}), None
         else:
-            signature, body = webhooks.sign_form(self._signing_key, url, params), urlencode(params).encode()
+            signature, body = webhooks.sign_form(self._signing_key, url=url, params=params), urlencode(params).encode()
 
         def record(status: int, error: str | None) -> Delivery:
             return Delivery(url, method, params, signature, status, error)
