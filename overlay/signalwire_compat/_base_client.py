@@ -18,8 +18,8 @@ from ._body import Body, BodyReader
 from ._config import ClientOptions, Settings, resolve_options, resolve_settings
 from ._exceptions import (
     APIConnectionError,
-    APIError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
@@ -350,7 +350,7 @@ class BaseClient(Generic[H]):
                 "%s %s: %s; retrying in %.2f s (attempt %d/%d)",
                 operation.wire.method,
                 operation.wire.path,
-                (str(attempt.error) if isinstance(attempt.error, APIError) else attempt.summary)[:200],
+                (str(attempt.error) if isinstance(attempt.error, APIStatusError) else attempt.summary)[:200],
                 delay,
                 number + 1,
                 retry.max_retries + 1,

@@ -1,4 +1,9 @@
-"""The errors the SDK raises. Every one is a ``SignalWireError``; API answers are ``APIError``s.
+"""The errors the SDK raises. Every one is a ``SignalWireError``; whatever a call to the API ends in is an ``APIError``.
+
+``APIError`` is the root of what a request can end in: ``APIStatusError`` (a non-2xx answer, with a
+subclass per status), ``APIConnectionError`` (no complete answer; ``APITimeoutError`` under it) and
+``APIResponseValidationError`` (a 2xx the SDK could not read). Configuration, a closed client and
+webhook or document checks are ``SignalWireError``s outside it: no request was made.
 
 Messages are built from the status line and the documented error fields only, never from raw
 bodies (an HTML error page stays in ``.body``), and are passed through the client's redaction so
@@ -22,6 +27,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
+    "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
@@ -106,7 +112,20 @@ class InvalidSignatureError(SignalWireError):
         self.reasons = reasons
 
 
-class APIConnectionError(SignalWireError):
+class APIError(SignalWireError):
+    """A call to the API failed: it answered with an error, gave no complete answer, or an unreadable one.
+
+    ``message`` is the error's text. Catch this to handle every way a request can fail; catch a
+    subclass to tell them apart (``APIStatusError`` and its per-status classes, ``APIConnectionError``,
+    ``APIResponseValidationError``).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class APIConnectionError(APIError):
     """The request did not get a complete HTTP response: refused, reset, closed early, protocol error.
 
     ``request_sent`` is False when the failure came before any of the request left (the connection
@@ -115,7 +134,6 @@ class APIConnectionError(SignalWireError):
 
     def __init__(self, message: str, *, method: str, path: str, request_sent: bool = True) -> None:
         super().__init__(message)
-        self.message = message
         self.method = method
         self.path = path
         self.request_sent = request_sent
@@ -125,7 +143,7 @@ class APITimeoutError(APIConnectionError):
     """No complete response within the timeout."""
 
 
-class APIResponseValidationError(SignalWireError):
+class APIResponseValidationError(APIError):
     """A success (2xx) response the SDK could not read (not JSON, not an object, a required key missing).
 
     The server accepted the request: for a stop, the stream is most likely stopped already.
@@ -133,14 +151,13 @@ class APIResponseValidationError(SignalWireError):
 
     def __init__(self, message: str, *, status_code: int, body: bytes, response: httpx.Response) -> None:
         super().__init__(message)
-        self.message = message
         self.status_code = status_code
         self.body = body
         self.response = response
 
 
-class APIError(SignalWireError):
-    """The API answered with a non-success status.
+class APIStatusError(APIError):
+    """The API answered with a non-success status (a subclass per documented status).
 
     ``code``, ``message`` and ``more_info`` come from a ``CompatibilityErrorResponse`` body, ``errors``
     from a ``CompatibilityErrorStringArrayResponse`` body (``{"errors": [...]}``); for an HTML or
@@ -163,13 +180,13 @@ class APIError(SignalWireError):
     ) -> None:
         self.status_code = status_code
         self.code = code
-        self.message = message
         self.more_info = more_info
         self.errors = errors
         self.body = body
         self.response = response
         self.retry_after = retry_after  # seconds the server asked to wait (Retry-After), if it did
-        super().__init__(self._describe())
+        self.message = message
+        SignalWireError.__init__(self, self._describe())  # str(error) describes it all; .message is the API's own
 
     def _describe(self) -> str:
         text = f"{self.status_code} {self.message}"
@@ -185,31 +202,31 @@ class APIError(SignalWireError):
         return text
 
 
-class BadRequestError(APIError):
+class BadRequestError(APIStatusError):
     """400."""
 
 
-class AuthenticationError(APIError):
+class AuthenticationError(APIStatusError):
     """401: the project id / API token pair was refused."""
 
 
-class PermissionDeniedError(APIError):
+class PermissionDeniedError(APIStatusError):
     """403: the token lacks a scope (stopping streams needs _Voice_)."""
 
 
-class NotFoundError(APIError):
+class NotFoundError(APIStatusError):
     """404: no such account, call, conference or stream."""
 
 
-class UnprocessableEntityError(APIError):
+class UnprocessableEntityError(APIStatusError):
     """422: the request was understood but its values were refused."""
 
 
-class RateLimitError(APIError):
+class RateLimitError(APIStatusError):
     """429: retried automatically; raised once retries are used up."""
 
 
-class InternalServerError(APIError):
+class InternalServerError(APIStatusError):
     """5xx: retried automatically; raised once retries are used up."""
 
 
@@ -217,7 +234,7 @@ class ServiceUnavailableError(InternalServerError):
     """503: retried automatically; raised once retries are used up."""
 
 
-_BY_STATUS: dict[int, type[APIError]] = {
+_BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
     403: PermissionDeniedError,
@@ -244,11 +261,11 @@ def error_for_status(
     *,
     redact: Redactor,
     retry_after: float | None = None,
-) -> APIError:
+) -> APIStatusError:
     """Build the typed error for a non-2xx response, whatever its body holds."""
     cls = _BY_STATUS.get(status_code)
     if cls is None:
-        cls = InternalServerError if 500 <= status_code <= 599 else APIError
+        cls = InternalServerError if 500 <= status_code <= 599 else APIStatusError
     message = reason or "HTTP error"
     code: int | str | None = None
     more_info: str | None = None

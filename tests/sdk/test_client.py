@@ -138,10 +138,10 @@ ERROR_CLASSES = [
     (401, sw.AuthenticationError),
     (403, sw.PermissionDeniedError),
     (404, sw.NotFoundError),
-    (409, sw.APIError),
+    (409, sw.APIStatusError),
     (422, sw.UnprocessableEntityError),
     (429, sw.RateLimitError),
-    (499, sw.APIError),
+    (499, sw.APIStatusError),
     (500, sw.InternalServerError),
     (502, sw.InternalServerError),
     (503, sw.ServiceUnavailableError),
@@ -156,7 +156,8 @@ def test_json_error_bodies_map_to_typed_errors(runner: Runner, status: int, erro
         runner.stop_call(server.url, max_retries=0)
     error = caught.value
     assert type(error) is error_class
-    assert isinstance(error, sw.APIError) and isinstance(error, sw.SignalWireError)
+    assert isinstance(error, sw.APIStatusError) and isinstance(error, sw.APIError)
+    assert isinstance(error, sw.SignalWireError)
     assert error.status_code == status
     assert error.code == 20000 + status
     assert error.message == "Nope, not that"

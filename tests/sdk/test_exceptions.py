@@ -50,7 +50,7 @@ def test_every_error_pickles_with_its_class_message_and_attributes(error: sw.Sig
     assert copy.args == error.args
     for name in (*ATTRIBUTES, "retry_after"):
         assert getattr(copy, name, None) == getattr(error, name, None)
-    if isinstance(error, sw.APIError | sw.APIResponseValidationError):
+    if isinstance(error, sw.APIStatusError | sw.APIResponseValidationError):
         assert copy.response.status_code == error.response.status_code
         assert copy.response.content == error.response.content
 
@@ -137,3 +137,20 @@ def test_a_closed_client_raises_a_signalwire_error(runner: Runner) -> None:
 
             asyncio.run(main())
     assert server.received == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "error_class"),
+    [
+        (Reply(503, b"", reset=True), sw.APIConnectionError),
+        (Reply(200, b"<html>not json</html>"), sw.APIResponseValidationError),
+        (Reply.json(404, error_document(404, "gone")), sw.NotFoundError),
+    ],
+    ids=["no answer", "unreadable answer", "error answer"],
+)
+def test_except_api_error_catches_every_way_a_request_fails(runner: Runner, reply: Reply, error_class: type) -> None:
+    error = failing_call(runner, reply)
+    assert type(error) is error_class
+    assert isinstance(error, sw.APIError)
+    assert isinstance(error, sw.APIStatusError) == (error_class is sw.NotFoundError)
+    assert error.message

@@ -174,9 +174,13 @@ CASES = [
         2,
         3,
     ),
-    Case("non-standard status 499", [Reply(499, b"client closed", reason="Client Closed")], sw.APIError, 1, 3),
+    Case("non-standard status 499", [Reply(499, b"client closed", reason="Client Closed")], sw.APIStatusError, 1, 3),
     Case(
-        "redirect is not followed", [Reply(302, b"", headers={"Location": "https://evil.example/"})], sw.APIError, 1, 3
+        "redirect is not followed",
+        [Reply(302, b"", headers={"Location": "https://evil.example/"})],
+        sw.APIStatusError,
+        1,
+        3,
     ),
 ]
 

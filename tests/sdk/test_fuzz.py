@@ -23,7 +23,7 @@ OPERATIONS = [
     _builders.update_call_stream(PROJECT, CALL, STREAM, "stopped"),
     _builders.update_conference_stream(PROJECT, CALL, STREAM, "stopped"),
 ]
-DOCUMENTED_ERRORS = (sw.APIError, sw.APIResponseValidationError)
+DOCUMENTED_ERRORS = (sw.APIStatusError, sw.APIResponseValidationError)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

@@ -18,6 +18,7 @@ EXPECTED_EXPORTS = [
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
+    "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
     "AuthenticationError",
@@ -72,9 +73,12 @@ def test_error_hierarchy() -> None:
         sw.ServiceUnavailableError,
     ]
     for error in api_errors:
-        assert issubclass(error, sw.APIError)
+        assert issubclass(error, sw.APIStatusError)
     assert issubclass(sw.ServiceUnavailableError, sw.InternalServerError)
     assert issubclass(sw.APITimeoutError, sw.APIConnectionError)
+    # One root for everything a request can end in, as in openai-python and anthropic-sdk-python.
+    for error in [sw.APIStatusError, sw.APIConnectionError, sw.APITimeoutError, sw.APIResponseValidationError]:
+        assert issubclass(error, sw.APIError)
     for error in [
         sw.APIError,
         sw.APIConnectionError,
@@ -85,7 +89,9 @@ def test_error_hierarchy() -> None:
         assert issubclass(error, sw.SignalWireError)
     assert issubclass(sw.ConfigurationError, ValueError)
     assert issubclass(sw.InvalidDateError, ValueError)
-    assert not issubclass(sw.APIResponseValidationError, sw.APIError)
+    # No request was made for these: they stay outside the API errors.
+    for error in [sw.ConfigurationError, sw.ClientClosedError, sw.InvalidSignatureError, sw.CXMLError]:
+        assert not issubclass(error, sw.APIError)
 
 
 def test_status_compares_equal_to_plain_strings() -> None:

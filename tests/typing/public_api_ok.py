@@ -45,10 +45,12 @@ def errors(client: sw.Client) -> None:
         assert_type(error.errors, list[str])
         assert_type(error.status_code, int)
         assert_type(error.code, int | str | None)
-    except sw.APIError as error:
+    except sw.APIStatusError as error:
         assert_type(error.more_info, str | None)
     except sw.APITimeoutError as error:
         assert_type(error, sw.APITimeoutError)
+    except sw.APIError as error:  # every other way the request failed: no answer, an unreadable one
+        assert_type(error.message, str)
     except sw.SignalWireError:
         pass
 

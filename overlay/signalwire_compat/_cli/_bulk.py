@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .._exceptions import (
     APIConnectionError,
-    APIError,
+    APIStatusError,
     AuthenticationError,
     PermissionDeniedError,
     SignalWireError,
@@ -153,7 +153,7 @@ class _BulkRun:
         key = {EXIT_API_ERROR: "api_error", EXIT_CONNECTION: "connection_error"}.get(code, "bad_line")
         self.counts[key] += 1
         record |= {"ok": False, "error": _one_line(error), "error_type": type(error).__name__}
-        if isinstance(error, APIError):
+        if isinstance(error, APIStatusError):
             self.answered = True
             record["status_code"] = error.status_code
         if self.keep_going or self.stop_reason is not None:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._exceptions import (
     APIConnectionError,
-    APIError,
     APIResponseValidationError,
+    APIStatusError,
     ConfigurationError,
 )
 from .._models import CallStream, ConferenceStream
@@ -55,7 +55,7 @@ def _one_line(error: BaseException) -> str:
 def _exit_code(error: BaseException) -> int:
     if isinstance(error, APIConnectionError):
         return EXIT_CONNECTION
-    if isinstance(error, APIError | APIResponseValidationError):
+    if isinstance(error, APIStatusError | APIResponseValidationError):
         return EXIT_API_ERROR
     return EXIT_USAGE
 
