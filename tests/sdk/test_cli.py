@@ -166,6 +166,18 @@ def test_wrong_token_is_an_api_error_and_the_token_is_not_printed(space: FakeSpa
     assert "PTwrong123" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["stop-stream", "start-stream"])
+def test_a_single_command_refused_401_says_which_settings_to_check_as_the_bulk_mode_does(
+    space: FakeSpace, command: str
+) -> None:
+    stream = space.add_call_stream()
+    target = [stream.sid] if command == "stop-stream" else ["--url", "wss://example.com/audio"]
+    result = run(space, command, "--call", stream.parent_sid, *target, SIGNALWIRE_API_TOKEN="PTwrong123")
+    assert_clean_failure(result, cli_parser.EXIT_API_ERROR, space)
+    assert "check SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN and the token's Voice scope" in result.stderr
+    assert "PTwrong123" not in result.stderr
+
+
 def unused_port() -> int:
     import socket
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from .._exceptions import (
     ConfigurationError,
@@ -26,6 +26,7 @@ from ._bulk import _stop_many
 from ._commands import _start_one, _stop_one, _verify_webhook
 from ._common import (
     _configuration_message,
+    _credentials_hint,
     _exit_code,
     _one_line,
 )
@@ -40,9 +41,6 @@ from ._parser import (
     _build_parser,
     _version_text,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["main"]
 
@@ -101,7 +99,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: IO[str] | None = None) -> 
         stderr.write(f"{PROG}: configuration error: {_configuration_message(error)}\n")
         return EXIT_USAGE
     except (SignalWireError, ValueError) as error:
-        stderr.write(f"{PROG}: error: {_one_line(error)}\n")
+        hint = _credentials_hint(error)
+        stderr.write(f"{PROG}: error: {_one_line(error)}" + (f" ({hint})" if hint else "") + "\n")
         return _exit_code(error)
     finally:
         stdout.flush()

@@ -12,13 +12,12 @@ from typing import IO, TYPE_CHECKING, Any
 from .._exceptions import (
     APIConnectionError,
     APIStatusError,
-    AuthenticationError,
-    PermissionDeniedError,
     SignalWireError,
 )
 from .._models import CallStream, ConferenceStream
 from ._common import (
     _client_options,
+    _credentials_hint,
     _exit_code,
     _one_line,
     result_json,
@@ -158,11 +157,8 @@ class _BulkRun:
             record["status_code"] = error.status_code
         if self.keep_going or self.stop_reason is not None:
             return
-        if isinstance(error, AuthenticationError | PermissionDeniedError):
-            self.stop_reason = (
-                f"line {record['line']}: the API refused the credentials ({error.status_code}): check "
-                "SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN and the token's Voice scope"
-            )
+        if hint := _credentials_hint(error):
+            self.stop_reason = f"line {record['line']}: {hint}"
         elif isinstance(error, APIConnectionError) and not error.request_sent and not self.answered:
             self.stop_reason = f"line {record['line']}: the space cannot be reached ({_one_line(error)})"
 

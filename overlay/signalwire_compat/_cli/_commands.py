@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from .._exceptions import (
     ConfigurationError,
@@ -23,9 +23,6 @@ from ._parser import (
     EXIT_API_ERROR,
     EXIT_OK,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def _start_one(args: argparse.Namespace, stdout: IO[str]) -> int:

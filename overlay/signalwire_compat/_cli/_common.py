@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
+    AuthenticationError,
     ConfigurationError,
+    PermissionDeniedError,
 )
 from .._models import CallStream, ConferenceStream
 from ._parser import (
@@ -18,9 +20,6 @@ from ._parser import (
     EXIT_CONNECTION,
     EXIT_USAGE,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def _iso(value: object) -> str:
@@ -98,3 +97,13 @@ def _client_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 # -- commands -------------------------------------------------------------------------------------
+
+
+def _credentials_hint(error: BaseException) -> str:
+    """What to check when the API refused the credentials (401/403); empty for any other error."""
+    if isinstance(error, AuthenticationError | PermissionDeniedError):
+        return (
+            f"the API refused the credentials ({error.status_code}): check "
+            "SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN and the token's Voice scope"
+        )
+    return ""

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, NoReturn
-
-if TYPE_CHECKING:
-    pass
+from typing import NoReturn
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1  # the API refused or gave an unreadable answer; verify-webhook: not a valid signature
