@@ -63,6 +63,30 @@ class Settings(NamedTuple):
         return f"Settings(project_id={self.project_id!r}, base_url={self.base_url!r}, api_token=<redacted>)"
 
 
+# Each setting: its argument name and the environment variables that give it, in order of preference.
+_SOURCES = (("project_id", (ENV_PROJECT_ID,)), ("api_token", (ENV_API_TOKEN,)), ("space_url", ENV_SPACE_URLS))
+
+
+def _check_none_missing(given: Mapping[str, object], env: Mapping[str, str]) -> None:
+    """Refuse at once every setting given neither as an argument nor in the environment, naming all of them."""
+    missing = [(argument, variables) for argument, variables in _SOURCES if given[argument] is None]
+    missing = [(argument, variables) for argument, variables in missing if not any(v in env for v in variables)]
+    if not missing:
+        return
+    arguments = [argument for argument, _ in missing]
+    variables = [" or ".join(names) for _, names in missing]
+    raise ConfigurationError(
+        f"no {_listed(arguments)}: pass {', '.join(f'{a}=...' for a in arguments)} "
+        f"or set the environment variable{'s' if len(missing) > 1 else ''} {_listed(variables, 'and')}",
+        missing=arguments[0],
+        missing_settings=tuple(arguments),
+    )
+
+
+def _listed(items: list[str], last: str = "or") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
 def _from_env(value: str | None, argument: str, variables: tuple[str, ...], env: Mapping[str, str]) -> str:
     if value is not None:
         return value
@@ -192,6 +216,7 @@ def resolve_settings(
     env: Mapping[str, str] | None = None,
 ) -> Settings:
     environment = os.environ if env is None else env
+    _check_none_missing({"project_id": project_id, "api_token": api_token, "space_url": space_url}, environment)
     project = _check_credential(_from_env(project_id, "project_id", (ENV_PROJECT_ID,), environment), "project_id")
     token = _check_credential(_from_env(api_token, "api_token", (ENV_API_TOKEN,), environment), "api_token")
     if ":" in project:

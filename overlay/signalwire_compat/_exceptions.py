@@ -70,13 +70,15 @@ class ClientClosedError(SignalWireError, RuntimeError):
 class ConfigurationError(SignalWireError, ValueError):
     """Missing or unusable configuration (credentials, space URL); raised before any request.
 
-    ``missing`` names the setting (``"project_id"``, ``"api_token"``, ``"space_url"``) when no value
-    was given at all, so a caller such as the CLI can say how to give it in its own terms.
+    ``missing_settings`` names every setting (``"project_id"``, ``"api_token"``, ``"space_url"``) given
+    no value at all, so a caller such as the CLI can say how to give them in its own terms; ``missing``
+    is the first of them (None when none is missing).
     """
 
-    def __init__(self, message: str, *, missing: str | None = None) -> None:
+    def __init__(self, message: str, *, missing: str | None = None, missing_settings: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.missing = missing
+        self.missing_settings = missing_settings or ((missing,) if missing else ())
 
 
 class CXMLError(SignalWireError, ValueError):

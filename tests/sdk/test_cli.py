@@ -264,6 +264,19 @@ def test_missing_configuration_names_the_flag_or_variable(space: FakeSpace, miss
     assert stderr.getvalue() == f"signalwire-compat: configuration error: {expected}\n"
 
 
+def test_every_missing_setting_is_named_in_one_message(space: FakeSpace) -> None:
+    env = environment(space)
+    del env["SIGNALWIRE_PROJECT_ID"], env["SIGNALWIRE_API_TOKEN"]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, env, clear=True), redirect_stdout(stdout), redirect_stderr(stderr):
+        code = _cli.main(["stop-stream", "--call", SID, SID])
+    assert code == cli_parser.EXIT_USAGE
+    assert stderr.getvalue() == (
+        "signalwire-compat: configuration error: no project id: pass --project-id or set SIGNALWIRE_PROJECT_ID; "
+        "no API token: set SIGNALWIRE_API_TOKEN (the CLI reads it only from the environment)\n"
+    )
+
+
 def test_plain_http_to_a_remote_space_is_refused(space: FakeSpace) -> None:
     result = run(space, "stop-stream", "--call", SID, SID, "--space-url", "http://example.signalwire.com")
     assert_clean_failure(result, cli_parser.EXIT_USAGE, space)

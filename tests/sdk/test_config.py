@@ -147,6 +147,22 @@ def test_missing_configuration_names_the_variable(missing: str, variable: str) -
     assert missing in str(caught.value)
 
 
+def test_every_missing_setting_is_named_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_API_TOKEN", "SIGNALWIRE_SPACE_URL", "SIGNALWIRE_SPACE"):
+        monkeypatch.delenv(variable, raising=False)
+    with pytest.raises(sw.ConfigurationError) as caught:
+        sw.Client(api_token=TOKEN)
+    assert caught.value.missing_settings == ("project_id", "space_url")
+    assert caught.value.missing == "project_id"
+    assert str(caught.value) == (
+        "no project_id or space_url: pass project_id=..., space_url=... or set the environment variables "
+        "SIGNALWIRE_PROJECT_ID and SIGNALWIRE_SPACE_URL or SIGNALWIRE_SPACE"
+    )
+    with pytest.raises(sw.ConfigurationError) as caught:
+        sw.AsyncClient()
+    assert caught.value.missing_settings == ("project_id", "api_token", "space_url")
+
+
 def test_empty_environment_variable_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SIGNALWIRE_API_TOKEN", "  ")
     with pytest.raises(sw.ConfigurationError, match="SIGNALWIRE_API_TOKEN is set but empty"):

@@ -78,8 +78,8 @@ _CLI_TERMS = [
 
 def _configuration_message(error: ConfigurationError) -> str:
     """A configuration error in the CLI's terms (flags and environment variables, not arguments)."""
-    if error.missing in _MISSING:
-        return _MISSING[error.missing]
+    if error.missing_settings and all(name in _MISSING for name in error.missing_settings):
+        return "; ".join(_MISSING[name] for name in error.missing_settings)
     text = _one_line(error)
     for python, cli in _CLI_TERMS:
         text = text.replace(python, cli)
