@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signalwire_compat as sw
+from signalwire_compat import cxml, media
 
 
 def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
@@ -14,3 +15,11 @@ def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
     client.calls("c").streams("s").update()  # error: status is required
     sw.Client("p", "t", "s", 30.0)  # error: timeout is keyword-only
     x: sw.CallStream = async_client.calls("c").streams("s").stop()  # error: a coroutine, not a result
+
+
+def cxml_misuse(response: cxml.VoiceResponse) -> None:
+    response.start().stream(url="wss://a", track="both")  # error: not a documented track
+    response.connect().stream(url="wss://a", track="both_tracks")  # error: a bidirectional stream is inbound only
+    response.start().stream(url="wss://a", codec="PCMU")  # error: REST's stream_codec value, not cXML's
+    response.start().stream("wss://a")  # error: keyword-only
+    media.l16_to_pcm16(b"", byteorder="network")  # error: little or big
