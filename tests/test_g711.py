@@ -80,9 +80,9 @@ def test_a_20_ms_frame_decodes_and_encodes_over_1000_times_faster_than_real_time
     frame = bytes(range(160))  # 20 ms of 8 kHz μ-law
     rounds = 2000
     best = float("inf")
-    for _ in range(5):  # the best of five runs: the machine is shared
-        started = time.perf_counter()
+    for _ in range(5):  # CPU time, the best of five runs: other processes share the cores
+        started = time.process_time()
         for _ in range(rounds):
             media.pcm16_to_ulaw(media.ulaw_to_pcm16(frame))
-        best = min(best, (time.perf_counter() - started) / rounds)
+        best = min(best, (time.process_time() - started) / rounds)
     assert 0.020 / best >= 1000, f"{0.020 / best:.0f}x real time"
