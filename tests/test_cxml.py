@@ -325,6 +325,7 @@ def test_the_bearer_token_is_in_the_document_and_in_no_repr_or_message() -> None
         ("<Response>hello</Response>", "<Response> holds text"),
         ("<Response><Start>x<Stream url='wss://a'/></Start></Response>", "<Start> holds text"),
         ("<Start/>", "the root element must be <Response>, not <Start>"),
+        ("<Response><Pause length='" + "9" * 5000 + "'/></Response>", "length must be an integer >= 1"),
         ("<Response><Start>", "line 1: not well-formed XML"),
         ("", "not well-formed XML"),
     ],

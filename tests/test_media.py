@@ -115,6 +115,12 @@ def test_an_unknown_event_is_kept_whole() -> None:
         ),
         ('{"event": "start", "sequenceNumber": "1", "start": {"tracks": []}}', "start: 'mediaFormat' must be"),
         ('{"event": "stop"}', "stop: 'sequenceNumber' must be"),
+        ('{"event": "stop", "sequenceNumber": "' + "9" * 5000 + '"}', "stop: 'sequenceNumber' must be"),
+        (
+            '{"event": "media", "sequenceNumber": "' + "9" * 5000 + '", "media": {"track": "inbound", "chunk": "1",'
+            ' "timestamp": "0", "payload": ""}}',
+            "media: 'sequenceNumber' must be",
+        ),
         ('{"event": "mark", "mark": {}}', "mark: 'name' must be a string \\(missing\\)"),
         ('{"event": "dtmf", "sequenceNumber": -1, "dtmf": {"digit": "1"}}', "'sequenceNumber' must be"),
     ],

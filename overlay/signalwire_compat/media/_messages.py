@@ -50,6 +50,7 @@ __all__ = [
 
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
 _Bytes: TypeAlias = bytes | bytearray | memoryview
+_MAX_DIGITS = 20  # int() refuses over 4,300 digits with a ValueError; no real count comes near 20
 _b64 = binascii.a2b_base64  # strict_mode=True: only the base64 alphabet, correct padding
 
 
@@ -199,7 +200,7 @@ def _number(data: Mapping[str, Any], key: str, where: str, *, required: bool = T
     value = data.get(key)
     if type(value) is int and value >= 0:
         return value
-    if isinstance(value, str) and value.isdecimal():
+    if isinstance(value, str) and value.isdecimal() and len(value) <= _MAX_DIGITS:
         return int(value)
     if value is None and not required:
         return None
@@ -257,7 +258,7 @@ def _media(data: dict[str, Any]) -> Media:
             and timestamp.isdecimal()
         ):
             return Media(int(sequence), track, int(chunk), int(timestamp), _b64(body["payload"], strict_mode=True))
-    except (KeyError, TypeError, binascii.Error):
+    except (KeyError, TypeError, ValueError):  # ValueError: bad base64, or too many digits for int()
         pass
     body = _object(data, "media", "media")
     return Media(
