@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signalwire_compat as sw
+from signalwire_compat import cxml, media
 
 
 def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
@@ -18,3 +19,11 @@ def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
     client.calls("c").streams.create(url="wss://a.example/s", stream_codec="PCMU")  # error: conference only
     client.conferences("c").streams.create(url="wss://a.example/s", stream_real_time="yes")  # error: a bool
     client.calls("c").streams.create(name="x")  # error: url is required
+
+
+def cxml_misuse(response: cxml.VoiceResponse) -> None:
+    response.start().stream(url="wss://a", track="both")  # error: not a documented track
+    response.connect().stream(url="wss://a", track="both_tracks")  # error: a bidirectional stream is inbound only
+    response.start().stream(url="wss://a", codec="PCMU")  # error: REST's stream_codec value, not cXML's
+    response.start().stream("wss://a")  # error: keyword-only
+    media.l16_to_pcm16(b"", byteorder="network")  # error: little or big

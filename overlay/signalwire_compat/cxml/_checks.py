@@ -110,7 +110,7 @@ def integer(minimum: int) -> Rule:
         number: int | None = None
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
-        elif isinstance(value, str) and value.isascii() and value.isdigit():
+        elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
             number = int(value)
         if number is None or number < minimum:
             raise fail(element, attribute, f"must be an integer >= {minimum}, got {_shown(value)}")

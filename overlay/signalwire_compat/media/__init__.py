@@ -11,6 +11,18 @@ No framework is imported: feed it the text frames your WebSocket library gives y
 
 from .._exceptions import MediaProtocolError
 from ._bearer import check_bearer
+from ._builders import (
+    clear_message,
+    dtmf_message,
+    mark_message,
+    media_message,
+    signalwire_connected,
+    signalwire_dtmf,
+    signalwire_mark,
+    signalwire_media,
+    signalwire_start,
+    signalwire_stop,
+)
 from ._g711 import ByteOrder, l16_to_pcm16, pcm16_to_l16, pcm16_to_ulaw, ulaw_to_pcm16
 from ._messages import (
     DTMF_DIGITS,
@@ -28,18 +40,8 @@ from ._messages import (
     Start,
     Stop,
     Unknown,
-    clear_message,
-    dtmf_message,
-    mark_message,
-    media_message,
     parse,
     parse_app_message,
-    signalwire_connected,
-    signalwire_dtmf,
-    signalwire_mark,
-    signalwire_media,
-    signalwire_start,
-    signalwire_stop,
 )
 
 __all__ = [

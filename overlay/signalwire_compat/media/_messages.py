@@ -1,17 +1,15 @@
-"""The media WebSocket's JSON messages, both directions: typed models, parsers and builders (sans-IO).
+"""The media WebSocket's JSON messages, both directions: typed models and parsers (sans-IO).
 
 ``parse`` reads what SignalWire sends (``connected``, ``start``, ``media``, ``dtmf``, ``mark``,
 ``stop``); ``parse_app_message`` reads what an app sends on a bidirectional stream (``media``,
-``mark``, ``clear``, ``dtmf``). Builders: ``*_message`` for the app's side, ``signalwire_*`` for
-SignalWire's (FakeSpace, and unit tests of a handler).
+``mark``, ``clear``, ``dtmf``). The builders are in ``_builders.py``.
 """
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 import attrs
@@ -34,22 +32,12 @@ __all__ = [
     "Start",
     "Stop",
     "Unknown",
-    "clear_message",
-    "dtmf_message",
-    "mark_message",
-    "media_message",
     "parse",
     "parse_app_message",
-    "signalwire_connected",
-    "signalwire_dtmf",
-    "signalwire_mark",
-    "signalwire_media",
-    "signalwire_start",
-    "signalwire_stop",
 ]
 
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
-_Bytes: TypeAlias = bytes | bytearray | memoryview
+_MAX_DIGITS = 20  # int() refuses over 4,300 digits with a ValueError; no real count comes near 20
 _b64 = binascii.a2b_base64  # strict_mode=True: only the base64 alphabet, correct padding
 
 
@@ -199,7 +187,7 @@ def _number(data: Mapping[str, Any], key: str, where: str, *, required: bool = T
     value = data.get(key)
     if type(value) is int and value >= 0:
         return value
-    if isinstance(value, str) and value.isdecimal():
+    if isinstance(value, str) and value.isdecimal() and len(value) <= _MAX_DIGITS:
         return int(value)
     if value is None and not required:
         return None
@@ -257,7 +245,7 @@ def _media(data: dict[str, Any]) -> Media:
             and timestamp.isdecimal()
         ):
             return Media(int(sequence), track, int(chunk), int(timestamp), _b64(body["payload"], strict_mode=True))
-    except (KeyError, TypeError, binascii.Error):
+    except (KeyError, TypeError, ValueError):  # ValueError: bad base64, or too many digits for int()
         pass
     body = _object(data, "media", "media")
     return Media(
@@ -329,143 +317,3 @@ def parse_app_message(message: str | bytes | bytearray) -> AppMessage:
             raise MediaProtocolError(f"dtmf: 'dtmf.digit' must be one of 0-9, *, #, A-D, got {digit[:10]!r}")
         return AppDtmf(stream_sid=_text(data, "streamSid", "dtmf"), digit=digit)
     return Unknown(event=event, data=data)
-
-
-# -- building -----------------------------------------------------------------------------------------
-
-
-def _dumps(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-
-def _required_text(value: object, name: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} must be a non-empty str, got {type(value).__name__}")
-    return value
-
-
-def _encoded(audio: object, name: str = "audio") -> str:
-    if not isinstance(audio, bytes | bytearray | memoryview):
-        raise TypeError(f"{name} must be bytes, bytearray or memoryview, not {type(audio).__name__}")
-    return base64.b64encode(audio).decode("ascii")
-
-
-def _digit(value: object) -> str:
-    if not isinstance(value, str) or value not in DTMF_DIGITS:
-        raise ValueError(f"digit must be one of 0-9, *, #, A-D, got {str(value)[:10]!r}")
-    return value
-
-
-def _count(value: object, name: str) -> int:
-    if type(value) is not int or value < 0:
-        raise ValueError(f"{name} must be a non-negative int, got {value!r}")
-    return value
-
-
-def media_message(stream_sid: str, audio: _Bytes) -> str:
-    """App -> SignalWire: raw audio in the stream's codec (no file headers), queued and played in order."""
-    return _dumps(
-        {"event": "media", "streamSid": _required_text(stream_sid, "stream_sid"), "media": {"payload": _encoded(audio)}}
-    )
-
-
-def mark_message(stream_sid: str, name: str) -> str:
-    """App -> SignalWire: echo ``name`` back when the audio sent before it has played."""
-    return _dumps(
-        {
-            "event": "mark",
-            "streamSid": _required_text(stream_sid, "stream_sid"),
-            "mark": {"name": _required_text(name, "name")},
-        }
-    )
-
-
-def clear_message(stream_sid: str) -> str:
-    """App -> SignalWire: stop playing and drop the queued audio (pending marks come back)."""
-    return _dumps({"event": "clear", "streamSid": _required_text(stream_sid, "stream_sid")})
-
-
-def dtmf_message(stream_sid: str, digit: str) -> str:
-    """App -> SignalWire: play a DTMF digit (0-9, *, #, A-D) into the call."""
-    return _dumps(
-        {"event": "dtmf", "streamSid": _required_text(stream_sid, "stream_sid"), "dtmf": {"digit": _digit(digit)}}
-    )
-
-
-def signalwire_connected(*, protocol: str = "Call", version: str = "0.2.0") -> str:
-    """SignalWire -> app: the first message on the WebSocket."""
-    return _dumps({"event": "connected", "protocol": protocol, "version": version})
-
-
-def signalwire_start(
-    *,
-    stream_sid: str,
-    account_sid: str,
-    call_sid: str,
-    sequence_number: int = 1,
-    tracks: Sequence[str] = ("inbound",),
-    custom_parameters: Mapping[str, str] | None = None,
-    encoding: str = "audio/x-mulaw",
-    sample_rate: int = 8000,
-    channels: int = 1,
-) -> str:
-    """SignalWire -> app: the stream's metadata (numbers as SignalWire sends them: the sequence as a string)."""
-    return _dumps(
-        {
-            "event": "start",
-            "sequenceNumber": str(_count(sequence_number, "sequence_number")),
-            "start": {
-                "streamSid": _required_text(stream_sid, "stream_sid"),
-                "accountSid": _required_text(account_sid, "account_sid"),
-                "callSid": _required_text(call_sid, "call_sid"),
-                "tracks": list(tracks),
-                "customParameters": dict(custom_parameters or {}),
-                "mediaFormat": {
-                    "encoding": encoding,
-                    "sampleRate": _count(sample_rate, "sample_rate"),
-                    "channels": _count(channels, "channels"),
-                },
-            },
-        }
-    )
-
-
-def signalwire_media(*, sequence_number: int, audio: _Bytes, chunk: int, timestamp: int, track: str = "inbound") -> str:
-    """SignalWire -> app: a chunk of call audio (sequence, chunk and timestamp as strings, as sent)."""
-    return _dumps(
-        {
-            "event": "media",
-            "sequenceNumber": str(_count(sequence_number, "sequence_number")),
-            "media": {
-                "track": track,
-                "chunk": str(_count(chunk, "chunk")),
-                "timestamp": str(_count(timestamp, "timestamp")),
-                "payload": _encoded(audio),
-            },
-        }
-    )
-
-
-def signalwire_dtmf(*, sequence_number: int, digit: str, duration: int, stream_sid: str | None = None) -> str:
-    """SignalWire -> app: a key press (``duration`` in ms, a number; ``streamSid`` on bidirectional streams)."""
-    data: dict[str, Any] = {"event": "dtmf", "sequenceNumber": str(_count(sequence_number, "sequence_number"))}
-    if stream_sid is not None:
-        data["streamSid"] = _required_text(stream_sid, "stream_sid")
-    data["dtmf"] = {"digit": _digit(digit), "duration": _count(duration, "duration")}
-    return _dumps(data)
-
-
-def signalwire_mark(*, name: str, stream_sid: str | None = None, sequence_number: int | None = None) -> str:
-    """SignalWire -> app: a mark the app sent, echoed back."""
-    data: dict[str, Any] = {"event": "mark"}
-    if sequence_number is not None:
-        data["sequenceNumber"] = str(_count(sequence_number, "sequence_number"))
-    if stream_sid is not None:
-        data["streamSid"] = _required_text(stream_sid, "stream_sid")
-    data["mark"] = {"name": _required_text(name, "name")}
-    return _dumps(data)
-
-
-def signalwire_stop(*, sequence_number: int) -> str:
-    """SignalWire -> app: the stream ended."""
-    return _dumps({"event": "stop", "sequenceNumber": str(_count(sequence_number, "sequence_number"))})
