@@ -19,8 +19,8 @@ help:
 	@echo "make demo      a media stream's whole life on a local fake space: start, signed callbacks, stop by name"
 	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command)"
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
-	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; derive the sync client"
-	@echo "make check     ruff, mypy --strict, drift check of generated/ and _sync/ (no tests)"
+	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; write _literals.py, derive _sync/"
+	@echo "make check     ruff, mypy --strict, drift check of generated/, _literals.py and _sync/ (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
 	@echo "make bench     CPU, latency, import time and memory vs raw httpx, http.client, twilio-python"
 	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install)"
@@ -49,6 +49,7 @@ $(RUNTIME_INSTALLED): pyproject.toml constraints.txt
 
 generate: install
 	$(BIN)/python scripts/generate.py
+	$(BIN)/python scripts/literals.py
 	$(BIN)/python scripts/unasync.py
 
 lint: install
@@ -63,6 +64,7 @@ typecheck: install
 
 drift: install
 	$(BIN)/python scripts/generate.py --check
+	$(BIN)/python scripts/literals.py --check
 	$(BIN)/python scripts/unasync.py --check
 
 check: lint typecheck drift

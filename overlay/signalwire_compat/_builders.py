@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, TypedDict
 from uuid import UUID
 
 from . import _generated as gen
+from . import _literals as lit
 from ._models import CallStream, ConferenceStream
 from ._operation_types import Answer, Operation, OperationResult
 from ._validation import (
@@ -97,21 +98,28 @@ class StreamSettings(NamedTuple):
         return cls(url, **options)  # names checked above, values by the builders
 
 
-class StreamOptions(TypedDict, total=False):
-    """The optional arguments of ``calls(...).streams.create`` (see its docstring)."""
+class _StreamOptions(TypedDict, total=False):
+    """The optional arguments every ``streams.create`` takes whose values no enum lists."""
 
     name: str | None
-    track: str | None
     status_callback: str | None
-    status_callback_method: str | None
     parameters: Mapping[str, str] | None
     authorization_bearer_token: str | None
 
 
-class ConferenceStreamOptions(StreamOptions, total=False):
+class StreamOptions(_StreamOptions, total=False):
+    """The optional arguments of ``calls(...).streams.create`` (see its docstring); values from the spec's enums."""
+
+    track: lit.CreateCallStreamRequestTrack | None
+    status_callback_method: lit.CreateCallStreamRequestStatusCallbackMethod | None
+
+
+class ConferenceStreamOptions(_StreamOptions, total=False):
     """The optional arguments of ``conferences(...).streams.create``: the call's, and the codec and pacing."""
 
-    stream_codec: str | None
+    track: lit.CreateConferenceStreamRequestTrack | None
+    status_callback_method: lit.CreateConferenceStreamRequestStatusCallbackMethod | None
+    stream_codec: lit.CreateConferenceStreamRequestStreamCodec | None
     stream_real_time: bool | None
 
 

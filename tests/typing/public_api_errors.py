@@ -19,6 +19,10 @@ def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
     client.calls("c").streams.create(url="wss://a.example/s", stream_codec="PCMU")  # error: conference only
     client.conferences("c").streams.create(url="wss://a.example/s", stream_real_time="yes")  # error: a bool
     client.calls("c").streams.create(name="x")  # error: url is required
+    client.calls("c").streams.create(url="wss://a.example/s", track="both")  # error: not one of the spec's tracks
+    client.calls("c").streams.create(url="wss://a.example/s", status_callback_method="PUT")  # error: GET or POST
+    client.conferences("c").streams.create(url="wss://a.example/s", stream_codec="MP3")  # error: not a codec
+    client.calls("c").streams("s").update(status="started")  # error: only "stopped"
 
 
 def cxml_misuse(response: cxml.VoiceResponse) -> None:

@@ -13,6 +13,7 @@ from .._validation import validate_stream
 
 if TYPE_CHECKING:
     from .._builders import ConferenceStreamOptions, StreamOptions
+    from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
     from .._models import CallStream, ConferenceStream
     from .._operation_types import Operation
 
@@ -96,7 +97,7 @@ class _AsyncStreamContext(Generic[R]):
         self._owner_sid = owner_sid
         self.sid = sid  # the stream's sid, or its name
 
-    async def update(self, status: str) -> R:
+    async def update(self, status: UpdateCallStreamRequestStatus | UpdateConferenceStreamRequestStatus) -> R:
         """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it."""
         return await self._client._execute(self._update(status))
 

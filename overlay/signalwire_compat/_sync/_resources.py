@@ -14,6 +14,7 @@ from .._validation import validate_stream
 
 if TYPE_CHECKING:
     from .._builders import ConferenceStreamOptions, StreamOptions
+    from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
     from .._models import CallStream, ConferenceStream
     from .._operation_types import Operation
 
@@ -97,7 +98,7 @@ class _StreamContext(Generic[R]):
         self._owner_sid = owner_sid
         self.sid = sid  # the stream's sid, or its name
 
-    def update(self, status: str) -> R:
+    def update(self, status: UpdateCallStreamRequestStatus | UpdateConferenceStreamRequestStatus) -> R:
         """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it."""
         return self._client._execute(self._update(status))
 
