@@ -128,6 +128,39 @@ def test_typing_examples_check_as_written_and_misuse_is_rejected(tmp_path: Path)
     assert reported == {path.name: (expected if path == misuse else set()) for path in files}, output
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_typing_examples_check_under_basedpyright_strict_and_misuse_is_rejected(tmp_path: Path) -> None:
+    """The same files under a second checker, basedpyright in strict mode (what Pylance users get)."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    checker = shutil.which("basedpyright", path=str(Path(sys.executable).parent))
+    assert checker is not None, "basedpyright is a dev dependency (pyproject.toml)"
+    files = sorted(TYPING.glob("*.py"))
+    (tmp_path / "pyrightconfig.json").write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.11"}))
+    for path in files:
+        shutil.copy(path, tmp_path / path.name)
+    result = subprocess.run(
+        [checker, "--outputjson", "--pythonpath", sys.executable, *(path.name for path in files)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    diagnostics = json.loads(result.stdout)["generalDiagnostics"]
+    reported: dict[str, set[int]] = {path.name: set() for path in files}
+    for diagnostic in diagnostics:
+        if diagnostic["severity"] == "error":
+            reported[Path(diagnostic["file"]).name].add(diagnostic["range"]["start"]["line"] + 1)
+    misuse = TYPING / "public_api_errors.py"
+    expected = {n for n, line in enumerate(misuse.read_text().splitlines(), 1) if "# error:" in line}
+    assert reported == {path.name: (expected if path == misuse else set()) for path in files}, result.stdout[:4000]
+
+
 def test_provenance_names_version_generator_and_spec_hash() -> None:
     import hashlib
 
