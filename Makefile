@@ -83,7 +83,7 @@ $(VENV)/.installed-bench: $(INSTALLED)
 
 # --instructions: callgrind's instruction counts too (deterministic, unlike CPU time on a shared machine).
 bench: $(VENV)/.installed-bench
-	$(BIN)/python scripts/bench.py --instructions --json bench-results.json
+	PYTHONPATH=scripts $(BIN)/python -m bench --instructions --json bench-results.json
 
 soak: install
 	SIGNALWIRE_COMPAT_LOAD_STOPS=10000 $(BIN)/python -m pytest -s -p no:cacheprovider tests/sdk/test_load.py

@@ -1,21 +1,20 @@
-"""A fast loopback HTTP/1.1 server for scripts/bench.py: the two stream-stop operations, nothing else.
+"""The bench's loopback HTTP/1.1 server (``python -m bench.server``): the two stream-stop operations, nothing else."""
 
-Run by the harness in its own process (``python scripts/bench_server.py --project-id P --account-sid A``,
-the token in the environment variable ``BENCH_API_TOKEN``). It binds 127.0.0.1 on an ephemeral port,
-prints that port on one line of stdout, and serves until its stdin closes (the harness exited),
-``POST /_bench/shutdown`` arrives, or ``--max-seconds`` pass, whichever comes first.
-
-It answers, with keep-alive and ``Content-Length`` bodies only (no chunked requests):
-
-- ``POST [/api/laml]/2010-04-01/Accounts/{A}/Calls/{C}/Streams/{S}[.json]`` and the same under
-  ``/Conferences/{F}/``: 401 without ``Authorization: Basic base64(project:token)``, 404 for another
-  account, 422 unless the form body is ``Status=stopped``, else 200 with the stream document (the
-  optional ``/api/laml`` prefix and ``.json`` suffix let twilio-python's path shape in too);
-- ``GET /_bench/stats``: JSON counters (answers by status, requests by path shape, connections) and the
-  process CPU time, so the harness can check request counts and the server's CPU per request.
-
-It is a raw ``asyncio.Protocol`` (no framework) so that it stays far from being the bottleneck.
-"""
+# Run by the harness in its own process (``python -m bench.server --project-id P --account-sid A``,
+# the token in the environment variable ``BENCH_API_TOKEN``). It binds 127.0.0.1 on an ephemeral port,
+# prints that port on one line of stdout, and serves until its stdin closes (the harness exited),
+# ``POST /_bench/shutdown`` arrives, or ``--max-seconds`` pass, whichever comes first.
+#
+# It answers, with keep-alive and ``Content-Length`` bodies only (no chunked requests):
+#
+# - ``POST [/api/laml]/2010-04-01/Accounts/{A}/Calls/{C}/Streams/{S}[.json]`` and the same under
+#   ``/Conferences/{F}/``: 401 without ``Authorization: Basic base64(project:token)``, 404 for another
+#   account, 422 unless the form body is ``Status=stopped``, else 200 with the stream document (the
+#   optional ``/api/laml`` prefix and ``.json`` suffix let twilio-python's path shape in too);
+# - ``GET /_bench/stats``: JSON counters (answers by status, requests by path shape, connections) and the
+#   process CPU time, so the harness can check request counts and the server's CPU per request.
+#
+# It is a raw ``asyncio.Protocol`` (no framework) so that it stays far from being the bottleneck.
 
 from __future__ import annotations
 
@@ -215,7 +214,7 @@ async def serve(state: ServerState, max_seconds: float) -> None:
     try:
         await asyncio.wait_for(state.stopping.wait(), timeout=max_seconds)
     except TimeoutError:
-        print(f"bench_server: stopping after --max-seconds {max_seconds:g}", file=sys.stderr)
+        print(f"bench.server: stopping after --max-seconds {max_seconds:g}", file=sys.stderr)
     finally:
         loop.remove_reader(stdin)
         server.close()

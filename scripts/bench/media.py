@@ -1,7 +1,7 @@
 """Bench rows for the media WebSocket: ``media.parse`` vs bare ``json.loads`` + ``base64.b64decode`` on a
 20 ms PCMU ``media`` message, and μ-law decode+encode of a 20 ms frame as a multiple of real time.
 
-    python scripts/bench_media.py [--rounds N]
+    PYTHONPATH=scripts python -m bench.media [--rounds N]    (make bench reports them as the "media" group)
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ import statistics
 import time
 from collections.abc import Callable
 
+from bench.config import Params
+from bench.rows import RowGroup, rows_from_dict
+from bench.stats import Target
 from signalwire_compat import media
 
 FRAME_SECONDS = 0.020
@@ -59,6 +62,30 @@ def measure_media(rounds: int) -> dict[str, float]:
         "ulaw_roundtrip_20ms_us": statistics.median(codec_s) * 1e6,
         "ulaw_roundtrip_x_real_time": FRAME_SECONDS / statistics.median(codec_s),  # goal >= 1000
     }
+
+
+def media_group(params: Params) -> RowGroup:
+    """The media rows of the report, with their two targets."""
+    measured = measure_media(max(params.rounds * 10, 20))
+    parse_ratio, real_time = measured["media_parse_vs_bare"], measured["ulaw_roundtrip_x_real_time"]
+    targets = [
+        Target(
+            "media.parse of a 20 ms PCMU message <= 1.5x json.loads + b64decode",
+            "PASS" if parse_ratio <= 1.5 else "FAIL",
+            f"{parse_ratio:.2f}x ({measured['media_parse_us']:.2f} vs {measured['bare_json_base64_us']:.2f} us)",
+        ),
+        Target(
+            "mu-law decode+encode of a 20 ms frame >= 1000x real time",
+            "PASS" if real_time >= 1000 else "FAIL",
+            f"{real_time:,.0f}x ({measured['ulaw_roundtrip_20ms_us']:.2f} us a frame)",
+        ),
+    ]
+    rows = {
+        "media.parse, 20 ms PCMU": {"us/call": measured["media_parse_us"], "vs baseline": parse_ratio},
+        "json.loads + b64decode": {"us/call": measured["bare_json_base64_us"], "vs baseline": 1.0},
+        "mu-law decode+encode, 20 ms": {"us/call": measured["ulaw_roundtrip_20ms_us"], "x real time": real_time},
+    }
+    return rows_from_dict("media", "Media WebSocket (medians)", rows, label="case", digits=2, targets=targets)
 
 
 def main() -> None:

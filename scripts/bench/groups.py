@@ -1,0 +1,24 @@
+"""Row groups: the registry where measurements beyond the eight clients plug into the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from bench.config import Params
+from bench.media import media_group
+from bench.rows import Cell, RowGroup, rows_from_dict, show_cell
+
+__all__ = ["EXTRA_GROUPS", "Cell", "GroupMeasure", "RowGroup", "measure_groups", "rows_from_dict", "show_cell"]
+
+# Groups measured after the client rounds, in this order; the command line can pick some (--groups).
+# Each function gets the run's sizes (its rounds among them) and the bench server's port is not its
+# concern: a group starts what it measures and stops it. To add one, see the README's Performance section.
+GroupMeasure = Callable[[Params], RowGroup]
+
+
+EXTRA_GROUPS: dict[str, GroupMeasure] = {"media": media_group}
+
+
+def measure_groups(names: Sequence[str], params: Params) -> list[RowGroup]:
+    """Run the chosen groups' measurements, in the registry's order."""
+    return [measure(params) for name, measure in EXTRA_GROUPS.items() if name in names]
