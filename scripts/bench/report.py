@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.config import BASELINE, CLIENTS, PACKAGES, ROOT, Params
-from bench.rows import RowGroup
 from bench.rounds import RunRecord
+from bench.rows import RowGroup
 from bench.stats import Spread, Target, evaluate_targets, paired_ratio, per_round_ratios, summarize
 
 
