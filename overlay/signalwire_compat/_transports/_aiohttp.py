@@ -62,11 +62,20 @@ class _CheckedConnector(aiohttp.TCPConnector):
             protocol = connection.protocol
             if protocol is not None and protocol not in self._handed_out:
                 self._handed_out.add(protocol)
+                closed = protocol.closed  # made on first use; _ResponseStream waits on it
+                if closed is not None:
+                    closed.add_done_callback(_retrieve_outcome)
                 return connection  # new: nothing can have arrived while it was idle
             if not _is_stale(connection):
                 return connection
             connection.close()
         return await super().connect(req, traces, timeout)
+
+
+def _retrieve_outcome(closed: asyncio.Future[None]) -> None:
+    # A connection lost with an error sets it on this future; asyncio logs one nobody retrieved.
+    if not closed.cancelled():
+        closed.exception()
 
 
 def _is_stale(connection: aiohttp.connector.Connection) -> bool:
