@@ -302,3 +302,16 @@ def test_max_response_bytes_is_configurable(runner: Runner) -> None:
     with ScriptedServer([OK]) as server:
         with pytest.raises(sw.APIResponseValidationError, match="larger than 100 bytes"):
             runner.stop_call(server.url, max_response_bytes=100)
+
+
+def test_an_invoke_result_with_a_non_ascii_header_value_is_returned(runner: Runner) -> None:
+    # The escape hatch hands back a detached copy of the answer; copying its headers once raised UnicodeEncodeError.
+    from signalwire_compat import _generated as gen
+    from tests.helpers import CALL, STREAM
+
+    body = gen.UpdateCallStreamRequest(status=gen.UpdateCallStreamRequestStatus.STOPPED)
+    reply = Reply.json(200, call_stream_document(), headers={"X-Served-By": "caf\u00e9"})
+    with ScriptedServer([reply]) as server:
+        result = runner.run(server.url, lambda c: c.invoke("update_stream", call_sid=CALL, sid=STREAM, body=body))
+    assert result.status_code == 200
+    assert (b"X-Served-By", "caf\u00e9".encode("latin-1")) in result.response.headers.raw
