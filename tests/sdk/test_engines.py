@@ -585,12 +585,11 @@ def test_a_sync_tls_connection_started_with_no_time_left_is_a_connect_timeout(
 
 @pytest.mark.slow  # waits a second by design
 def test_closing_a_client_during_a_call_raises_client_closed_error(runner: Runner) -> None:
-    # In flight (the server never answers), then retrying (between 503s): both end as ClientClosedError.
-    # (A blocked sync read is not interrupted by close(): it ends with its timeout, 1 s here.)
+    # In flight (the server never answers), then retrying (between 503s): both end as ClientClosedError, at once.
     scripts: list[Any] = [lambda _: Reply(hang=True), lambda _: Reply.json(503, {"message": "busy"})]
     for script in scripts:
         with ScriptedServer(script, lifetime=10) as server:
-            options = {"project_id": PROJECT, "api_token": TOKEN, "space_url": server.url, "timeout": 1}
+            options = {"project_id": PROJECT, "api_token": TOKEN, "space_url": server.url, "timeout": 5}
             options |= {"backoff_factor": 0.2, "max_retries": 10, "total_timeout": 8}
             started = time.monotonic()
             if runner.kind == "sync":
@@ -609,7 +608,7 @@ def test_closing_a_client_during_a_call_raises_client_closed_error(runner: Runne
                         await client.calls(CALL).streams(STREAM).stop()
 
                 asyncio.run(main())
-            assert time.monotonic() - started < 3
+            assert time.monotonic() - started < 1.5
 
 
 def test_closing_an_async_client_while_calls_wait_for_admission_raises_client_closed_error() -> None:
