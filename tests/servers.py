@@ -53,6 +53,9 @@ class Reply:
     head_trickle: float = 0.0  # seconds between the lines of the response head
     continues: int = 0  # "100 Continue" interim responses before the answer, head_trickle apart
     raw: bytes | None = None  # send exactly these bytes as the answer, then close
+    raw_pause_at: int | None = None  # send raw up to this offset, wait 0.2 s, then the rest
+    hold_open: float = 0.0  # after raw, keep the connection open this long before closing
+    after: bytes = b""  # stray bytes sent right behind the body (the connection stays open)
 
     @classmethod
     def json(cls, status: int, document: Any, **kwargs: Any) -> Reply:
@@ -235,8 +238,13 @@ class ScriptedServer:
         if reply.delay and not self._sleep(reply.delay):
             return False
         if reply.raw is not None:
+            split = len(reply.raw) if reply.raw_pause_at is None else reply.raw_pause_at
             with contextlib.suppress(OSError):
-                conn.sendall(reply.raw)
+                conn.sendall(reply.raw[:split])
+                if split < len(reply.raw) and self._sleep(0.2):
+                    conn.sendall(reply.raw[split:])
+            if reply.hold_open:
+                self._sleep(reply.hold_open)
             return False
         for _ in range(reply.continues):
             with contextlib.suppress(OSError):
@@ -264,7 +272,7 @@ class ScriptedServer:
                         return False
                 head = ""
             if not (reply.chunked or reply.trickle):
-                conn.sendall(head.encode("latin-1") + b"\r\n" + body)
+                conn.sendall(head.encode("latin-1") + b"\r\n" + body + reply.after)
                 return keep
             conn.sendall(head.encode("latin-1") + b"\r\n")
             if reply.chunked:

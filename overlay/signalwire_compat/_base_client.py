@@ -27,6 +27,7 @@ from ._exceptions import (
     error_for_status,
 )
 from ._operation_types import Answer, Operation
+from ._redaction import Redactor, credentials_redactor, watch_logs
 from ._retry import AttemptFacts, parse_retry_after
 from ._version import __version__
 
@@ -52,7 +53,7 @@ DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 USER_AGENT = f"signalwire-compat/{__version__} python-httpx/{httpx.__version__}"
 # Failures that happen before a single byte of the request left: safe to repeat for any call.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol, httpx.PoolTimeout)
-_FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+_FRAMING_HEADERS_BYTES = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 
 
 class Attempt(NamedTuple, Generic[T]):
@@ -122,6 +123,9 @@ class BaseClient(Generic[H]):
                 f"http_client must be an httpx.{http_class.__name__}, not {type(http_client).__name__}"
             )
         self._base_url = self._settings.base_url
+        token, basic = self._settings.token_fragments
+        self._redactor = credentials_redactor(self._settings.project_id, token, basic)
+        watch_logs(self._redactor)
         url = httpx.URL(self._base_url)
         self._origin = f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
         headers = {
@@ -172,11 +176,11 @@ class BaseClient(Generic[H]):
         return f"<{name} base_url={settings.base_url!r} project_id={settings.project_id!r}>"
 
     def _redact(self, text: str, extra: tuple[str, ...] = ()) -> str:
-        """``text`` with the credentials (and ``extra`` secrets, e.g. an operation's) replaced."""
-        for fragment in (*self._settings.token_fragments, *extra):
-            if fragment in text:
-                text = text.replace(fragment, "[redacted]")
-        return text
+        """``text`` with the credentials (and ``extra`` secrets, e.g. an operation's) replaced, in every form sent."""
+        return self._redactor_for(extra).text(text)
+
+    def _redactor_for(self, secrets: tuple[str, ...]) -> Redactor:
+        return self._redactor.plus(secrets) if secrets else self._redactor
 
     def _check_open(self) -> None:
         if self._closed or self._http.is_closed:
@@ -185,6 +189,21 @@ class BaseClient(Generic[H]):
             )
         if not self._loop_checked:
             self._warn_if_in_event_loop()
+
+    def _check_still_open(self) -> None:
+        if self._closed or self._http.is_closed:
+            raise self._closed_meanwhile()
+
+    def _closed_meanwhile(self) -> ClientClosedError:
+        return ClientClosedError(f"this {type(self).__name__} was closed while the call was in progress")
+
+    def _watch_secrets(self, operation: Operation[Any]) -> Redactor | None:
+        """For an operation with secrets: a redactor the log filter uses for as long as the caller holds it."""
+        if not operation.secrets:
+            return None
+        redactor = self._redactor.plus(operation.secrets)
+        watch_logs(redactor)
+        return redactor
 
     def _warn_if_in_event_loop(self) -> None:
         import sys
@@ -279,16 +298,19 @@ class BaseClient(Generic[H]):
     def _detached(self, response: httpx.Response, content: bytes, secrets: tuple[str, ...]) -> httpx.Response:
         """A read, closed copy of the response for results and errors: no request headers (the
         Authorization value), and any credential a server echoed back replaced by ``[redacted]``."""
-        fragments = [fragment.encode("utf-8") for fragment in (*self._settings.token_fragments, *secrets)]
-        for fragment in fragments:
-            content = content.replace(fragment, b"[redacted]")
+        redactor = self._redactor_for(secrets)
+        content = redactor.data(content)
         # The content is decoded (and may be cut short): framing headers would describe other bytes.
-        # Values are redacted: a misbehaving server may echo the credentials in a header.
+        # Values are redacted: a misbehaving server may echo the credentials in a header. They stay
+        # bytes: a value need not be ASCII (httpx would refuse to encode it again).
         headers = [
-            (name, self._redact(value, secrets))
-            for name, value in response.headers.multi_items()
-            if name.lower() not in _FRAMING_HEADERS
+            (name, redactor.data(value))
+            for name, value in response.headers.raw
+            if name.lower() not in _FRAMING_HEADERS_BYTES
         ]
+        reason = response.extensions.get("reason_phrase")  # the bytes as received
+        if not isinstance(reason, bytes):
+            reason = response.reason_phrase.encode("ascii", "replace")  # an injected transport's standard phrase
         request = response.request
         return httpx.Response(
             response.status_code,
@@ -297,7 +319,7 @@ class BaseClient(Generic[H]):
             request=httpx.Request(request.method, request.url),
             extensions={
                 "http_version": response.extensions.get("http_version", b"HTTP/1.1"),
-                "reason_phrase": self._redact(response.reason_phrase, secrets).encode("latin-1", "replace"),
+                "reason_phrase": redactor.data(reason),
             },
         )
 

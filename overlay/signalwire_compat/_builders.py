@@ -235,4 +235,7 @@ def escape_hatch(
             response=response,
         )
 
-    return Operation(name, wire, read, idempotent=idempotent)
+    body = bound.arguments.get("body")
+    token = getattr(body, "authorization_bearer_token", None)  # a stream's, as create_stream takes it
+    secrets = (token,) if isinstance(token, str) and token else ()
+    return Operation(name, wire, read, idempotent=idempotent, secrets=secrets)

@@ -33,6 +33,8 @@ _HOST = re.compile(
 _PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
 _SPACE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _SCHEME_WITHOUT_SLASHES = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?!//)(?!\d+(?:/|$))")
+# "https//host", "http//127.0.0.1:8080", "https///host": a URL with its ':' lost, not a host named "https".
+_SCHEME_MISSING_COLON = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*//")
 _USERINFO = re.compile(r"[^/@]*@")
 _ACCEPTED_FORMS = (
     "use your space's host (example.signalwire.com), its name (example), or a URL such as "
@@ -158,6 +160,10 @@ def normalize_space_url(space_url: object) -> str:
     if "://" not in space_url and _SCHEME_WITHOUT_SLASHES.match(space_url):
         raise ConfigurationError(
             f"space_url {_shown(space_url)} is not a host or URL (a URL needs '://'): {_ACCEPTED_FORMS}"
+        )
+    if "://" not in space_url and _SCHEME_MISSING_COLON.match(space_url):
+        raise ConfigurationError(
+            f"space_url {_shown(space_url)} is not a host or URL (a scheme needs ':' before '//'): {_ACCEPTED_FORMS}"
         )
     if _SPACE_NAME.fullmatch(space_url) and space_url.lower() != "localhost":
         space_url = f"{space_url}.{SPACE_DOMAIN}"  # the space's name alone, as SIGNALWIRE_SPACE often holds

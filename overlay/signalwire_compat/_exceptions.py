@@ -274,7 +274,7 @@ def error_for_status(
     errors: list[str] = []
     try:
         document = json.loads(body) if body else None
-    except ValueError:  # HTML, plain text, invalid UTF-8: keep the status, leave the body in .body
+    except (ValueError, RecursionError):  # HTML, text, invalid UTF-8, nested too deep: the body stays in .body
         document = None
     if isinstance(document, dict):
         message = _text_field(document.get("message"), redact) or message

@@ -102,6 +102,13 @@ def test_a_space_url_carrying_credentials_is_never_echoed(space_url: str) -> Non
     assert TOKEN not in repr(caught.value)
 
 
+@pytest.mark.parametrize("space_url", ["https//host", "http//127.0.0.1:8080", "https///host", "HTTPS//example.com"])
+def test_a_url_missing_the_colon_after_its_scheme_is_refused_not_read_as_a_host(space_url: str) -> None:
+    for client_class in (sw.Client, sw.AsyncClient):
+        with pytest.raises(sw.ConfigurationError, match="a scheme needs ':' before '//'"):
+            client_class(PROJECT, TOKEN, space_url)
+
+
 def test_repr_works_on_a_client_whose_constructor_failed() -> None:
     for client_class in (sw.Client, sw.AsyncClient):
         half_built = client_class.__new__(client_class)

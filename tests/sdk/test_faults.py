@@ -174,6 +174,36 @@ CASES = [
         2,
         3,
     ),
+    # Issue 20, items 2-4 and 15: answers the engines or the SDK once failed on with a raw exception.
+    Case(
+        "503 whose reason phrase is not Latin-1, then success",
+        [Reply(raw="HTTP/1.1 503 Dienst \u2603 belegt\r\nContent-Length: 0\r\n\r\n".encode()), OK],
+        None,
+        2,
+        3,
+    ),
+    Case(
+        "503 with a non-ASCII header value, then success",
+        [Reply.json(503, error_document(503), headers={"X-Served-By": "caf\u00e9"}), OK],
+        None,
+        2,
+        3,
+    ),
+    Case("503 with a JSON body nested 100k deep, then success", [Reply(503, b"[" * 100_000), OK], None, 2, 3),
+    Case(
+        "a malformed chunk size in the middle of the body fails at once",
+        [
+            Reply(
+                raw=b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\nzz\r\n',
+                raw_pause_at=len(b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n'),
+                hold_open=3.0,
+            )
+        ],
+        sw.APIConnectionError,
+        1,
+        1.5,
+        {"max_retries": 0},
+    ),
     Case("non-standard status 499", [Reply(499, b"client closed", reason="Client Closed")], sw.APIStatusError, 1, 3),
     Case(
         "redirect is not followed",
@@ -276,3 +306,16 @@ def test_max_response_bytes_is_configurable(runner: Runner) -> None:
     with ScriptedServer([OK]) as server:
         with pytest.raises(sw.APIResponseValidationError, match="larger than 100 bytes"):
             runner.stop_call(server.url, max_response_bytes=100)
+
+
+def test_an_invoke_result_with_a_non_ascii_header_value_is_returned(runner: Runner) -> None:
+    # The escape hatch hands back a detached copy of the answer; copying its headers once raised UnicodeEncodeError.
+    from signalwire_compat import _generated as gen
+    from tests.helpers import CALL, STREAM
+
+    body = gen.UpdateCallStreamRequest(status=gen.UpdateCallStreamRequestStatus.STOPPED)
+    reply = Reply.json(200, call_stream_document(), headers={"X-Served-By": "caf\u00e9"})
+    with ScriptedServer([reply]) as server:
+        result = runner.run(server.url, lambda c: c.invoke("update_stream", call_sid=CALL, sid=STREAM, body=body))
+    assert result.status_code == 200
+    assert (b"X-Served-By", "caf\u00e9".encode("latin-1")) in result.response.headers.raw

@@ -120,3 +120,107 @@ def test_configuration_errors_never_echo_the_token() -> None:
             sw.Client(PROJECT, token, "example.signalwire.com")
         for text in exception_texts(caught.value):
             assert TOKEN not in text
+
+
+# -- every form the SDK sends a secret in (issue 20, items 7, 8 and 17) ----------------------------------
+
+BEARER = "tok/en+with=special&chars~"  # percent-encoding changes it: the form body does not carry it literally
+
+
+def sent_forms(secret: str) -> list[str]:
+    from urllib.parse import quote, quote_plus
+
+    return [secret, quote_plus(secret), quote(secret, safe="")]
+
+
+def base64_prefixes() -> list[str]:
+    """Every prefix of the Basic credential that carries at least 3 characters of the token."""
+    basic = SECRETS[1]
+    public = len(f"{PROJECT}:") * 8 // 6
+    return [basic[:end] for end in range(public + 3, len(basic) + 1)]
+
+
+def assert_nothing_secret(text: str, *, bearer: str | None = None) -> None:
+    for secret in (*sent_forms(TOKEN), *base64_prefixes()):
+        assert secret not in text
+    if bearer is not None:
+        for form in sent_forms(bearer):
+            assert form not in text
+
+
+def everything_about(error: BaseException) -> str:
+    import pickle
+    import traceback
+
+    texts = exception_texts(error)
+    texts.append("".join(traceback.format_exception(error)))
+    texts.append(pickle.dumps(error).decode("latin-1"))
+    response = getattr(error, "response", None)
+    if response is not None:
+        texts.append(response.content.decode("latin-1"))
+        texts.append(repr(response.headers.raw))
+        texts.append(response.reason_phrase)
+    return "\n".join(texts)
+
+
+def echo_the_form(request: Any) -> Reply:
+    body = request.body.decode("latin-1")
+    return Reply.json(400, {"message": f"cannot parse {body}", "more_info": body}, headers={"X-Form": body[:200]})
+
+
+def test_a_quoted_form_body_never_reveals_the_bearer_token(runner: Runner) -> None:
+    def create(client: Any) -> Any:
+        return client.calls(CALL).streams.create(url="wss://example.com/a", authorization_bearer_token=BEARER)
+
+    with ScriptedServer(echo_the_form) as server, pytest.raises(sw.BadRequestError) as caught:
+        runner.run(server.url, create, max_retries=0)
+    assert "AuthorizationBearerToken=" in caught.value.message  # the server did quote the body
+    assert_nothing_secret(everything_about(caught.value), bearer=BEARER)
+
+
+def test_the_escape_hatch_redacts_a_bearer_token_it_sends(runner: Runner) -> None:
+    from signalwire_compat import _generated as gen
+
+    body = gen.CreateCallStreamRequest(url="wss://example.com/a", authorization_bearer_token=BEARER)
+
+    def create(client: Any) -> Any:
+        return client.invoke("create_stream", call_sid=CALL, body=body)
+
+    with ScriptedServer(echo_the_form) as server, pytest.raises(sw.BadRequestError) as caught:
+        runner.run(server.url, create, max_retries=0)
+    assert "AuthorizationBearerToken=" in caught.value.message
+    assert_nothing_secret(everything_about(caught.value), bearer=BEARER)
+
+
+def test_a_truncated_base64_credential_in_an_engine_error_is_redacted(runner: Runner) -> None:
+    # aiohttp quotes the start of a header line that is too long: here one echoing Authorization.
+    line = f"Echo: {BASIC} " * 1400  # over 100 KiB, so too long for both engines
+    with ScriptedServer(lambda _: Reply(200, b"{}", headers={"X-Echo": line})) as server:
+        with pytest.raises(sw.APIConnectionError) as caught:
+            runner.stop_call(server.url, max_retries=0)
+    assert_nothing_secret(everything_about(caught.value))
+
+
+def test_httpx_and_httpcore_log_records_never_hold_the_credentials(
+    runner: Runner, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A server that echoes the Authorization value in its reason phrase: httpx logs that at INFO.
+    caplog.set_level(logging.DEBUG)
+    with ScriptedServer(lambda _: Reply(401, b"", reason=f"refused {BASIC}")) as server:
+        with pytest.raises(sw.AuthenticationError):
+            runner.stop_call(server.url, max_retries=0)
+    httpx_records = [r for r in caplog.records if r.name == "httpx"]
+    assert httpx_records and "[redacted]" in httpx_records[0].getMessage()
+    for record in caplog.records:
+        assert_nothing_secret(record.getMessage())
+
+
+def test_the_log_filter_leaves_other_records_as_they_were(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="httpx")
+    with sw.Client(PROJECT, TOKEN, "example.signalwire.com"):
+        arguments = ("GET", "https://other.example/", "HTTP/1.1", 200, "OK")
+        logging.getLogger("httpx").info('HTTP Request: %s %s "%s %d %s"', *arguments)
+        logging.getLogger("httpx").info("another client's token: %s", "not-ours-0123456789")
+    first, second = (r for r in caplog.records if r.name == "httpx")
+    assert first.msg == 'HTTP Request: %s %s "%s %d %s"' and first.args == arguments  # untouched
+    assert second.getMessage() == "another client's token: not-ours-0123456789"

@@ -93,14 +93,18 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
 
     async def _execute(self, operation: Operation[T]) -> T:
         self._check_open()
+        secrets = self._watch_secrets(operation)  # noqa: F841 - kept alive (and so watched) during the call
         clock = CallClock(self._options)
         while True:  # bounded: _delay_after returns None after max_retries or total_timeout
             started = time.perf_counter()
             attempt = await self._attempt(operation, clock.attempt_deadline())
+            if attempt.error is not None and self._closed:
+                raise self._closed_meanwhile()
             delay = self._delay_after(operation, attempt, clock, started)
             if delay is None:
                 return attempt.unwrap()
             await asyncio.sleep(delay)
+            self._check_still_open()
 
     async def _attempt(self, operation: Operation[T], deadline: float) -> Attempt[T]:
         try:
@@ -113,4 +117,8 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
                                 break
         except httpx.RequestError as exc:
             return self._transport_failure(operation, exc)
+        except RuntimeError:  # httpx's or aiohttp's "client closed", when aclose() ran during the call
+            if self._closed or self._http.is_closed:
+                raise self._closed_meanwhile() from None
+            raise
         return self._judge(operation, response, reader.result())

@@ -91,14 +91,18 @@ class Client(BaseClient[httpx.Client]):
 
     def _execute(self, operation: Operation[T]) -> T:
         self._check_open()
+        secrets = self._watch_secrets(operation)  # noqa: F841 - kept alive (and so watched) during the call
         clock = CallClock(self._options)
         while True:  # bounded: _delay_after returns None after max_retries or total_timeout
             started = time.perf_counter()
             attempt = self._attempt(operation, clock.attempt_deadline())
+            if attempt.error is not None and self._closed:
+                raise self._closed_meanwhile()
             delay = self._delay_after(operation, attempt, clock, started)
             if delay is None:
                 return attempt.unwrap()
             time.sleep(delay)
+            self._check_still_open()
 
     def _attempt(self, operation: Operation[T], deadline: float) -> Attempt[T]:
         try:
@@ -111,4 +115,8 @@ class Client(BaseClient[httpx.Client]):
                                 break
         except httpx.RequestError as exc:
             return self._transport_failure(operation, exc)
+        except RuntimeError:  # httpx's or aiohttp's "client closed", when close() ran during the call
+            if self._closed or self._http.is_closed:
+                raise self._closed_meanwhile() from None
+            raise
         return self._judge(operation, response, reader.result())

@@ -22,8 +22,11 @@ types from both engines. It adds three things aiohttp does not do for this SDK:
 from __future__ import annotations
 
 import asyncio
+import math
+import os
 import select
 import ssl
+import weakref
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
@@ -33,23 +36,46 @@ import yarl
 
 from ._deadline import remaining
 
-__all__ = ["AiohttpTransport"]
+__all__ = ["MAX_HEADERS", "MAX_HEAD_LINE", "AiohttpTransport", "client_timeout"]
 
-# aiohttp refuses response heads with lines over 8,190 bytes; httpcore (the sync engine) accepts
-# heads up to 100 KiB. Allow the same here so both clients read the same answers.
-_MAX_HEAD_LINE = 64 * 1024
+# aiohttp refuses response heads with lines over 8,190 bytes or more than 128 header lines; httpcore
+# (the sync engine) accepts any head up to 100 KiB. These limits let aiohttp read every head httpcore
+# reads, as far as a per-line and per-count limit can (aiohttp has no limit on a head as a whole).
+MAX_HEAD_LINE = 100 * 1024
+MAX_HEADERS = 1024
 
 
 class _CheckedConnector(aiohttp.TCPConnector):
-    """A TCPConnector that never hands out a pooled connection the server has closed or written to."""
+    """A TCPConnector that never hands out a pooled connection the server has closed or written to.
+
+    Only connections handed out before are checked: a brand-new one has had no idle time, and
+    checking it would replace it over and over against a server that closes on accept.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._handed_out: weakref.WeakSet[Any] = weakref.WeakSet()
 
     async def connect(self, req: Any, traces: Any, timeout: Any) -> aiohttp.connector.Connection:  # noqa: ASYNC109 - aiohttp's signature
         for _ in range(self.limit + 1):  # at worst every idle connection is stale, then a new one
             connection = await super().connect(req, traces, timeout)
+            protocol = connection.protocol
+            if protocol is not None and protocol not in self._handed_out:
+                self._handed_out.add(protocol)
+                closed = protocol.closed  # made on first use; _ResponseStream waits on it
+                if closed is not None:
+                    closed.add_done_callback(_retrieve_outcome)
+                return connection  # new: nothing can have arrived while it was idle
             if not _is_stale(connection):
                 return connection
             connection.close()
         return await super().connect(req, traces, timeout)
+
+
+def _retrieve_outcome(closed: asyncio.Future[None]) -> None:
+    # A connection lost with an error sets it on this future; asyncio logs one nobody retrieved.
+    if not closed.cancelled():
+        closed.exception()
 
 
 def _is_stale(connection: aiohttp.connector.Connection) -> bool:
@@ -59,14 +85,37 @@ def _is_stale(connection: aiohttp.connector.Connection) -> bool:
     sock = transport.get_extra_info("socket")
     if sock is None:
         return False
-    readable, _, _ = select.select([sock], [], [], 0)  # EOF or unexpected data, not yet processed
-    return bool(readable)
+    return _readable(sock.fileno())  # EOF or unexpected data, not yet processed
+
+
+def _readable(fd: int) -> bool:
+    """Whether ``fd`` has data or EOF waiting; ``poll``, as ``select`` refuses descriptors >= 1024."""
+    if _poll is None:  # Windows has no poll; its select has no descriptor limit
+        readable, _, _ = select.select([fd], [], [], 0)
+        return bool(readable)
+    poller = _poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+_poll = getattr(select, "poll", None)
 
 
 class _ResponseStream(httpx.AsyncByteStream):
     def __init__(self, response: aiohttp.ClientResponse, admission: asyncio.Semaphore) -> None:
         self._response = response
         self._admission: asyncio.Semaphore | None = admission
+        # aiohttp's C parser drops a framing error found mid-body (a bad chunk size) on the floor:
+        # it closes the connection but leaves the body waiting for bytes that will never come.
+        # When the connection ends before the body did, the body fails at once instead.
+        self._closed = _closed_future(response)
+        if self._closed is not None:
+            self._closed.add_done_callback(self._connection_ended)
+
+    def _connection_ended(self, _: object) -> None:
+        content = self._response.content
+        if not content.is_eof() and content.exception() is None:
+            content.set_exception(aiohttp.ClientPayloadError("the connection closed before the body ended"))
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
@@ -76,11 +125,44 @@ class _ResponseStream(httpx.AsyncByteStream):
             raise _httpx_error(exc) from exc
 
     async def aclose(self) -> None:
+        if self._closed is not None:
+            self._closed.remove_done_callback(self._connection_ended)
+            self._closed = None
         # release() returns the connection to the pool only if the body was read to its end.
         self._response.release()
         if self._admission is not None:
             self._admission.release()
             self._admission = None
+
+
+def _closed_future(response: aiohttp.ClientResponse) -> asyncio.Future[None] | None:
+    connection = response.connection
+    protocol = None if connection is None else connection.protocol
+    return None if protocol is None else protocol.closed
+
+
+def client_timeout(timeouts: dict[str, float | None]) -> aiohttp.ClientTimeout:
+    """aiohttp's timeout for what is left of the attempt (raises ``httpx.ReadTimeout`` if nothing is).
+
+    aiohttp reads 0 as "no timeout", and rounds timeouts over ``ceil_threshold`` (5 s by default)
+    up to the next whole second; neither may stretch an attempt.
+    """
+    left = remaining(None)
+    if left is not None and left <= 0.0:
+        raise httpx.ReadTimeout("no complete response within the timeout")
+
+    def clamped(value: float | None) -> float | None:
+        return remaining(value) or _SMALLEST if value is not None else None
+
+    return aiohttp.ClientTimeout(
+        total=left,
+        sock_connect=clamped(timeouts.get("connect")),
+        sock_read=clamped(timeouts.get("read")),
+        ceil_threshold=math.inf,
+    )
+
+
+_SMALLEST = 1e-3  # a timeout that has run out, as aiohttp understands it (0 would mean none)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -94,23 +176,24 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._session: aiohttp.ClientSession | None = None
         self._owner: AsyncGenerator[aiohttp.ClientSession, None] | None = None
         self._admission: asyncio.Semaphore | None = None  # made with each loop's session
+        _LIVE.add(self)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session, admission = await self._session_for_this_loop()
         timeouts = request.extensions.get("timeout", {})
-        left = remaining(None)
-        timeout = aiohttp.ClientTimeout(
-            total=left, sock_connect=timeouts.get("connect"), sock_read=timeouts.get("read")
-        )
         body = await request.aread()
         if admission.locked():
+            wait = remaining(timeouts.get("pool"))
             try:
-                await asyncio.wait_for(admission.acquire(), remaining(timeouts.get("pool")))
+                if wait is not None and wait <= 0.0:
+                    raise TimeoutError
+                await asyncio.wait_for(admission.acquire(), wait)
             except TimeoutError:
                 raise httpx.PoolTimeout("no connection became free within the timeout") from None
         else:
             await admission.acquire()
         try:
+            timeout = client_timeout(timeouts)  # after admission: the wait for it counts too
             response = await session.request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),  # send the URL exactly as httpx built it
@@ -120,17 +203,21 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 proxy=self._proxy,
                 timeout=timeout,
             )
+            # aiohttp decodes the reason phrase as UTF-8 with surrogateescape: this gives back its bytes.
+            reason = (response.reason or "").encode("utf-8", "surrogateescape")
+            return httpx.Response(
+                response.status,
+                headers=list(response.raw_headers),
+                stream=_ResponseStream(response, admission),
+                extensions={"http_version": b"HTTP/1.1", "reason_phrase": reason},
+            )
         except BaseException as exc:
             admission.release()
             if isinstance(exc, aiohttp.ClientError | TimeoutError):
                 raise _httpx_error(exc) from exc
+            if isinstance(exc, UnicodeError):
+                raise httpx.RemoteProtocolError("the response's reason phrase could not be read") from exc
             raise
-        return httpx.Response(
-            response.status,
-            headers=list(response.raw_headers),
-            stream=_ResponseStream(response, admission),
-            extensions={"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode("latin-1")},
-        )
 
     async def _session_for_this_loop(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
         """This event loop's session and admission semaphore (both are bound to one loop)."""
@@ -149,8 +236,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=False,  # bodies stay encoded: the SDK decodes them within its size cap
             trust_env=False,  # proxies come from proxy_for; no ~/.netrc credentials
-            max_line_size=_MAX_HEAD_LINE,
-            max_field_size=_MAX_HEAD_LINE,
+            max_line_size=MAX_HEAD_LINE,
+            max_field_size=MAX_HEAD_LINE,
+            max_headers=MAX_HEADERS,
         )
         try:
             yield session
@@ -162,6 +250,25 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if owner is not None and self._loop is asyncio.get_running_loop():
             await owner.aclose()
             await asyncio.sleep(0)  # let the closed transports release their sockets
+
+    def _forget_parents_connections(self) -> None:
+        # In a forked child: the parent's connections stay the parent's. They are kept, never closed
+        # (closing a TLS connection would write to the socket the parent still uses).
+        _ABANDONED.append((self._owner, self._session))
+        self._owner = self._session = self._admission = self._loop = None
+
+
+_LIVE: weakref.WeakSet[AiohttpTransport] = weakref.WeakSet()
+_ABANDONED: list[Any] = []
+
+
+def _after_fork_in_child() -> None:
+    for transport in list(_LIVE):
+        transport._forget_parents_connections()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _httpx_error(exc: BaseException) -> httpx.TransportError:
