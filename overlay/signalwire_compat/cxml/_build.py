@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypedDict, Unpack
 
 from . import _checks as c
 from ._checks import Codec, Method, Rule, Track, fail
 from ._element import Element
-from ._stream import Stream, new_stream
+from ._stream import Stream, StreamKind, new_stream
 
 __all__ = [
+    "CallStreamOptions",
     "Conference",
+    "ConferenceStreamOptions",
     "Connect",
     "Dial",
     "Hangup",
@@ -28,10 +30,40 @@ _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 _METHOD = c.choice(c.METHODS)
 
 
-class Start(Element):
-    """``<Start>``: starts a one-way stream; the document goes on at once."""
+def camel(name: str) -> str:
+    """The cXML attribute a keyword argument sets: ``status_callback`` → ``statusCallback``."""
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
 
-    TAG = "Start"
+
+class _StreamOptions(TypedDict, total=False):
+    """What every ``<Stream>`` builder takes beside its own arguments (documented defaults when left out)."""
+
+    codec: Codec | None
+    realtime: bool | None
+    status_callback: str | None
+    status_callback_method: Method | None
+
+
+class CallStreamOptions(_StreamOptions, total=False):
+    """The optional ``<Stream>`` arguments of ``<Start>`` and ``<Connect>``; the token is never shown."""
+
+    name: str | None
+    auth_bearer_token: str | None
+
+
+class ConferenceStreamOptions(_StreamOptions, total=False):
+    """The optional arguments of a conference's ``<Stream>``."""
+
+    bidir: bool | None
+    track: Track | None
+    stream_ssl_validate_certificate: bool | None
+    stream_start_conference_on_enter: bool | None
+
+
+class _StreamHolder(Element):
+    """A verb that holds ``<Stream>`` elements only."""
+
     __slots__ = ()
 
     def _add(self, child: Element) -> None:
@@ -39,37 +71,24 @@ class Start(Element):
             raise fail(self.TAG, None, f"cannot hold <{child.tag}> (only <Stream>)")
         super()._add(child)
 
-    def stream(
-        self,
-        *,
-        url: str,
-        name: str | None = None,
-        track: Track | None = None,
-        codec: Codec | None = None,
-        realtime: bool | None = None,
-        status_callback: str | None = None,
-        status_callback_method: Method | None = None,
-        auth_bearer_token: str | None = None,
-    ) -> Stream:
-        """Add ``<Stream>`` (``track`` defaults to ``inbound_track`` in cXML); returns it."""
-        stream = new_stream(
-            "start",
-            {
-                "url": url,
-                "name": name,
-                "track": track,
-                "codec": codec,
-                "realtime": realtime,
-                "statusCallback": status_callback,
-                "statusCallbackMethod": status_callback_method,
-                "authBearerToken": auth_bearer_token,
-            },
-        )
+    def _new_stream(self, kind: StreamKind, arguments: Mapping[str, object]) -> Stream:
+        stream = new_stream(kind, {camel(name): value for name, value in arguments.items()})
         self._add(stream)
         return stream
 
 
-class Connect(Element):
+class Start(_StreamHolder):
+    """``<Start>``: starts a one-way stream; the document goes on at once."""
+
+    TAG = "Start"
+    __slots__ = ()
+
+    def stream(self, *, url: str, track: Track | None = None, **options: Unpack[CallStreamOptions]) -> Stream:
+        """Add ``<Stream>`` (``track`` defaults to ``inbound_track`` in cXML); returns it."""
+        return self._new_stream("start", {"url": url, "track": track, **options})
+
+
+class Connect(_StreamHolder):
     """``<Connect>``: a bidirectional stream (the call waits on it)."""
 
     TAG = "Connect"
@@ -80,57 +99,27 @@ class Connect(Element):
             raise fail(self.TAG, None, "holds one <Stream> (one stream per WebSocket)")
         if not isinstance(child, Stream) and child.tag not in ("Room", "VirtualAgent"):
             raise fail(self.TAG, None, f"cannot hold <{child.tag}> (only <Stream>, <Room>, <VirtualAgent>)")
-        super()._add(child)
+        Element._add(self, child)  # not _StreamHolder's: <Connect> may also hold <Room> or <VirtualAgent>
 
     def stream(
-        self,
-        *,
-        url: str,
-        name: str | None = None,
-        track: Literal["inbound_track"] | None = None,
-        codec: Codec | None = None,
-        realtime: bool | None = None,
-        status_callback: str | None = None,
-        status_callback_method: Method | None = None,
-        auth_bearer_token: str | None = None,
+        self, *, url: str, track: Literal["inbound_track"] | None = None, **options: Unpack[CallStreamOptions]
     ) -> Stream:
         """Add a bidirectional ``<Stream>`` (only ``inbound_track``); returns it."""
-        stream = new_stream(
-            "connect",
-            {
-                "url": url,
-                "name": name,
-                "track": track,
-                "codec": codec,
-                "realtime": realtime,
-                "statusCallback": status_callback,
-                "statusCallbackMethod": status_callback_method,
-                "authBearerToken": auth_bearer_token,
-            },
-        )
-        self._add(stream)
-        return stream
+        return self._new_stream("connect", {"url": url, "track": track, **options})
 
 
-class Stop(Element):
+class Stop(_StreamHolder):
     """``<Stop>``: stops streams by name."""
 
     TAG = "Stop"
     __slots__ = ()
 
-    def _add(self, child: Element) -> None:
-        if not isinstance(child, Stream):
-            raise fail(self.TAG, None, f"cannot hold <{child.tag}> (only <Stream>)")
-        super()._add(child)
-
     def stream(self, *, name: str) -> Stream:
         """Add ``<Stream name>``, the stream to stop; returns it."""
-        stream = new_stream("stop", {"name": name})
-        self._add(stream)
-        return stream
+        return self._new_stream("stop", {"name": name})
 
 
-class Conference(Element):
+class Conference(_StreamHolder):
     """``<Conference>room</Conference>`` inside ``<Dial>``; may hold a conference ``<Stream>``."""
 
     TAG = "Conference"
@@ -154,43 +143,9 @@ class Conference(Element):
         if not (self._text or "").strip():
             raise fail(self.TAG, None, "needs the room's name as its text")
 
-    def _add(self, child: Element) -> None:
-        if not isinstance(child, Stream):
-            raise fail(self.TAG, None, f"cannot hold <{child.tag}> (only <Stream>)")
-        super()._add(child)
-
-    def stream(
-        self,
-        *,
-        name: str,
-        url: str,
-        bidir: bool | None = None,
-        track: Track | None = None,
-        codec: Codec | None = None,
-        realtime: bool | None = None,
-        status_callback: str | None = None,
-        status_callback_method: Method | None = None,
-        stream_ssl_validate_certificate: bool | None = None,
-        stream_start_conference_on_enter: bool | None = None,
-    ) -> Stream:
+    def stream(self, *, name: str, url: str, **options: Unpack[ConferenceStreamOptions]) -> Stream:
         """Add the conference's ``<Stream>`` (``name`` is required here); returns it."""
-        stream = new_stream(
-            "conference",
-            {
-                "name": name,
-                "url": url,
-                "bidir": bidir,
-                "track": track,
-                "codec": codec,
-                "realtime": realtime,
-                "statusCallback": status_callback,
-                "statusCallbackMethod": status_callback_method,
-                "streamSslValidateCertificate": stream_ssl_validate_certificate,
-                "streamStartConferenceOnEnter": stream_start_conference_on_enter,
-            },
-        )
-        self._add(stream)
-        return stream
+        return self._new_stream("conference", {"name": name, "url": url, **options})
 
 
 class Dial(Element):
