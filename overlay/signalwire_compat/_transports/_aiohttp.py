@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import select
 import ssl
 import weakref
@@ -35,6 +34,7 @@ import httpx
 import yarl
 
 from ._deadline import remaining
+from ._fork import abandon, register
 
 __all__ = ["MAX_HEADERS", "MAX_HEAD_LINE", "AiohttpTransport", "client_timeout"]
 
@@ -176,7 +176,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._session: aiohttp.ClientSession | None = None
         self._owner: AsyncGenerator[aiohttp.ClientSession, None] | None = None
         self._admission: asyncio.Semaphore | None = None  # made with each loop's session
-        _LIVE.add(self)
+        register(self)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session, admission = await self._session_for_this_loop()
@@ -252,23 +252,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await asyncio.sleep(0)  # let the closed transports release their sockets
 
     def _forget_parents_connections(self) -> None:
-        # In a forked child: the parent's connections stay the parent's. They are kept, never closed
-        # (closing a TLS connection would write to the socket the parent still uses).
-        _ABANDONED.append((self._owner, self._session))
+        abandon((self._owner, self._session))
         self._owner = self._session = self._admission = self._loop = None
-
-
-_LIVE: weakref.WeakSet[AiohttpTransport] = weakref.WeakSet()
-_ABANDONED: list[Any] = []
-
-
-def _after_fork_in_child() -> None:
-    for transport in list(_LIVE):
-        transport._forget_parents_connections()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _httpx_error(exc: BaseException) -> httpx.TransportError:

@@ -10,16 +10,15 @@ after its answer, and a forked child gets a pool of its own. Nothing else about 
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import ssl
-import weakref
 from typing import Any
 
 import httpcore
 import httpx
 
 from ._deadline import remaining
+from ._fork import abandon, register
 
 __all__ = ["DeadlineTransport", "h11_state_of"]
 
@@ -179,7 +178,7 @@ class DeadlineTransport(httpx.HTTPTransport):
         super().__init__(verify=ssl_context, limits=limits)
         self._settings = (ssl_context, proxy, limits)
         self._pool = self._new_pool()
-        _LIVE.add(self)
+        register(self)
 
     def _new_pool(self) -> httpcore.ConnectionPool:
         ssl_context, proxy, limits = self._settings
@@ -214,20 +213,5 @@ class DeadlineTransport(httpx.HTTPTransport):
         return super().handle_request(request)
 
     def _forget_parents_connections(self) -> None:
-        # In a forked child: the parent's connections stay the parent's (kept, never closed: closing
-        # a TLS connection would write to the socket the parent still uses).
-        _ABANDONED.append(self._pool)
+        abandon(self._pool)
         self._pool = self._new_pool()
-
-
-_LIVE: weakref.WeakSet[DeadlineTransport] = weakref.WeakSet()
-_ABANDONED: list[Any] = []
-
-
-def _after_fork_in_child() -> None:
-    for transport in list(_LIVE):
-        transport._forget_parents_connections()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)

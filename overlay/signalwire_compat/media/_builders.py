@@ -10,19 +10,6 @@ from typing import Any, TypeAlias
 
 from ._messages import DTMF_DIGITS
 
-__all__ = [
-    "clear_message",
-    "dtmf_message",
-    "mark_message",
-    "media_message",
-    "signalwire_connected",
-    "signalwire_dtmf",
-    "signalwire_mark",
-    "signalwire_media",
-    "signalwire_start",
-    "signalwire_stop",
-]
-
 _Bytes: TypeAlias = bytes | bytearray | memoryview
 
 

@@ -16,26 +16,6 @@ import attrs
 
 from .._exceptions import MediaProtocolError
 
-__all__ = [
-    "DTMF_DIGITS",
-    "AppClear",
-    "AppDtmf",
-    "AppMark",
-    "AppMedia",
-    "AppMessage",
-    "Connected",
-    "Dtmf",
-    "Mark",
-    "Media",
-    "MediaFormat",
-    "Message",
-    "Start",
-    "Stop",
-    "Unknown",
-    "parse",
-    "parse_app_message",
-]
-
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
 _MAX_DIGITS = 20  # int() refuses over 4,300 digits with a ValueError; no real count comes near 20
 _b64 = binascii.a2b_base64  # strict_mode=True: only the base64 alphabet, correct padding
@@ -213,7 +193,7 @@ def _start(data: dict[str, Any]) -> Start:
     parameters = body.get("customParameters") or {}  # "only present when custom parameters are defined"
     if not isinstance(parameters, dict) or not all(isinstance(value, str) for value in parameters.values()):
         raise MediaProtocolError("start: 'start.customParameters' must be an object of strings")
-    media_format = _object(body, "mediaFormat", "start")
+    media_format = _media_format(_object(body, "mediaFormat", "start"))
     return Start(
         sequence_number=_number(data, "sequenceNumber", "start"),
         stream_sid=_text(body, "streamSid", "start"),
@@ -221,11 +201,14 @@ def _start(data: dict[str, Any]) -> Start:
         call_sid=_text(body, "callSid", "start"),
         tracks=tuple(tracks),
         custom_parameters=dict(parameters),
-        media_format=MediaFormat(
-            encoding=_text(media_format, "encoding", "start.mediaFormat"),
-            sample_rate=_number(media_format, "sampleRate", "start.mediaFormat"),
-            channels=_number(media_format, "channels", "start.mediaFormat"),
-        ),
+        media_format=media_format,
+    )
+
+
+def _media_format(body: dict[str, Any]) -> MediaFormat:
+    where = "start.mediaFormat"
+    return MediaFormat(
+        _text(body, "encoding", where), _number(body, "sampleRate", where), _number(body, "channels", where)
     )
 
 
