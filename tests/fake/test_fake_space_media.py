@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -243,3 +246,38 @@ def test_every_thread_socket_and_task_is_gone_when_the_with_block_ends() -> None
     assert set(threading.enumerate()) == threads
     assert _open_descriptors() == descriptors
     assert asyncio.all_tasks(loop) == set()
+
+
+def test_the_command_line_fake_places_an_incoming_call() -> None:
+    def answer(ws_url: str) -> str:
+        response = cxml.VoiceResponse()
+        response.start().stream(url=ws_url, name="cli")
+        return str(response.pause(length=1))
+
+    with MediaApp("", cxml=answer) as app:
+        command = [sys.executable, "-m", "signalwire_compat.testing", "--speed", "50"]
+        process = subprocess.Popen(
+            [*command, "--incoming-call", f"{app.url}/voice", "--from", "+15550001111"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            lines = [process.stdout.readline().strip() for _ in range(7)]
+            signing_key = lines[3].split("=", 1)[1]
+            ended = lines[-1]
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=10)
+        finally:
+            process.kill()
+            process.wait(10)
+        connection = app.wait_for_connection()
+    assert lines[4].startswith("# incoming call ")
+    assert ended.endswith("completed (verbs: Start, Pause; streams: 1)"), lines
+    assert app.voice_requests[0]["From"] == "+15550001111"
+    ((url, body, headers),) = app.voice_signatures
+    signature = headers["X-SignalWire-Signature"]
+    sw.webhooks.verify(signing_key, signature=signature, url=url, body=body)
+    assert any(isinstance(m, media.Stop) for m in connection.messages)
+    assert process.returncode == 0, stderr

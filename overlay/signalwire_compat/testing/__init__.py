@@ -17,6 +17,10 @@ records every request and its answer, and injects faults on demand: a status N t
 ``Retry-After``), latency, a dropped connection, a non-JSON body. Only the standard library and
 the SDK's own dependencies are used; threads and sockets are released when the ``with`` block ends.
 
+It also plays SignalWire's part of a stream whose URL is a loopback address: a real WebSocket
+(``_media_stream``), paced by its clock (``speed=`` or ``clock=ManualClock()``), and incoming calls
+that carry out an app's cXML (``incoming_call``); see ``_media_space``.
+
 ``python -m signalwire_compat.testing [--port N]`` runs one in the foreground, for the CLI or code
 in another language, and prints its settings as ``export SIGNALWIRE_…=`` lines.
 """
