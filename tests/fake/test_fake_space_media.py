@@ -38,6 +38,8 @@ def test_a_rest_stream_to_a_loopback_app_gets_connected_start_media_and_stop_aft
         )
         connection = app.wait_for_connection()
         connection.wait_for(lambda ms: len(_media_frames(ms)) >= 50)
+        (session,) = [space.media(s.sid) for s in space.streams()]
+        assert "s3cret" not in repr(session) + repr(session.settings)  # the bearer token is a secret
         client.calls(CALL).streams("agent audio").stop()
         messages = connection.wait_for(lambda ms: isinstance(ms[-1], media.Stop))
         connection.closed.wait(5)
@@ -166,6 +168,31 @@ def test_a_websocket_that_cannot_be_opened_gives_a_stream_error_callback(url: st
     assert (session.state, session.error) == ("failed", error)
     assert (callback.event, callback.error) == (sw.StreamEvent.ERROR, error)
     assert callback.stream_name == stream.sid  # StreamName defaults to the StreamSid
+
+
+def test_a_url_that_cannot_be_connected_to_is_an_invalid_url_stream_error() -> None:
+    import httpx
+
+    with FakeSpace() as space, MediaApp(space.signing_key) as app:
+        # Past the SDK's checks (it refuses this port before sending): a raw request, as curl would send.
+        answer = httpx.post(
+            f"{space.url}/api/laml/2010-04-01/Accounts/{space.project_id}/Calls/{CALL}/Streams",
+            data={"Url": "wss://127.0.0.1:70000/audio", "StatusCallback": f"{app.url}/status"},
+            auth=(space.project_id, space.api_token),
+            trust_env=False,
+        )
+        assert answer.status_code == 200
+        (callback,) = app.wait_for_callbacks(1)
+    assert (callback.event, callback.error) == (sw.StreamEvent.ERROR, sw.StreamError.INVALID_URL)
+
+
+def test_a_space_that_streams_nothing_starts_no_media_thread_and_importing_it_loads_no_aiohttp() -> None:
+    code = "import sys, signalwire_compat.testing; assert 'aiohttp' not in sys.modules, 'aiohttp was imported'"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
+    with FakeSpace() as space, space.client() as client:
+        client.calls(CALL).streams.create(url="wss://media.example.com/audio")
+        assert not space._loop.started
+        assert "FakeSpace-media" not in {thread.name for thread in threading.enumerate()}
 
 
 def test_a_stream_to_a_host_that_is_not_loopback_is_never_connected_to() -> None:
