@@ -23,6 +23,10 @@ CALL = "1c4a6c7e-0000-4a4a-8b8b-111111111111"
 FAST = 50.0  # call seconds per wall second: 50 frames (1 s of audio) take 20 ms
 
 
+def _stopped(messages: list[media.Message]) -> bool:
+    return bool(messages) and isinstance(messages[-1], media.Stop)
+
+
 def _media_frames(messages: list[media.Message]) -> list[media.Media]:
     return [m for m in messages if isinstance(m, media.Media)]
 
@@ -41,7 +45,7 @@ def test_a_rest_stream_to_a_loopback_app_gets_connected_start_media_and_stop_aft
         (session,) = [space.media(s.sid) for s in space.streams()]
         assert "s3cret" not in repr(session) + repr(session.settings)  # the bearer token is a secret
         client.calls(CALL).streams("agent audio").stop()
-        messages = connection.wait_for(lambda ms: isinstance(ms[-1], media.Stop))
+        messages = connection.wait_for(_stopped)
         connection.closed.wait(5)
         callbacks = app.wait_for_callbacks(2)
     assert connection.headers["Authorization"] == "Bearer s3cret"
@@ -84,7 +88,7 @@ def test_an_incoming_call_runs_the_apps_cxml_and_its_stream_stops_by_name_throug
         assert [s.sid for s in space.streams()] == [stream.sid]
         with space.client() as client:
             assert client.calls(call.sid).streams("caller").stop().status == "stopped"
-        connection.wait_for(lambda ms: isinstance(ms[-1], media.Stop))
+        connection.wait_for(_stopped)
         assert call.status == "in-progress"  # <Start> is asynchronous: the call goes on
         call.hangup()
         call.wait_until_ended()
@@ -239,7 +243,7 @@ def test_dtmf_l16_and_hangup_end_the_stream_with_stop() -> None:
         connection.wait_for(lambda ms: any(isinstance(m, media.Dtmf) for m in ms))
         space.advance(1.0)  # the <Pause> ends, then <Hangup> ends the call and its stream
         call.wait_until_ended()
-        messages = connection.wait_for(lambda ms: isinstance(ms[-1], media.Stop))
+        messages = connection.wait_for(_stopped)
     start = messages[1]
     assert isinstance(start, media.Start)
     assert start.media_format == media.MediaFormat("audio/x-L16", 16000, 1)
@@ -308,3 +312,45 @@ def test_the_command_line_fake_places_an_incoming_call() -> None:
     sw.webhooks.verify(signing_key, signature=signature, url=url, body=body)
     assert any(isinstance(m, media.Stop) for m in connection.messages)
     assert process.returncode == 0, stderr
+
+
+def test_cxml_stop_stops_a_stream_by_name_and_a_duplicate_name_is_a_stream_error() -> None:
+    def answer(ws_url: str) -> str:
+        response = cxml.VoiceResponse()
+        response.start().stream(url=ws_url, name="a", status_callback="/status")
+        response.start().stream(url=ws_url, name="a", status_callback="/status")  # already running
+        response.pause(length=5)
+        response.stop().stream(name="a")
+        return str(response.pause(length=5))
+
+    clock = ManualClock()
+    with FakeSpace(clock=clock) as space, MediaApp(space.signing_key, cxml=answer) as app:
+        call = space.incoming_call(f"{app.url}/voice")
+        first, second = call.wait_for_streams(2)
+        space.media(first.sid).wait_until_connected()
+        space.advance(5)  # past the first <Pause>: <Stop> runs
+        app.wait_for_connection().wait_for(_stopped)
+        callbacks = app.wait_for_callbacks(3)
+        assert (space.stream_status(first.sid), call.status) == ("stopped", "in-progress")
+        space.advance(5)
+        call.wait_until_ended()
+    events = {(c.stream_sid, c.event, c.error) for c in callbacks}
+    assert events == {
+        (first.sid, sw.StreamEvent.STARTED, None),
+        (second.sid, sw.StreamEvent.ERROR, sw.StreamError.DUPLICATED_STREAM_NAME),
+        (first.sid, sw.StreamEvent.STOPPED, None),
+    }
+    assert len(app.connections) == 1
+    assert call.verbs == ["Start", "Start", "Pause", "Stop", "Pause"]
+
+
+def test_a_pcma_conference_stream_is_sent_as_a_law() -> None:
+    conference = "2c4a6c7e-0000-4a4a-8b8b-222222222222"
+    with MediaApp("") as app, FakeSpace(speed=FAST, audio=bytes(320)) as space:  # the space stops first
+        with space.client() as client:
+            client.conferences(conference).streams.create(url=app.ws_url, stream_codec="PCMA", track="inbound_track")
+        messages = app.wait_for_connection().wait_for(lambda ms: len(_media_frames(ms)) >= 2)
+    start = messages[1]
+    assert isinstance(start, media.Start)
+    assert (start.call_sid, start.media_format) == (conference, media.MediaFormat("audio/x-alaw", 8000, 1))
+    assert _media_frames(messages)[0].payload == b"\xd5" * 160  # G.711 A-law silence
