@@ -96,7 +96,7 @@ class MediaSpace:
             from_=from_,
             to=to,
             method=method,
-            account=self.project_id,
+            account=self.project_id.lower(),
             audio=audio,
         )
         with self._lock:
