@@ -7,6 +7,7 @@ when its ``with`` block ends (every wait in it is bounded).
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -56,8 +57,15 @@ class MediaApp:
     """``/voice`` answers ``cxml`` (a str, or a function of the app's base ws:// URL); ``/audio`` is the
     WebSocket (``token`` required if given); ``/status`` verifies and parses stream status callbacks."""
 
-    def __init__(self, signing_key: str, *, cxml: str | Callable[[str], str] = "", token: str | None = None) -> None:
-        self.signing_key, self.cxml, self.token = signing_key, cxml, token
+    def __init__(
+        self,
+        signing_key: str,
+        *,
+        cxml: str | Callable[[str], str] = "",
+        token: str | None = None,
+        tls: ssl.SSLContext | None = None,  # serve https:// and wss:// with this server context
+    ) -> None:
+        self.signing_key, self.cxml, self.token, self.tls = signing_key, cxml, token, tls
         self.connections: list[Connection] = []
         self.callbacks: list[sw.StreamStatusCallback] = []
         self.voice_requests: list[dict[str, str]] = []
@@ -71,14 +79,14 @@ class MediaApp:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/audio"
+        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.port}/audio"
 
     async def _voice(self, request: web.Request) -> web.Response:
-        form = dict(await request.post())
+        form = dict(request.query) if request.method == "GET" else dict(await request.post())
         if self.signing_key:  # else the test checks the signature later (``voice_signatures``)
             sw.webhooks.verify_request(self.signing_key, request=request, body=await request.read())
         with self._changed:
@@ -136,16 +144,23 @@ class MediaApp:
     async def _start(self) -> None:
         app = web.Application()
         app.add_routes(
-            [web.post("/voice", self._voice), web.post("/status", self._status), web.get("/audio", self._audio)]
+            [
+                web.post("/voice", self._voice),
+                web.get("/voice", self._voice),
+                web.post("/status", self._status),
+                web.get("/audio", self._audio),
+            ]
         )
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self.tls)
         await site.start()
         self.port = self._runner.addresses[0][1]
 
     async def _stop(self) -> None:
         assert self._runner is not None
+        for connection in self.connections:  # closed first: aiohttp's cleanup would wait on them
+            await connection.ws.close()
         await self._runner.cleanup()
 
     def __enter__(self) -> MediaApp:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -354,3 +356,51 @@ def test_a_pcma_conference_stream_is_sent_as_a_law() -> None:
     assert isinstance(start, media.Start)
     assert (start.call_sid, start.media_format) == (conference, media.MediaFormat("audio/x-alaw", 8000, 1))
     assert _media_frames(messages)[0].payload == b"\xd5" * 160  # G.711 A-law silence
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (openssl's command line), as tests/sdk/test_engines.py makes."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl command to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    command = [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    command += ["-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost"]
+    command += ["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+    subprocess.run(command, check=True, capture_output=True, timeout=30)
+    return cert, key
+
+
+@pytest.mark.parametrize("trust", ["unverified", "trusted", "verified"])
+def test_a_loopback_wss_app_is_reached_without_verification_unless_the_test_passes_a_context(
+    certificate: tuple[str, str], trust: str
+) -> None:
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(*certificate)
+    context = {
+        "unverified": None,  # the default, as streamSslValidateCertificate defaults to false
+        "trusted": ssl.create_default_context(cafile=certificate[0]),
+        "verified": ssl.create_default_context(),  # the system's CAs: the self-signed certificate fails
+    }[trust]
+    with MediaApp("", tls=server) as app, FakeSpace(speed=FAST, ssl_context=context) as space:
+        with space.client() as client:
+            stream = client.calls(CALL).streams.create(url=app.ws_url)
+        session = space.media(stream.sid)
+        if trust == "verified":
+            assert session.wait_until_ended().error == sw.StreamError.CONNECTION_REFUSED_TIMEOUT_OR_SSL_ERROR
+            assert app.connections == []
+        else:
+            session.wait_until_connected().wait_for_frames(10)
+            app.wait_for_connection().wait_for(lambda ms: len(_media_frames(ms)) >= 5)
+
+
+def test_a_get_voice_webhook_carries_the_signed_parameters_in_its_query() -> None:
+    document = str(cxml.VoiceResponse().say("bye").hangup())
+    with FakeSpace() as space, MediaApp(space.signing_key, cxml=document) as app:
+        call = space.incoming_call(f"{app.url}/voice?tenant=7", method="GET").wait_until_ended()
+    ((url, body, _),) = app.voice_signatures  # verified by the app with the space's signing key
+    assert body == b"" and "tenant=7&AccountSid=" in url
+    assert app.voice_requests[0]["CallSid"] == call.sid
+    assert (call.status, call.verbs, call.skipped) == ("completed", ["Hangup"], ["Say"])
