@@ -404,3 +404,16 @@ def test_a_get_voice_webhook_carries_the_signed_parameters_in_its_query() -> Non
     assert body == b"" and "tenant=7&AccountSid=" in url
     assert app.voice_requests[0]["CallSid"] == call.sid
     assert (call.status, call.verbs, call.skipped) == ("completed", ["Hangup"], ["Say"])
+
+
+def test_a_webhook_nobody_answers_fails_the_call_and_a_url_that_is_not_loopback_is_refused_before_calling() -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed = unused.getsockname()[1]
+    with FakeSpace() as space:
+        call = space.incoming_call(f"http://127.0.0.1:{closed}/voice").wait_until_ended()
+        with pytest.raises(ValueError, match="loopback"):
+            space.incoming_call("https://app.example.com/voice")
+    assert call.status == "failed"
+    assert call.error is not None and call.error.startswith("the voice webhook failed")
+    assert len(space.calls()) == 1

@@ -102,7 +102,6 @@ class MediaStream:
         self._queue: deque[tuple[str, float | str]] = deque()  # ("audio", seconds) | ("mark", name)
         self._player: asyncio.Task[None] | None = None
         self._stop_wanted = False
-        self._ended: asyncio.Event | None = None  # set on the loop when the session is over
 
     def __repr__(self) -> str:
         return f"<MediaStream sid={self.settings.sid!r} state={self.state!r} frames_sent={self.frames_sent}>"
@@ -197,14 +196,7 @@ class MediaStream:
 
     def begin(self) -> None:
         """On the loop thread: start the session's task."""
-        ended = self._ended = asyncio.Event()
         self._task = asyncio.create_task(self._run())
-        self._task.add_done_callback(lambda _: ended.set())
-
-    async def ended(self) -> None:
-        """On the loop: until the session is over (stopped, failed, or the app closed it)."""
-        if self._ended is not None:
-            await self._ended.wait()
 
     async def _run(self) -> None:
         settings = self.settings
@@ -231,6 +223,8 @@ class MediaStream:
         self._owner._media_connected(settings.sid)
         try:
             await self._session(ws, self._stop_requested)
+        except Exception as error:  # noqa: BLE001 - e.g. the app reset the connection: the stream is over
+            self._set(error_detail=f"{type(error).__name__}: {error}"[:300])
         finally:
             if self._player is not None:
                 self._player.cancel()
