@@ -7,7 +7,11 @@ handler checks every status callback's signature with ``sw.webhooks``. Then:
    ``stream-started`` callback arrives and is verified, the stream is stopped by name, and the
    ``stream-stopped`` callback arrives; a conference stream is stopped through an injected 503;
 2. the async client starts and stops conference streams concurrently;
-3. the command line starts a stream and stops it by name.
+3. the command line starts a stream and stops it by name;
+4. an incoming call: the fake space sends the signed voice webhook to your app, which answers with
+   cXML built by ``cxml``; the space streams call audio to your app's WebSocket handler (which
+   decodes μ-law with ``media``), the stream is stopped by name over REST, and your app verifies
+   and parses the typed status callbacks.
 
 Needs no credentials and no network (loopback only). Exits non-zero if anything goes wrong.
 """
@@ -25,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import signalwire_compat as sw
+from demo_media import incoming_call
 from signalwire_compat.testing import FakeSpace
 
 WEBSOCKET = "wss://media.example.com/audio"
@@ -145,14 +150,18 @@ def main() -> int:
             print(f"  exit {done.returncode}: {done.stdout.strip() or done.stderr.strip()}")
             check(done.returncode == 0, f"the CLI failed: {done.stderr.strip()}")
 
+        print("\n4. An incoming call: your app answers with cXML, gets the call audio on its WebSocket")
+        incoming_call(space, check)
+
         statuses = {space.stream_status(s.sid) for s in space.streams()}
         events = [event["StreamEvent"] for event in app.verified]
         check(statuses == {"stopped"}, f"not every stream is stopped: {statuses}")
         check(events == ["stream-started", "stream-stopped"], f"callbacks verified: {events}")
+        # Part 4's streams and callbacks are checked there; 5 streams came before it.
         check(app.refused == 0, "a callback failed its signature check")
         check(sum(1 for r in space.requests if r.fault == "status 503") == 1, "the injected 503 was not seen")
         print(
-            f"\nAll {len(space.streams())} streams started or stopped as asked; both status callbacks were "
+            f"\nAll {len(space.streams())} streams started or stopped as asked; every status callback was "
             f"signed and verified; the fake received {len(space.requests)} requests (one 503 retried).\n"
             "No credentials or network were used."
         )

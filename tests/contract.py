@@ -179,3 +179,58 @@ class Contract:
 def contract() -> Contract:
     spec = load_yaml((ROOT / "generated" / "openapi.merged.yaml").read_text(encoding="utf-8"))
     return Contract(spec)
+
+
+# Stream status callbacks as SignalWire documents them (cXML reference -> Voice -> Stream; facts.md).
+STREAM_CALLBACK_PARAMETERS = frozenset(
+    {
+        "AccountSid",
+        "CallSid",
+        "ConferenceSid",
+        "StreamError",
+        "StreamEvent",
+        "StreamName",
+        "StreamSid",
+        "StreamTrack",
+        "Timestamp",
+        "Unique-ID",
+    }
+)
+STREAM_EVENTS = frozenset({"stream-started", "stream-stopped", "stream-error"})
+STREAM_ERRORS = frozenset(
+    {
+        "invalid_url",
+        "missing_url",
+        "invalid_track",
+        "codec_error",
+        "connection_refused",
+        "connection_refused_timeout_or_ssl_error",
+        "general_error",
+        "Duplicated stream ID",
+        "Duplicated stream name",
+    }
+)
+
+
+def stream_callback_problems(params: Iterable[tuple[str, str]]) -> list[str]:
+    """What in a stream status callback FakeSpace sent differs from SignalWire's documentation."""
+    from datetime import datetime
+
+    form = dict(params)
+    problems = [f"callback parameter {name!r} is not documented" for name in form.keys() - STREAM_CALLBACK_PARAMETERS]
+    required = {"AccountSid", "StreamSid", "StreamName", "StreamEvent", "StreamTrack", "Timestamp", "Unique-ID"}
+    problems += [f"callback parameter {name!r} is missing" for name in sorted(required - form.keys())]
+    if len({"CallSid", "ConferenceSid"} & form.keys()) != 1:
+        problems.append("a callback carries exactly one of CallSid and ConferenceSid")
+    event = form.get("StreamEvent")
+    if event not in STREAM_EVENTS:
+        problems.append(f"StreamEvent {event!r} is not documented")
+    error = form.get("StreamError")
+    if (event == "stream-error") != (error is not None) or (error is not None and error not in STREAM_ERRORS):
+        problems.append(f"StreamError {error!r} does not fit StreamEvent {event!r}")
+    try:
+        if datetime.fromisoformat(form.get("Timestamp", "")).tzinfo is None:
+            problems.append("Timestamp has no time zone")
+    except ValueError:
+        problems.append(f"Timestamp {form.get('Timestamp')!r} is not ISO 8601")
+    return problems

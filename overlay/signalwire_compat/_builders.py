@@ -123,9 +123,9 @@ class ConferenceStreamOptions(_StreamOptions, total=False):
     stream_real_time: bool | None
 
 
-def _stream_fields(settings: StreamSettings, track_type: Any, method_type: Any) -> dict[str, Any]:
+def _stream_fields(settings: StreamSettings, track_type: Any, method_type: Any, local_space: bool) -> dict[str, Any]:
     """Checked keyword arguments for a generated Create…StreamRequest (unset fields left out)."""
-    fields: dict[str, Any] = {"url": validate_websocket_url(settings.url)}
+    fields: dict[str, Any] = {"url": validate_websocket_url(settings.url, local_space=local_space)}
     if settings.name is not None:
         fields["name"] = validate_stream_name(settings.name)
     if settings.track is not None:
@@ -157,12 +157,17 @@ def _with_parameters(body: Any, parameters: object) -> Any:
     return body
 
 
-def create_call_stream(account_sid: str, call_sid: str, settings: StreamSettings) -> Operation[CallStream]:
+def create_call_stream(
+    account_sid: str, call_sid: str, settings: StreamSettings, *, local_space: bool = False
+) -> Operation[CallStream]:
     """``POST …/Calls/{call_sid}/Streams``; the ids must already be validated.
 
-    Not idempotent: retried only when the server cannot have acted on it.
+    Not idempotent: retried only when the server cannot have acted on it. ``local_space``: the
+    client's space is a loopback URL, so a ``ws://`` URL to a loopback host is accepted.
     """
-    fields = _stream_fields(settings, gen.CreateCallStreamRequestTrack, gen.CreateCallStreamRequestStatusCallbackMethod)
+    fields = _stream_fields(
+        settings, gen.CreateCallStreamRequestTrack, gen.CreateCallStreamRequestStatusCallbackMethod, local_space
+    )
     body = _with_parameters(gen.CreateCallStreamRequest(**fields), settings.parameters)
     request = gen.create_stream._get_kwargs(account_sid=account_sid, call_sid=call_sid, body=body)
     return Operation("create_stream", to_wire(request), _read_call_stream, False, _secrets(settings))
@@ -175,10 +180,14 @@ def create_conference_stream(
     *,
     stream_codec: object = None,
     stream_real_time: object = None,
+    local_space: bool = False,
 ) -> Operation[ConferenceStream]:
     """``POST …/Conferences/{conference_sid}/Streams``; the ids must already be validated."""
     fields = _stream_fields(
-        settings, gen.CreateConferenceStreamRequestTrack, gen.CreateConferenceStreamRequestStatusCallbackMethod
+        settings,
+        gen.CreateConferenceStreamRequestTrack,
+        gen.CreateConferenceStreamRequestStatusCallbackMethod,
+        local_space,
     )
     if stream_codec is not None:
         fields["stream_codec"] = validate_choice(

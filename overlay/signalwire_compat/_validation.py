@@ -19,6 +19,7 @@ from uuid import UUID
 __all__ = [
     "MAX_STREAM_PARAMETERS",
     "STREAM_NAME_RULE",
+    "is_loopback_url",
     "stream_name_problem",
     "validate_callback_url",
     "validate_choice",
@@ -121,8 +122,31 @@ def _absolute_url(value: object, name: str, schemes: tuple[str, ...]) -> str:
     return value
 
 
-def validate_websocket_url(value: object, name: str = "url") -> str:
-    """The stream's destination: an absolute ``wss://`` URL (the API refuses ``ws://``)."""
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url``'s host is ``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_websocket_url(value: object, name: str = "url", *, local_space: bool = False) -> str:
+    """The stream's destination: an absolute ``wss://`` URL (the API refuses ``ws://``).
+
+    ``local_space``: the client's space is itself a loopback URL (a local fake such as FakeSpace),
+    so ``ws://`` to a loopback host is accepted too: a local app needs no certificate.
+    """
+    if local_space and isinstance(value, str) and value[:5].lower() == "ws://" and is_loopback_url(value):
+        return _absolute_url(value, name, ("ws",))
     return _absolute_url(value, name, ("wss",))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bench.config import Params
+from bench.fakespace import fakespace_group
 from bench.media import media_group
 from bench.rows import Cell, RowGroup, rows_from_dict, show_cell
 
@@ -16,7 +17,7 @@ __all__ = ["EXTRA_GROUPS", "Cell", "GroupMeasure", "RowGroup", "measure_groups",
 GroupMeasure = Callable[[Params], RowGroup]
 
 
-EXTRA_GROUPS: dict[str, GroupMeasure] = {"media": media_group}
+EXTRA_GROUPS: dict[str, GroupMeasure] = {"media": media_group, "fakespace": fakespace_group}
 
 
 def measure_groups(names: Sequence[str], params: Params) -> list[RowGroup]:

@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -86,8 +86,23 @@ def test_status_callbacks_are_signed_form_posts_on_start_and_stop() -> None:
         assert form["CallSid"] == call
         assert form["StreamSid"] == stream.sid
         assert form["StreamName"] == "agent-audio"
-        assert parsedate_to_datetime(form["Timestamp"]).tzinfo is not None
-        assert set(form) == {"AccountSid", "CallSid", "StreamSid", "StreamName", "StreamEvent", "Timestamp"}
+        # As documented: an ISO 8601 Timestamp (RFC 2822 is the call status callback's), the track, Unique-ID.
+        assert datetime.fromisoformat(form["Timestamp"]).tzinfo is not None
+        assert form["StreamTrack"] == "both_tracks"  # REST's default track
+        assert form["Unique-ID"] == deliveries[0].form["Unique-ID"]
+        assert set(form) == {
+            "AccountSid",
+            "CallSid",
+            "StreamSid",
+            "StreamName",
+            "StreamEvent",
+            "StreamTrack",
+            "Timestamp",
+            "Unique-ID",
+        }
+        parsed = sw.webhooks.parse_stream_status(request.body)
+        assert (parsed.stream_sid, parsed.track, parsed.unique_id) == (stream.sid, "both_tracks", form["Unique-ID"])
+        assert isinstance(parsed.timestamp, datetime)
 
 
 def test_get_callbacks_carry_the_parameters_in_the_query_and_conferences_name_theirs() -> None:

@@ -44,7 +44,10 @@ def test_quick_bench_run_as_a_folder_from_elsewhere_measures_and_checks_results(
     assert "Server:" in result.stdout and "CPU per request" in result.stdout
     document = json.loads(output.read_text())
     assert set(document["clients"]) == set(clients.split(","))
-    assert document["correct"] is True and set(document["groups"]) == {"media"}  # every registered group by default
+    assert document["correct"] is True and set(document["groups"]) == {
+        "media",
+        "fakespace",
+    }  # every registered group by default
     media_rows = document["groups"]["media"]["data"]
     assert set(media_rows) == {"media.parse, 20 ms PCMU", "json.loads + b64decode", "mu-law decode+encode, 20 ms"}
     assert "Media WebSocket (medians)" in result.stdout

@@ -53,6 +53,10 @@ def test_readme_block_runs_against_a_fake_space(number: int) -> None:
         output = io.StringIO()
         with mock.patch.dict(os.environ, env), contextlib.redirect_stdout(output):
             exec(compile(code, f"README.md python block {number + 1}", "exec"), names)  # noqa: S102
+            # A block written as a pytest module (the FakeSpace example) runs its tests too.
+            for name, value in list(names.items()):
+                if name.startswith("test_") and callable(value):
+                    value()
     assert space.api_token not in output.getvalue()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack
 from uuid import UUID
 
-from .._validation import validate_stream
+from .._validation import is_loopback_url, validate_stream
 
 if TYPE_CHECKING:
     from .._builders import ConferenceStreamOptions, StreamOptions
@@ -40,6 +40,9 @@ class AsyncClientLike(Protocol):
 
     @property
     def account_sid(self) -> str: ...
+
+    @property
+    def base_url(self) -> str: ...
 
     async def _execute(self, operation: Operation[T]) -> T: ...
 
@@ -138,7 +141,8 @@ class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext"]):
         return AsyncCallStreamContext(self._client, self._owner_sid, sid)
 
     async def create(self, *, url: str, **options: Unpack[StreamOptions]) -> CallStream:
-        """Start streaming the call's audio to ``url`` (``wss://`` only).
+        """Start streaming the call's audio to ``url`` (``wss://``; ``ws://`` to a loopback host only
+        when the client's own space is a loopback URL, i.e. a local fake).
 
         ``name`` lets you stop it by name later; ``track`` is ``inbound_track``, ``outbound_track`` or
         ``both_tracks`` (the API's default); ``status_callback`` gets a request when the stream starts
@@ -150,7 +154,9 @@ class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext"]):
         from .._builders import StreamSettings, create_call_stream
 
         client = self._client
-        operation = create_call_stream(client.account_sid, self._owner_sid, StreamSettings.of(url, options))
+        settings = StreamSettings.of(url, options)
+        local = is_loopback_url(client.base_url)  # a local fake space: ws:// to a loopback app is fine
+        operation = create_call_stream(client.account_sid, self._owner_sid, settings, local_space=local)
         return await client._execute(operation)
 
 
@@ -205,7 +211,12 @@ class AsyncConferenceStreams(_AsyncStreams["AsyncConferenceStreamContext"]):
         client = self._client
         settings = StreamSettings.of(url, options)
         operation = create_conference_stream(
-            client.account_sid, self._owner_sid, settings, stream_codec=codec, stream_real_time=real_time
+            client.account_sid,
+            self._owner_sid,
+            settings,
+            stream_codec=codec,
+            stream_real_time=real_time,
+            local_space=is_loopback_url(client.base_url),
         )
         return await client._execute(operation)
 

@@ -17,6 +17,10 @@ records every request and its answer, and injects faults on demand: a status N t
 ``Retry-After``), latency, a dropped connection, a non-JSON body. Only the standard library and
 the SDK's own dependencies are used; threads and sockets are released when the ``with`` block ends.
 
+It also plays SignalWire's part of a stream whose URL is a loopback address: a real WebSocket
+(``_media_stream``), paced by its clock (``speed=`` or ``clock=ManualClock()``), and incoming calls
+that carry out an app's cXML (``incoming_call``); see ``_media_space``.
+
 ``python -m signalwire_compat.testing [--port N]`` runs one in the foreground, for the CLI or code
 in another language, and prints its settings as ``export SIGNALWIRE_…=`` lines.
 """
@@ -26,15 +30,20 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import ssl
 import threading
 import time
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
+from ._audio import AudioSource, Tone
 from ._callbacks import CallbackSender, Delivery
+from ._calls import FakeCall
+from ._clock import Clock, ManualClock, RealClock
+from ._media_space import MediaSpace
+from ._media_stream import MediaStream
 from ._records import FakeStream, Fault, Kind, RecordedRequest, StreamState
 from ._rules import (
     KEPT_APART,
@@ -54,10 +63,21 @@ if TYPE_CHECKING:
     from .._async._client import AsyncClient
     from .._sync._client import Client
 
-__all__ = ["Delivery", "FakeSpace", "FakeStream", "RecordedRequest"]
+__all__ = [
+    "Clock",
+    "Delivery",
+    "FakeCall",
+    "FakeSpace",
+    "FakeStream",
+    "ManualClock",
+    "MediaStream",
+    "RealClock",
+    "RecordedRequest",
+    "Tone",
+]
 
 
-class FakeSpace:
+class FakeSpace(MediaSpace):
     """A local stand-in for a SignalWire space; see the module docstring."""
 
     def __init__(
@@ -67,6 +87,10 @@ class FakeSpace:
         api_token: str | None = None,
         signing_key: str | None = None,
         port: int = 0,
+        speed: float = 1.0,
+        clock: Clock | None = None,
+        audio: AudioSource = Tone(),  # noqa: B008 - frozen, so one shared default is safe
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.project_id = project_id or str(uuid.uuid4())
         self.api_token = api_token or "PT" + secrets.token_hex(20)
@@ -83,6 +107,7 @@ class FakeSpace:
         self._thread: threading.Thread | None = None
         self._expected_auth = self._basic(self.project_id, self.api_token)
         self._callbacks = CallbackSender(self.signing_key)
+        self._init_media(speed=speed, clock=clock, audio=audio, ssl_context=ssl_context)
 
     def __repr__(self) -> str:
         return f"<FakeSpace url={self.url if self._server else None!r} project_id={self.project_id!r}>"
@@ -110,6 +135,7 @@ class FakeSpace:
             self._thread.join(timeout=5)
         server.close_connections()
         server.server_close()  # joins the connection threads, which the closed sockets have released
+        self._stop_media()  # calls hung up, WebSockets sent `stop` and closed, the media thread joined
         self._callbacks.close()
 
     def __enter__(self) -> FakeSpace:
@@ -312,7 +338,7 @@ class FakeSpace:
                 state.date_updated = datetime.now(UTC)
             document = stream_document(kind, account, parent, sid, state)
         if stopped_now:
-            self._status_callback(kind, account, parent, sid, state, "stream-stopped")
+            self._stream_closed((account, kind, parent, sid), state)
         return Answer(200, json.dumps(document).encode())
 
     def _create(self, kind: Kind, account: str, parent: str, pairs: list[tuple[str, str]]) -> Answer:
@@ -349,21 +375,9 @@ class FakeSpace:
             )
             self._streams[(account, kind, parent, sid)] = state
             document = stream_document(kind, account, parent, sid, state)
-        self._status_callback(kind, account, parent, sid, state, "stream-started")
+        token, codec = fields.get("AuthorizationBearerToken"), fields.get("StreamCodec")
+        self._stream_opened((account, kind, parent, sid), state, token=token, codec=codec)
         return Answer(200, json.dumps(document).encode())
-
-    def _status_callback(self, kind: Kind, account: str, parent: str, sid: str, state: StreamState, event: str) -> None:
-        if not state.status_callback:
-            return
-        params = [
-            ("AccountSid", account),
-            ("CallSid" if kind == "call" else "ConferenceSid", parent),
-            ("StreamSid", sid),
-            ("StreamName", state.name or ""),
-            ("StreamEvent", event),
-            ("Timestamp", format_datetime(datetime.now(UTC).replace(microsecond=0), usegmt=True)),
-        ]
-        self._callbacks.send(state.status_callback, state.status_callback_method, params)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import attrs
 
-from .._validation import stream_name_problem
+from .._validation import is_loopback_url, stream_name_problem
 from ._records import Fault, Kind, StreamState
 
 __all__ = [
@@ -74,8 +74,10 @@ def create_problem(kind: Kind, fields: Mapping[str, str], numbered: Mapping[int,
     if url is None:
         return "Url is required"
     parts = urlsplit(url)
-    if parts.scheme != "wss" or not parts.netloc:
-        return f"Url must be an absolute wss:// URL, not {url!r}"
+    # ws:// only to a loopback app: this fake is itself on loopback (the real API takes wss:// only).
+    local_ws = parts.scheme == "ws" and is_loopback_url(url)
+    if (parts.scheme != "wss" and not local_ws) or not parts.netloc:
+        return f"Url must be an absolute wss:// URL (ws:// to a loopback host), not {url!r}"
     if "Name" in fields and stream_name_problem(fields["Name"]) is not None:
         return f"Name {fields['Name']!r} is not a valid stream name"
     if fields.get("Track", "both_tracks") not in _TRACKS:
