@@ -8,9 +8,11 @@ changes what the SDK sends, with no template or per-operation code to update her
 
 from __future__ import annotations
 
+import enum
 import json
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 from uuid import UUID
 
 from . import _generated as gen
@@ -27,6 +29,8 @@ from ._validation import (
 from ._wire import numbered_parameters, to_wire
 
 __all__ = [
+    "EXPOSED_BY_PATTERN",
+    "REQUEST_FIELDS",
     "StreamSettings",
     "create_call_stream",
     "create_conference_stream",
@@ -34,6 +38,17 @@ __all__ = [
     "update_call_stream",
     "update_conference_stream",
 ]
+
+
+T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
+
+
+class _WithAdditionalProperties(Protocol):
+    additional_properties: dict[str, Any]
+
+
+B = TypeVar("B", bound=_WithAdditionalProperties)
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
@@ -86,25 +101,48 @@ class StreamSettings(NamedTuple):
         return f"StreamSettings(url={self.url!r}, name={self.name!r}, authorization_bearer_token=<hidden>)"
 
 
-def _stream_fields(settings: StreamSettings, track_type: Any, method_type: Any) -> dict[str, Any]:
-    """Checked keyword arguments for a generated Create…StreamRequest (unset fields left out)."""
-    fields: dict[str, Any] = {"url": validate_websocket_url(settings.url)}
-    if settings.name is not None:
-        fields["name"] = validate_stream_name(settings.name)
-    if settings.track is not None:
-        fields["track"] = validate_choice(settings.track, "track", track_type)
-    if settings.status_callback is not None:
-        fields["status_callback"] = validate_callback_url(settings.status_callback)
-    if settings.status_callback_method is not None:
-        fields["status_callback_method"] = validate_choice(
-            settings.status_callback_method, "status_callback_method", method_type
-        )
-    token = settings.authorization_bearer_token
-    if token is not None:
-        if not isinstance(token, str) or not token:
-            raise ValueError("authorization_bearer_token must be a non-empty str")
-        fields["authorization_bearer_token"] = token
-    return fields
+# The request fields the typed wrappers send: generated model -> {wire name: the generated attribute's type}.
+# scripts/overlay_fit.py (make check) holds it against a regenerated client: a field renamed, removed or
+# retyped there, or a new required one missing here, fails the check naming this file. The builders
+# below pass every field as an explicit keyword argument, so mypy sees a new required one too.
+REQUEST_FIELDS: dict[str, dict[str, str]] = {
+    "UpdateCallStreamRequest": {"Status": "UpdateCallStreamRequestStatus"},
+    "UpdateConferenceStreamRequest": {"Status": "UpdateConferenceStreamRequestStatus"},
+    "CreateCallStreamRequest": {
+        "Url": "str",
+        "Name": "str | Unset",
+        "Track": "CreateCallStreamRequestTrack | Unset",
+        "StatusCallback": "str | Unset",
+        "StatusCallbackMethod": "CreateCallStreamRequestStatusCallbackMethod | Unset",
+        "AuthorizationBearerToken": "str | Unset",
+    },
+    "CreateConferenceStreamRequest": {
+        "Url": "str",
+        "Name": "str | Unset",
+        "Track": "CreateConferenceStreamRequestTrack | Unset",
+        "StatusCallback": "str | Unset",
+        "StatusCallbackMethod": "CreateConferenceStreamRequestStatusCallbackMethod | Unset",
+        "StreamCodec": "CreateConferenceStreamRequestStreamCodec | Unset",
+        "StreamRealTime": "bool | Unset",
+        "AuthorizationBearerToken": "str | Unset",
+    },
+}
+# Request fields exposed otherwise: ``parameters=`` sends Parameter1.Name … Parameter99.Value.
+EXPOSED_BY_PATTERN = r"Parameter[0-9]+\.(Name|Value)"
+
+
+def _optional(value: object, check: Callable[[object], T]) -> T | gen.Unset:
+    return gen.UNSET if value is None else check(value)
+
+
+def _bearer_token(token: object) -> str:
+    if not isinstance(token, str) or not token:
+        raise ValueError("authorization_bearer_token must be a non-empty str")
+    return token
+
+
+def _choice(name: str, choices: type[E]) -> Callable[[object], E]:
+    return lambda value: validate_choice(value, name, choices)
 
 
 def _secrets(settings: StreamSettings) -> tuple[str, ...]:
@@ -112,7 +150,7 @@ def _secrets(settings: StreamSettings) -> tuple[str, ...]:
     return (token,) if isinstance(token, str) and token else ()
 
 
-def _with_parameters(body: Any, parameters: object) -> Any:
+def _with_parameters(body: B, parameters: object) -> B:
     # Parameter1 … Parameter99 go into the generated model's additional properties: its to_dict()
     # sends them with the declared fields, and _wire form-encodes the whole body once.
     if parameters is not None:
@@ -125,10 +163,26 @@ def create_call_stream(account_sid: str, call_sid: str, settings: StreamSettings
 
     Not idempotent: retried only when the server cannot have acted on it.
     """
-    fields = _stream_fields(settings, gen.CreateCallStreamRequestTrack, gen.CreateCallStreamRequestStatusCallbackMethod)
-    body = _with_parameters(gen.CreateCallStreamRequest(**fields), settings.parameters)
+    body = gen.CreateCallStreamRequest(
+        url=validate_websocket_url(settings.url),
+        name=_optional(settings.name, validate_stream_name),
+        track=_optional(settings.track, _choice("track", gen.CreateCallStreamRequestTrack)),
+        status_callback=_optional(settings.status_callback, validate_callback_url),
+        status_callback_method=_optional(
+            settings.status_callback_method,
+            _choice("status_callback_method", gen.CreateCallStreamRequestStatusCallbackMethod),
+        ),
+        authorization_bearer_token=_optional(settings.authorization_bearer_token, _bearer_token),
+    )
+    body = _with_parameters(body, settings.parameters)
     request = gen.create_stream._get_kwargs(account_sid=account_sid, call_sid=call_sid, body=body)
     return Operation("create_stream", to_wire(request), _read_call_stream, False, _secrets(settings))
+
+
+def _real_time(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"stream_real_time must be a bool, not {type(value).__name__}")
+    return value
 
 
 def create_conference_stream(
@@ -140,18 +194,20 @@ def create_conference_stream(
     stream_real_time: object = None,
 ) -> Operation[ConferenceStream]:
     """``POST …/Conferences/{conference_sid}/Streams``; the ids must already be validated."""
-    fields = _stream_fields(
-        settings, gen.CreateConferenceStreamRequestTrack, gen.CreateConferenceStreamRequestStatusCallbackMethod
+    body = gen.CreateConferenceStreamRequest(
+        url=validate_websocket_url(settings.url),
+        name=_optional(settings.name, validate_stream_name),
+        track=_optional(settings.track, _choice("track", gen.CreateConferenceStreamRequestTrack)),
+        status_callback=_optional(settings.status_callback, validate_callback_url),
+        status_callback_method=_optional(
+            settings.status_callback_method,
+            _choice("status_callback_method", gen.CreateConferenceStreamRequestStatusCallbackMethod),
+        ),
+        stream_codec=_optional(stream_codec, _choice("stream_codec", gen.CreateConferenceStreamRequestStreamCodec)),
+        stream_real_time=_optional(stream_real_time, _real_time),
+        authorization_bearer_token=_optional(settings.authorization_bearer_token, _bearer_token),
     )
-    if stream_codec is not None:
-        fields["stream_codec"] = validate_choice(
-            stream_codec, "stream_codec", gen.CreateConferenceStreamRequestStreamCodec
-        )
-    if stream_real_time is not None:
-        if not isinstance(stream_real_time, bool):
-            raise ValueError(f"stream_real_time must be a bool, not {type(stream_real_time).__name__}")
-        fields["stream_real_time"] = stream_real_time
-    body = _with_parameters(gen.CreateConferenceStreamRequest(**fields), settings.parameters)
+    body = _with_parameters(body, settings.parameters)
     request = gen.create_conference_stream._get_kwargs(
         account_sid=account_sid, conference_sid=conference_sid, body=body
     )

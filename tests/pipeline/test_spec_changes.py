@@ -300,6 +300,24 @@ def test_stale_generated_tree_is_caught_by_make_check(repository: Path) -> None:
     assert fixed.returncode == 0, fixed.stderr
 
 
+def test_a_breaking_change_the_overlay_depends_on_fails_make_check_naming_the_overlay_file(repository: Path) -> None:
+    for name in ("create-stream.yaml", "update-stream.yaml"):  # both carry CallStreamResponse
+        spec_path = repository / "openapi" / name
+        spec = load(spec_path)
+        response = spec["components"]["schemas"]["CallStreamResponse"]
+        response["properties"]["stream_uri"] = response["properties"].pop("uri")
+        response["required"] = [("stream_uri" if field == "uri" else field) for field in response["required"]]
+        save(spec_path, spec)
+    generated = make(repository, "generate")
+    assert generated.returncode == 0, generated.stderr  # the tree is what the specs say ...
+    assert "response field 'uri' removed, possibly renamed to 'stream_uri'" in generated.stdout
+    checked = make(repository, "check")  # ... and the overlay must follow before make check passes
+    assert checked.returncode != 0
+    assert (
+        "overlay/signalwire_compat/_models.py: response field 'uri' of CallStreamResponse is not in the generated model"
+    ) in checked.stderr
+
+
 def reword(document: dict[str, Any]) -> None:
     """Change only the wording of the components a new page shares with the stream pages, as pages do."""
     error = document["components"]["schemas"]["CompatibilityErrorResponse"]
