@@ -68,6 +68,14 @@ def reword(document: dict[str, Any]) -> None:
     schemas(document)["StreamStatus"]["description"] = "The status of a stream (reworded)."
 
 
+def both(first: Edit, second: Edit) -> Edit:
+    def edit(document: dict[str, Any]) -> None:
+        first(document)
+        second(document)
+
+    return edit
+
+
 def tree(tmp_path: Path, edits: dict[str, Edit]) -> Path:
     return build_tree(specs_with(tmp_path, edits), tmp_path / "tree") / PACKAGE
 
@@ -78,7 +86,7 @@ pytest_slow = pytest.mark.slow  # these run the generator
 @pytest_slow
 def test_breaking_changes_fail_the_check_naming_the_overlay_file_and_wire_name(tmp_path: Path) -> None:
     edits: dict[str, Edit] = {
-        "create-stream.yaml": lambda d: (rename_uri(d), require_name(d)),  # type: ignore[func-returns-value]
+        "create-stream.yaml": both(rename_uri, require_name),
         "update-stream.yaml": rename_uri,
         "create-conference-stream.yaml": retype_date,
         "update-conference-stream.yaml": retype_date,
@@ -97,7 +105,7 @@ def test_breaking_changes_fail_the_check_naming_the_overlay_file_and_wire_name(t
 @pytest_slow
 def test_wording_and_additive_changes_pass_and_the_new_field_shows_in_the_coverage(tmp_path: Path) -> None:
     edits: dict[str, Edit] = {
-        "create-stream.yaml": lambda d: (add_codec(d), reword(d)),  # type: ignore[func-returns-value]
+        "create-stream.yaml": both(add_codec, reword),
         "update-stream.yaml": add_response_codec,
     }
     package = tree(tmp_path, edits)
@@ -155,3 +163,31 @@ def test_the_change_report_names_the_overlay_files_using_a_changed_wire_name_and
         "  compatible  model CallStreamResponse: required response field 'stream_uri' added (string), possibly "
         "renamed from 'uri'"
     ) in lines
+
+
+def test_the_request_table_lists_exactly_what_the_typed_wrappers_send() -> None:
+    from urllib.parse import parse_qsl
+
+    from signalwire_compat import _builders
+    from tests.helpers import CALL, CONFERENCE, PROJECT, STREAM
+
+    settings = _builders.StreamSettings(
+        url="wss://example.com/a",
+        name="n",
+        track="both_tracks",
+        status_callback="https://example.com/cb",
+        status_callback_method="GET",
+        parameters={"A": "1"},
+        authorization_bearer_token="secret-token",
+    )
+    operations: dict[str, Any] = {
+        "CreateCallStreamRequest": _builders.create_call_stream(PROJECT, CALL, settings),
+        "CreateConferenceStreamRequest": _builders.create_conference_stream(
+            PROJECT, CONFERENCE, settings, stream_codec="PCMU", stream_real_time=True
+        ),
+        "UpdateCallStreamRequest": _builders.update_call_stream(PROJECT, CALL, STREAM, "stopped"),
+        "UpdateConferenceStreamRequest": _builders.update_conference_stream(PROJECT, CONFERENCE, STREAM, "stopped"),
+    }
+    for model, operation in operations.items():
+        sent = {name for name, _ in parse_qsl((operation.wire.content or b"").decode())}
+        assert sent - {"Parameter1.Name", "Parameter1.Value"} == set(_builders.REQUEST_FIELDS[model]), model

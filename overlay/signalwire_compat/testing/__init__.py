@@ -32,9 +32,11 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ._callbacks import CallbackSender, Delivery
+from ._canned import Overrides, canned
 from ._records import FakeStream, Fault, Kind, RecordedRequest, StreamState
 from ._rules import (
     KEPT_APART,
@@ -77,7 +79,7 @@ class FakeSpace:
         self._in_flight = 0
         self._lock = threading.Lock()
         self._streams: dict[tuple[str, Kind, str, str], StreamState] = {}
-        self._faults: list[Fault] = []
+        self._overrides = Overrides()  # faults and canned answers, served before the API's own
         self._requests: list[RecordedRequest] = []
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -176,11 +178,12 @@ class FakeSpace:
             )
         return stream
 
-    def stream_status(self, sid: str) -> str:
-        """The current status of the stream with this sid."""
+    def stream_status(self, sid: str | uuid.UUID) -> str:
+        """The current status of the stream with this sid (a ``str`` or ``uuid.UUID``)."""
+        wanted = str(sid).lower()
         with self._lock:
             for key, state in self._streams.items():
-                if key[3] == sid.lower():
+                if key[3] == wanted:
                     return state.status
         raise KeyError(sid)
 
@@ -189,12 +192,13 @@ class FakeSpace:
         with self._lock:
             return [FakeStream(kind, account, parent, sid) for account, kind, parent, sid in self._streams]
 
-    def stream_settings(self, sid: str) -> dict[str, Any]:
+    def stream_settings(self, sid: str | uuid.UUID) -> dict[str, Any]:
         """What a stream was created with: url, name, status_callback(_method), parameters, and the
         other fields as sent (``Track``, ``StreamCodec``, …)."""
+        wanted = str(sid).lower()
         with self._lock:
             for key, state in self._streams.items():
-                if key[3] == sid.lower():
+                if key[3] == wanted:
                     return {
                         "url": state.url,
                         "name": state.name,
@@ -227,10 +231,29 @@ class FakeSpace:
     # -- faults -----------------------------------------------------------------------------------
 
     def fail(
-        self, status: int = 503, *, times: int = 1, retry_after: str | float | None = None, body: bytes | None = None
+        self,
+        status: int = 503,
+        *,
+        times: int = 1,
+        retry_after: str | float | None = None,
+        body: bytes | str | None = None,
     ) -> None:
-        """Answer the next ``times`` requests with ``status`` (an error document unless ``body``)."""
+        """Answer the next ``times`` requests with ``status`` (an error document unless ``body``; a ``str``
+        is sent UTF-8 encoded)."""
+        if isinstance(body, str):
+            body = body.encode()
+        elif body is not None and not isinstance(body, bytes):
+            raise TypeError(f"body must be bytes, str or None, not {type(body).__name__}")
         self._queue(Fault("status", times, status, None if retry_after is None else str(retry_after), body))
+
+    def respond(
+        self, operation: str | ModuleType, *, status: int = 200, json: Any = None, times: int | None = None
+    ) -> None:
+        """Answer requests of any generated operation (its name, e.g. ``"retrieve_a_call"``, or module)
+        with ``status`` and the JSON document ``json``, after the usual auth check; every such request,
+        or the next ``times``. The document is checked first with the generated model's ``from_dict``
+        (``ValueError`` if it does not fit). A later ``respond`` for the same operation goes first."""
+        self._overrides.add_canned(canned(operation, status, json, times))
 
     def drop_connection(self, *, times: int = 1) -> None:
         """Close the connection without answering the next ``times`` requests."""
@@ -243,18 +266,7 @@ class FakeSpace:
     def _queue(self, fault: Fault) -> None:
         if fault.remaining < 1:
             raise ValueError("times must be >= 1")
-        with self._lock:
-            self._faults.append(fault)
-
-    def _take_fault(self) -> Fault | None:
-        with self._lock:
-            if not self._faults:
-                return None
-            fault = self._faults[0]
-            fault.remaining -= 1
-            if fault.remaining == 0:
-                self._faults.pop(0)
-            return fault
+        self._overrides.add_fault(fault)
 
     # -- the API ----------------------------------------------------------------------------------
 
@@ -271,9 +283,14 @@ class FakeSpace:
     def _answer(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
         if self.latency:
             time.sleep(self.latency)
-        fault = self._take_fault()
+        fault = self._overrides.take_fault()
         if fault is not None:
             return fault_answer(fault)
+        answer = self._overrides.take_canned(method, path)
+        if answer is not None:
+            if headers.get("authorization") != self._expected_auth:
+                return Answer(401, error_body(401, "Authentication Error - invalid username or password"))
+            return Answer(answer.status, answer.body, {"Content-Type": "application/json"})
         request = read_request(method, path, headers, body, auth=self._expected_auth, account=self.project_id)
         if isinstance(request, Answer):
             return request
