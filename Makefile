@@ -101,9 +101,10 @@ soak: install
 demo: $(RUNTIME_INSTALLED)
 	@$(BIN)/python scripts/demo.py
 
-vendor: install
-	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor"; exit 2; }
-	$(BIN)/python scripts/vendor.py "$(DEST)"
+# Standard library only: no install, any Python 3.11+.
+vendor:
+	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor [FORCE=1]"; exit 2; }
+	$(PYTHON) scripts/vendor.py "$(DEST)" $(if $(FORCE),--force)
 
 lock: $(VENV)/.installed-bench
 	@{ echo "# Exact versions of every package make install puts in .venv (regenerate: make lock)."; \
