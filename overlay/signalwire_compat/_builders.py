@@ -215,17 +215,28 @@ def create_conference_stream(
 
 
 def escape_hatch(
-    endpoint: ModuleType | str,
+    endpoint: ModuleType | str | Callable[..., Any],
     arguments: dict[str, Any],
     *,
     account_sid: str,
     base_url: str,
     idempotent: bool,
-) -> Operation[OperationResult]:
-    """An ``Operation`` for any generated endpoint; UUID-typed arguments are validated like sids."""
+) -> Operation[OperationResult[Any]]:
+    """An ``Operation`` for any generated endpoint: its module, its name, or one of its functions
+    (``update_stream.sync``, which types the result). UUID-typed arguments are validated like sids;
+    enums, URLs and secret-shaped values are checked as ``_invoke_checks`` says, and those secrets
+    are the operation's, redacted from its errors."""
     import inspect  # slow to import; only the escape hatch needs it
+    import sys
 
-    module = gen.find_operation(endpoint) if isinstance(endpoint, str) else endpoint
+    from ._invoke_checks import checked_value, type_hints
+
+    if isinstance(endpoint, str):
+        module = gen.find_operation(endpoint)
+    elif isinstance(endpoint, ModuleType):
+        module = endpoint
+    else:
+        module = sys.modules.get(getattr(endpoint, "__module__", ""), endpoint)  # type: ignore[arg-type]
     get_kwargs = getattr(module, "_get_kwargs", None)
     parse_response = getattr(module, "_parse_response", None)
     if get_kwargs is None or parse_response is None:
@@ -239,14 +250,18 @@ def escape_hatch(
         bound = signature.bind(**arguments)
     except TypeError as exc:
         raise TypeError(f"{name}: {exc}") from None
+    hints = type_hints(get_kwargs)
+    secrets: list[str] = []
     for argument, value in bound.arguments.items():
         if signature.parameters[argument].annotation in (UUID, "UUID"):
             bound.arguments[argument] = UUID(validate_sid(value, argument))
+        else:
+            bound.arguments[argument] = checked_value(argument, value, hints.get(argument), secrets)
     wire = to_wire(get_kwargs(*bound.args, **bound.kwargs))
     # The generated parser wants its own client type only to read ``raise_on_unexpected_status``.
     parser_client = gen.GeneratedClient(base_url=base_url, raise_on_unexpected_status=False)
 
-    def read(answer: Answer) -> OperationResult:
+    def read(answer: Answer) -> OperationResult[Any]:
         response = answer.detached()
         return OperationResult(
             status_code=response.status_code,
@@ -254,4 +269,4 @@ def escape_hatch(
             response=response,
         )
 
-    return Operation(name, wire, read, idempotent=idempotent)
+    return Operation(name, wire, read, idempotent, tuple(dict.fromkeys(secrets)))
