@@ -19,7 +19,8 @@ from tests.helpers import ROOT, UPSTREAM_SPEC
 @pytest.fixture
 def spec_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "openapi"
-    shutil.copytree(ROOT / "openapi", folder, ignore=shutil.ignore_patterns("generator"))
+    # Without a page for retrieve_a_call, even in a checkout where `make add-operation` has added one.
+    shutil.copytree(ROOT / "openapi", folder, ignore=shutil.ignore_patterns("generator", "retrieve-a-call.yaml"))
     return folder
 
 
@@ -56,7 +57,8 @@ def test_an_operation_a_page_has_or_the_published_spec_lacks_is_refused(spec_dir
         add_operation.add_operation("create_stream", spec_dir=spec_dir, upstream_path=UPSTREAM_SPEC)
     with pytest.raises(add_operation.AddOperationError, match="no operation 'launch_rockets'"):
         add_operation.add_operation("launch_rockets", spec_dir=spec_dir, upstream_path=UPSTREAM_SPEC)
-    assert sorted(p.name for p in spec_dir.glob("*.yaml")) == sorted(p.name for p in (ROOT / "openapi").glob("*.yaml"))
+    pages = sorted(p.name for p in (ROOT / "openapi").glob("*.yaml") if p.name != "retrieve-a-call.yaml")
+    assert sorted(p.name for p in spec_dir.glob("*.yaml")) == pages
 
 
 def test_update_upstream_replaces_the_file_and_its_provenance_row_in_one_step(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,7 +62,8 @@ def make(repository: Path, *targets: str, copy_first: bool = False) -> subproces
     editable install, as a fresh clone's own install would (for targets that run the tests)."""
     command = ["make", "--no-print-directory", "-C", str(repository), f"VENV={ROOT / '.venv'}"]
     command += [f"INSTALLED={repository / '.installed-stamp'}", *targets]
-    environment = dict(os.environ)
+    # The copy's own pytest (make quick) must not take this run's pytest-xdist worker settings for its own.
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     if copy_first:
         environment["PYTHONPATH"] = f"{repository / 'overlay'}{os.pathsep}{repository / 'generated'}"
     return subprocess.run(command, capture_output=True, text=True, timeout=540, check=False, env=environment)
@@ -436,6 +438,8 @@ def test_add_operation_then_check_and_quick_pass_and_the_operation_is_callable_o
     assert checked.returncode == 0, checked.stdout + checked.stderr
     quick = make(repository, "quick", copy_first=True)
     assert quick.returncode == 0, quick.stdout[-3000:] + quick.stderr
+    ran = re.search(r"(\d+) passed", quick.stdout)
+    assert ran is not None and int(ran[1]) > 900, quick.stdout[-500:]  # the whole quick suite ran
     report = run_overlay(repository, RETRIEVE_A_CALL_CHILD)
     assert "retrieve_a_call: json= is not what the generated client reads for a 200 answer" in report["refused"]
     assert (report["status"], report["parsed"], report["method"]) == (200, "CallResponse", "GET")
