@@ -13,14 +13,16 @@ PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 # without them every test process and subprocess recompiles the SDK and the tests (~3 s each).
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install generate check lint typecheck drift test quick soak bench demo vendor lock clean
+.PHONY: help install generate add-operation update-upstream check lint typecheck drift test quick soak bench demo vendor lock clean
 
 help:
 	@echo "make demo      a media stream's whole life on a local fake space: start, signed callbacks, stop by name"
 	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command)"
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
 	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; write _literals.py, derive _sync/"
-	@echo "make check     ruff, mypy --strict, drift check of generated/, _literals.py and _sync/ (no tests)"
+	@echo "make add-operation OP=retrieve_a_call   write a published operation as openapi/<op>.yaml, regenerate"
+	@echo "make update-upstream FILE=new.yaml [COMMIT=...]   replace openapi/upstream/, refresh PROVENANCE.md"
+	@echo "make check     ruff, mypy --strict, drift check of generated/, _literals.py and _sync/, overlay fit (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
 	@echo "make bench     CPU, latency, import time and memory vs raw httpx, http.client, twilio-python"
 	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install)"
@@ -51,6 +53,17 @@ generate: install
 	$(BIN)/python scripts/generate.py
 	$(BIN)/python scripts/literals.py
 	$(BIN)/python scripts/unasync.py
+
+add-operation: install
+	@test -n "$(OP)" || { echo "usage: make add-operation OP=<operationId of openapi/upstream/compatibility-openapi.yaml>"; exit 2; }
+	$(BIN)/python scripts/add_operation.py "$(OP)"
+	$(BIN)/python scripts/generate.py
+	$(BIN)/python scripts/literals.py
+	$(BIN)/python scripts/unasync.py
+
+update-upstream: install
+	@test -n "$(FILE)" || { echo "usage: make update-upstream FILE=path/to/compatibility-openapi.yaml [COMMIT=sha]"; exit 2; }
+	$(BIN)/python scripts/update_upstream.py "$(FILE)" $(if $(COMMIT),--commit "$(COMMIT)")
 
 lint: install
 	$(BIN)/ruff check overlay scripts tests
@@ -91,9 +104,10 @@ soak: install
 demo: $(RUNTIME_INSTALLED)
 	@$(BIN)/python scripts/demo.py
 
-vendor: install
-	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor"; exit 2; }
-	$(BIN)/python scripts/vendor.py "$(DEST)"
+# Standard library only: no install, any Python 3.11+.
+vendor:
+	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor [FORCE=1]"; exit 2; }
+	$(PYTHON) scripts/vendor.py "$(DEST)" $(if $(FORCE),--force)
 
 lock: $(VENV)/.installed-bench
 	@{ echo "# Exact versions of every package make install puts in .venv (regenerate: make lock)."; \

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import overlay_fit
 import parameter_names
 import spec_diff
 from merge_specs import MergeError, dump_spec, load_yaml, merge_specs, validate_spec
@@ -292,9 +293,18 @@ def check(specs: Sequence[Path], output_dir: Path) -> list[str]:
 
 def check_with_spec(specs: Sequence[Path], output_dir: Path) -> tuple[list[str], dict[str, Any]]:
     """The drift check's problems, and the merged spec ``specs`` produce (for the change report)."""
+    problems, new, _fit, _coverage = full_check(specs, output_dir)
+    return problems, new
+
+
+def full_check(specs: Sequence[Path], output_dir: Path) -> tuple[list[str], dict[str, Any], list[str], list[str]]:
+    """The drift check's problems, the merged spec ``specs`` produce, and how the overlay fits the client
+    they produce: its problems and the coverage report (scripts/overlay_fit.py)."""
     with tempfile.TemporaryDirectory(prefix="signalwire-compat-drift-") as scratch:
         fresh = build_tree(specs, Path(scratch) / "tree")
-        return compare_trees(fresh, output_dir, label=display_path(output_dir)), read_spec(fresh / MERGED_SPEC)
+        problems = compare_trees(fresh, output_dir, label=display_path(output_dir))
+        fit = overlay_fit.check(fresh / PACKAGE)
+        return problems, read_spec(fresh / MERGED_SPEC), fit, overlay_fit.coverage_report(fresh / PACKAGE)
 
 
 def read_spec(path: Path) -> dict[str, Any]:
@@ -304,15 +314,32 @@ def read_spec(path: Path) -> dict[str, Any]:
     return document
 
 
-def change_report(old: dict[str, Any] | None, new: dict[str, Any], output_dir: Path, changes_file: Path) -> list[str]:
-    """The API change report (scripts/spec_diff.py) from the merged spec in ``output_dir`` to ``new``,
-    also written to ``changes_file``."""
+def change_report(
+    old: dict[str, Any] | None,
+    new: dict[str, Any],
+    output_dir: Path,
+    changes_file: Path,
+    coverage: Sequence[str] = (),
+) -> list[str]:
+    """The API change report (scripts/spec_diff.py) from the merged spec in ``output_dir`` to ``new``, each
+    change naming the overlay files that use its wire name, then the ``coverage`` lines; also written to
+    ``changes_file``."""
     lines = spec_diff.report(
-        old, new, old_label=f"{display_path(output_dir)}/{MERGED_SPEC}", new_label="the merged openapi/*.yaml"
+        old,
+        new,
+        old_label=f"{display_path(output_dir)}/{MERGED_SPEC}",
+        new_label="the merged openapi/*.yaml",
+        uses=overlay_fit.overlay_uses(),
     )
+    lines += coverage
     changes_file.parent.mkdir(parents=True, exist_ok=True)
     changes_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return lines
+
+
+def print_fit_problems(problems: Sequence[str], *, stream: Any = sys.stderr) -> None:
+    print("The overlay no longer fits the generated client (fix these overlay files):", file=stream)
+    print("\n".join(f"  {problem}" for problem in problems), file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -337,8 +364,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         old = read_spec(previous) if previous.is_file() else None
         if args.check:
-            problems, new = check_with_spec(specs, output_dir)
-            report = change_report(old, new, output_dir, args.changes_file)
+            problems, new, fit, coverage = full_check(specs, output_dir)
+            report = change_report(old, new, output_dir, args.changes_file, coverage)
+            if fit:
+                print_fit_problems(fit)
             if problems:
                 label = display_path(output_dir)
                 print(
@@ -350,11 +379,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("\n".join(report), file=sys.stderr)
                 print("Run `make generate` and commit the result.", file=sys.stderr)
                 return 1
-            print(f"{display_path(output_dir)} matches the {len(specs)} spec files")
+            if fit:
+                print(f"{display_path(output_dir)} matches the specs, but the overlay does not fit it", file=sys.stderr)
+                return 1
+            print(f"{display_path(output_dir)} matches the {len(specs)} spec files; the overlay fits it")
             return 0
         seconds = generate(specs, output_dir, strict=not args.allow_warnings, inform=print_note)
-        report = change_report(old, read_spec(output_dir / MERGED_SPEC), output_dir, args.changes_file)
-    except (MergeError, GenerationError) as exc:
+        package = output_dir / PACKAGE
+        report = change_report(
+            old,
+            read_spec(output_dir / MERGED_SPEC),
+            output_dir,
+            args.changes_file,
+            overlay_fit.coverage_report(package),
+        )
+        fit = overlay_fit.check(package)
+    except (MergeError, GenerationError, overlay_fit.OverlayFitError) as exc:
         print(f"generate: error: {exc}", file=sys.stderr)
         print(f"{display_path(output_dir)} was left untouched.", file=sys.stderr)
         return 1
@@ -364,6 +404,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"generate: wrote {shown}/ from {len(specs)} spec files in {seconds:.2f} s: {len(files)} files, {size} bytes")
     print("\n".join(report))
     print(f"(also written to {display_path(args.changes_file.resolve())})")
+    if fit:
+        # The tree is what the specs say; the overlay is what must change. `make check` fails until it does.
+        print_fit_problems(fit)
     return 0
 
 

@@ -37,7 +37,8 @@ judged as both.
 - added to a request model: breaking if required (constructors need it), compatible if optional.
   Added to a response model: compatible (the generated model gains an attribute; the overlay's
   results keep unknown fields in ``.extra``).
-- removed: breaking (a constructor argument or an attribute disappears).
+- removed: breaking (a constructor argument or an attribute disappears). A field removed while
+  another of the same type is added in the same model is also marked "possibly renamed" on both lines.
 - retyped: breaking. Made nullable: compatible in a request, breaking in a response (readers now get
   ``None``). No longer nullable: breaking in a request, compatible in a response.
 - optional -> required: breaking in a request, compatible in a response (the attribute loses
@@ -57,6 +58,9 @@ its generated class, so ``$ref: UpdateCallStreamRequestStatus`` and an inline en
 ``UpdateCallStreamRequestStatus`` are the same type; operations are named by their Python name
 (``update-stream`` and ``update_stream`` are both ``update_stream``). Parameters show their Python
 argument (``'EndTime<' (end_time_before)``, see ``parameter_names``).
+
+A change to a field or parameter names the overlay files that quote its wire name (``[overlay: ...]``,
+``report(uses=...)``), so a maintainer sees which handwritten code to look at.
 
 Documentation (descriptions, summaries, examples, ...) is not API surface: a spec that differs only
 there reports no change (and says so).
@@ -86,9 +90,12 @@ class Change(NamedTuple):
     breaking: bool
     where: str  # an operation ("POST /Accounts/... (create_stream)") or a model ("model CallStreamResponse")
     what: str
+    wire: str = ""  # the wire name of the field or parameter changed, if any
 
-    def line(self) -> str:
-        return f"  {BREAKING if self.breaking else COMPATIBLE:<11} {self.where}: {self.what}"
+    def line(self, uses: Mapping[str, Sequence[str]] | None = None) -> str:
+        text = f"  {BREAKING if self.breaking else COMPATIBLE:<11} {self.where}: {self.what}"
+        files = (uses or {}).get(self.wire) if self.wire else None
+        return f"{text} [overlay: {', '.join(files)}]" if files else text
 
 
 def _stricter(side: str, *, request: bool, response: bool) -> bool:
@@ -325,29 +332,46 @@ class _Diff:
         old_required, new_required = set(before.get("required") or []), set(after.get("required") or [])
         noun = {REQUEST: "request field", RESPONSE: "response field", BOTH: "field"}[side]
         changes: list[Change] = []
-        for name, schema in new_fields.items():
-            if name not in old_fields:
-                required = name in new_required
-                signature = self.new.signature(schema, class_name(owner + class_name(str(name))))
-                breaking = _stricter(side, request=required, response=False)
-                kind = "required" if required else "optional"
-                changes.append(Change(breaking, "", f"{kind} {noun} '{prefix}{name}' added ({signature})"))
-        changes += [
-            Change(True, "", f"{noun} '{prefix}{name}' removed") for name in old_fields if name not in new_fields
-        ]
+        added = {
+            name: self.new.signature(schema, class_name(owner + class_name(str(name))))
+            for name, schema in new_fields.items()
+            if name not in old_fields
+        }
+        removed = {
+            name: self.old.signature(schema, class_name(owner + class_name(str(name))))
+            for name, schema in old_fields.items()
+            if name not in new_fields
+        }
+        # A field removed while another of the same type is added may be one field renamed: say so on both lines.
+        renamed_to = {old: next((new for new, t in added.items() if t == removed[old]), None) for old in removed}
+        renamed_from = {new: old for old, new in renamed_to.items() if new is not None}
+        for name, signature in added.items():
+            required = name in new_required
+            breaking = _stricter(side, request=required, response=False)
+            kind = "required" if required else "optional"
+            what = f"{kind} {noun} '{prefix}{name}' added ({signature})"
+            if name in renamed_from:
+                what += f", possibly renamed from '{prefix}{renamed_from[name]}'"
+            changes.append(Change(breaking, "", what, str(name)))
+        for name in removed:
+            what = f"{noun} '{prefix}{name}' removed"
+            if renamed_to[name] is not None:
+                what += f", possibly renamed to '{prefix}{renamed_to[name]}'"
+            changes.append(Change(True, "", what, str(name)))
         for name, new_schema in new_fields.items():
             if name not in old_fields:
                 continue
             old_schema, field = old_fields[name], f"{noun} '{prefix}{name}'"
             enum_class = class_name(owner + class_name(str(name)))
-            changes += self.type_change(old_schema, new_schema, side, field, enum_class)
+            inside = self.type_change(old_schema, new_schema, side, field, enum_class)
             was, now = name in old_required, name in new_required
             if now and not was:
-                changes.append(Change(_stricter(side, request=True, response=False), "", f"{field} is now required"))
+                inside.append(Change(_stricter(side, request=True, response=False), "", f"{field} is now required"))
             elif was and not now:
-                changes.append(Change(_stricter(side, request=False, response=True), "", f"{field} is now optional"))
+                inside.append(Change(_stricter(side, request=False, response=True), "", f"{field} is now optional"))
             if _ref_name(old_schema) is None or _ref_name(new_schema) is None:  # both refs: the model reports it
-                changes += self.enum_changes(old_schema, new_schema, field)
+                inside += self.enum_changes(old_schema, new_schema, field)
+            changes += [change._replace(wire=str(name)) for change in inside]
             if _ref_name(old_schema) is None and _ref_name(new_schema) is None:
                 if "properties" in old_schema and "properties" in new_schema:
                     changes += self.field_changes(old_schema, new_schema, side, enum_class, f"{prefix}{name}.")
@@ -377,11 +401,12 @@ class _Diff:
             if twin is not None:
                 added.remove(twin)
                 removed.remove(key)
-                changes.append(Change(True, "", f"{_parameter(*key)} renamed to {_parameter(*twin)}"))
+                changes.append(Change(True, "", f"{_parameter(*key)} renamed to {_parameter(*twin)}", key[1]))
         for key in added:
             required = bool(new[key].get("required"))
-            changes.append(Change(required, "", f"{'required' if required else 'optional'} {_parameter(*key)} added"))
-        changes += [Change(True, "", f"{_parameter(*key)} removed") for key in removed]
+            what = f"{'required' if required else 'optional'} {_parameter(*key)} added"
+            changes.append(Change(required, "", what, key[1]))
+        changes += [Change(True, "", f"{_parameter(*key)} removed", key[1]) for key in removed]
         for key, parameter in new.items():
             if key not in old:
                 continue
@@ -510,8 +535,19 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     return _Diff(old, new).changes()
 
 
-def report(old: Mapping[str, Any] | None, new: Mapping[str, Any], *, old_label: str, new_label: str) -> list[str]:
-    """The report's lines: a heading, then one line per change, breaking ones first."""
+def report(
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    *,
+    old_label: str,
+    new_label: str,
+    uses: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
+    """The report's lines: a heading, then one line per change, breaking ones first.
+
+    ``uses`` maps a wire name to the overlay files that use it (``overlay_fit.overlay_uses``): a
+    change to that field or parameter names them, so the maintainer knows what to look at.
+    """
     heading = f"API changes from {old_label} to {new_label}"
     if old is None:
         return [f"{heading}: no previous spec to compare with"]
@@ -524,8 +560,8 @@ def report(old: Mapping[str, Any] | None, new: Mapping[str, Any], *, old_label: 
         return [f"{heading}: none that SDK users can see"]
     breaking = sum(change.breaking for change in changes)
     lines = [f"{heading}: {breaking} breaking, {len(changes) - breaking} compatible"]
-    lines += [change.line() for change in changes if change.breaking]
-    lines += [change.line() for change in changes if not change.breaking]
+    lines += [change.line(uses) for change in changes if change.breaking]
+    lines += [change.line(uses) for change in changes if not change.breaking]
     return lines
 
 

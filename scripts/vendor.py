@@ -1,22 +1,29 @@
 """Copy the SDK into another project so it imports as ``<host package>.<dest>.signalwire_compat``.
 
-    python scripts/vendor.py DEST           # e.g. ../other/host_pkg/_vendor   (make vendor DEST=...)
+    python3 scripts/vendor.py DEST [--force]   # e.g. ../other/host_pkg/_vendor   (make vendor DEST=... [FORCE=1])
 
-Copies overlay/signalwire_compat and generated/signalwire_compat_generated side by side into DEST
-(creating DEST/__init__.py if needed). Both packages already import themselves relatively; the one
-absolute import between them lives in the seam (signalwire_compat/_generated.py), which is
-rewritten to a relative one. Nothing else changes, no sys.path edits, no install. The copy's
-``signalwire_compat.PROVENANCE`` still names the version and spec sha256 it came from, and
-DEST/signalwire_compat/VENDORED.txt says so in plain text. Runtime dependencies (httpx, attrs,
-python-dateutil, sniffio) are the host's to install.
+Standard library only: it runs with any Python 3.11+, no virtualenv or install needed. Copies
+overlay/signalwire_compat and generated/signalwire_compat_generated side by side into DEST
+(creating DEST/__init__.py if needed), with the repository's LICENSE in each. Both packages import
+themselves relatively; the one absolute import between them lives in the seam
+(signalwire_compat/_generated.py), which is rewritten to a relative one. No sys.path edits.
+
+DEST/signalwire_compat/VENDORED.txt records the commit, the version, the merged spec's sha256, the
+runtime dependency ranges (from pyproject.toml: the host installs them; aiohttp only for
+``AsyncClient``) and the sha256 of every file copied. Re-vendoring into the same DEST replaces the
+copy, but refuses, naming the files, when a file there differs from what VENDORED.txt recorded
+(a local edit would be lost silently otherwise); ``--force`` replaces it anyway.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import shutil
+import subprocess
 import sys
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +33,10 @@ GENERATED = ROOT / "generated" / "signalwire_compat_generated"
 SEAM = "_generated.py"
 GENERATED_NAME = "signalwire_compat_generated"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
+RECORD = "VENDORED.txt"
+LICENSE = ROOT / "LICENSE"
+# Only AsyncClient needs these; a sync-only host can leave them out.
+ASYNC_ONLY = frozenset({"aiohttp"})
 
 
 class VendorError(Exception):
@@ -44,14 +55,111 @@ def relative_seam(source: str) -> str:
     return rewritten
 
 
-def vendor(destination: Path) -> list[Path]:
+def runtime_dependencies() -> list[str]:
+    """The runtime requirements pyproject.toml declares, as written there (``httpx>=0.27,<1``)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [str(requirement) for requirement in project["dependencies"]]
+
+
+def source_commit() -> str:
+    """The checkout's commit, marked when files differ from it; ``unknown`` outside a git checkout."""
+    git = shutil.which("git")
+    try:
+        if git is None:
+            raise FileNotFoundError("git")
+        head = subprocess.run(
+            [git, "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=30
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [git, "-C", str(ROOT), "status", "--porcelain", "--", "overlay", "generated", "LICENSE"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    return f"{head} (with uncommitted changes)" if dirty else head
+
+
+def file_hashes(destination: Path, packages: Sequence[str]) -> dict[str, str]:
+    """``package/relative/path`` -> sha256 of every file of ``packages`` under ``destination`` but the record."""
+    hashes: dict[str, str] = {}
+    for package in packages:
+        root = destination / package
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(destination).as_posix()
+            if path.is_file() and relative != f"{OVERLAY.name}/{RECORD}" and "__pycache__" not in path.parts:
+                hashes[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def recorded_hashes(record: str) -> dict[str, str]:
+    return dict(
+        (match["path"], match["sha"])
+        for match in re.finditer(r"^  (?P<sha>[0-9a-f]{64})  (?P<path>\S.*)$", record, re.M)
+    )
+
+
+def local_edits(destination: Path) -> list[str]:
+    """Files of a previous copy in ``destination`` that differ from its VENDORED.txt (added, changed, removed)."""
+    packages = [OVERLAY.name, GENERATED.name]
+    if not any((destination / package).exists() for package in packages):
+        return []
+    record = destination / OVERLAY.name / RECORD
+    if not record.is_file():
+        return [f"{OVERLAY.name}/{RECORD} is missing, so local edits cannot be told apart"]
+    recorded = recorded_hashes(record.read_text(encoding="utf-8"))
+    present = file_hashes(destination, packages)
+    edits = [
+        f"{name} (changed)" for name in sorted(present.keys() & recorded.keys()) if present[name] != recorded[name]
+    ]
+    edits += [f"{name} (added)" for name in sorted(present.keys() - recorded.keys())]
+    edits += [f"{name} (removed)" for name in sorted(recorded.keys() - present.keys())]
+    return edits
+
+
+def _record_text(destination: Path, packages: Sequence[str]) -> str:
+    provenance = (GENERATED / "_provenance.py").read_text(encoding="utf-8")
+    sha = re.search(r'SPEC_SHA256 = "([0-9a-f]{64})"', provenance)
+    version = re.search(r'__version__ = "([^"]+)"', (OVERLAY / "_version.py").read_text(encoding="utf-8"))
+    dependencies = [
+        f"  {requirement}"
+        + ("   (only AsyncClient needs it)" if re.split(r"[<>=!~;\[ ]", requirement)[0] in ASYNC_ONLY else "")
+        for requirement in runtime_dependencies()
+    ]
+    files = [f"  {digest}  {name}" for name, digest in file_hashes(destination, packages).items()]
+    return "\n".join(
+        [
+            f"signalwire-compat {version.group(1) if version else '?'} vendored by scripts/vendor.py",
+            f"commit: {source_commit()}",
+            f"generated client spec sha256: {sha.group(1) if sha else '?'}",
+            "runtime dependencies (the host installs them; mypy --strict hosts also types-python-dateutil):",
+            *dependencies,
+            "Do not edit: re-vendor from the signalwire-compat repository (make vendor DEST=...); a file that",
+            "differs from the hashes below is refused without --force.",
+            "files (sha256):",
+            *files,
+            "",
+        ]
+    )
+
+
+def vendor(destination: Path, *, force: bool = False) -> list[Path]:
     """Copy both packages into ``destination``; returns the package directories written."""
-    if not (OVERLAY / SEAM).is_file() or not (GENERATED / "__init__.py").is_file():
-        raise VendorError(f"run from a checkout: {OVERLAY} or {GENERATED} is missing")
+    if not (OVERLAY / SEAM).is_file() or not (GENERATED / "__init__.py").is_file() or not LICENSE.is_file():
+        raise VendorError(f"run from a checkout: {OVERLAY}, {GENERATED} or {LICENSE} is missing")
     for path in (OVERLAY, GENERATED):
         for module in path.rglob("*.py"):
             if module.name != SEAM and re.search(rf"^\s*(import|from) {GENERATED_NAME}\b", module.read_text(), re.M):
                 raise VendorError(f"{module} imports {GENERATED_NAME} absolutely; only the seam may")
+    edits = local_edits(destination)
+    if edits and not force:
+        listed = "; ".join(edits[:10]) + (f"; and {len(edits) - 10} more" if len(edits) > 10 else "")
+        raise VendorError(
+            f"{destination} holds a vendored copy with local edits that re-vendoring would discard: {listed}. "
+            "Move the changes upstream (or into a patch), or pass --force (make vendor ... FORCE=1) to discard them"
+        )
     destination.mkdir(parents=True, exist_ok=True)
     init = destination / "__init__.py"
     if not init.exists():
@@ -62,27 +170,22 @@ def vendor(destination: Path) -> list[Path]:
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(package, target, ignore=IGNORE)
+        shutil.copy2(LICENSE, target / LICENSE.name)
         written.append(target)
     seam = destination / OVERLAY.name / SEAM
     seam.write_text(relative_seam(seam.read_text(encoding="utf-8")), encoding="utf-8")
-    provenance = (GENERATED / "_provenance.py").read_text(encoding="utf-8")
-    sha = re.search(r'SPEC_SHA256 = "([0-9a-f]{64})"', provenance)
-    version = re.search(r'__version__ = "([^"]+)"', (OVERLAY / "_version.py").read_text(encoding="utf-8"))
-    (destination / OVERLAY.name / "VENDORED.txt").write_text(
-        f"signalwire-compat {version.group(1) if version else '?'} vendored by scripts/vendor.py\n"
-        f"generated client spec sha256: {sha.group(1) if sha else '?'}\n"
-        "Do not edit: re-vendor from the signalwire-compat repository (make vendor DEST=...).\n",
-        encoding="utf-8",
-    )
+    record = _record_text(destination, [OVERLAY.name, GENERATED.name])
+    (destination / OVERLAY.name / RECORD).write_text(record, encoding="utf-8")
     return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("destination", type=Path, help="the host package's vendor folder, e.g. host_pkg/_vendor")
+    parser.add_argument("--force", action="store_true", help="replace a previous copy even if it was edited")
     args = parser.parse_args(argv)
     try:
-        written = vendor(args.destination)
+        written = vendor(args.destination, force=args.force)
     except VendorError as exc:
         print(f"vendor: error: {exc}", file=sys.stderr)
         return 1

@@ -8,10 +8,11 @@ changes what the SDK sends, with no template or per-operation code to update her
 
 from __future__ import annotations
 
+import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any, NamedTuple, TypedDict
+from typing import Any, NamedTuple, Protocol, TypedDict, TypeVar
 from uuid import UUID
 
 from . import _generated as gen
@@ -29,6 +30,8 @@ from ._validation import (
 from ._wire import numbered_parameters, to_wire
 
 __all__ = [
+    "EXPOSED_BY_PATTERN",
+    "REQUEST_FIELDS",
     "ConferenceStreamOptions",
     "StreamOptions",
     "StreamSettings",
@@ -38,6 +41,17 @@ __all__ = [
     "update_call_stream",
     "update_conference_stream",
 ]
+
+
+T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
+
+
+class _WithAdditionalProperties(Protocol):
+    additional_properties: dict[str, Any]
+
+
+B = TypeVar("B", bound=_WithAdditionalProperties)
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
@@ -123,25 +137,48 @@ class ConferenceStreamOptions(_StreamOptions, total=False):
     stream_real_time: bool | None
 
 
-def _stream_fields(settings: StreamSettings, track_type: Any, method_type: Any, local_space: bool) -> dict[str, Any]:
-    """Checked keyword arguments for a generated Create…StreamRequest (unset fields left out)."""
-    fields: dict[str, Any] = {"url": validate_websocket_url(settings.url, local_space=local_space)}
-    if settings.name is not None:
-        fields["name"] = validate_stream_name(settings.name)
-    if settings.track is not None:
-        fields["track"] = validate_choice(settings.track, "track", track_type)
-    if settings.status_callback is not None:
-        fields["status_callback"] = validate_callback_url(settings.status_callback)
-    if settings.status_callback_method is not None:
-        fields["status_callback_method"] = validate_choice(
-            settings.status_callback_method, "status_callback_method", method_type
-        )
-    token = settings.authorization_bearer_token
-    if token is not None:
-        if not isinstance(token, str) or not token:
-            raise ValueError("authorization_bearer_token must be a non-empty str")
-        fields["authorization_bearer_token"] = token
-    return fields
+# The request fields the typed wrappers send: generated model -> {wire name: the generated attribute's type}.
+# scripts/overlay_fit.py (make check) holds it against a regenerated client: a field renamed, removed or
+# retyped there, or a new required one missing here, fails the check naming this file. The builders
+# below pass every field as an explicit keyword argument, so mypy sees a new required one too.
+REQUEST_FIELDS: dict[str, dict[str, str]] = {
+    "UpdateCallStreamRequest": {"Status": "UpdateCallStreamRequestStatus"},
+    "UpdateConferenceStreamRequest": {"Status": "UpdateConferenceStreamRequestStatus"},
+    "CreateCallStreamRequest": {
+        "Url": "str",
+        "Name": "str | Unset",
+        "Track": "CreateCallStreamRequestTrack | Unset",
+        "StatusCallback": "str | Unset",
+        "StatusCallbackMethod": "CreateCallStreamRequestStatusCallbackMethod | Unset",
+        "AuthorizationBearerToken": "str | Unset",
+    },
+    "CreateConferenceStreamRequest": {
+        "Url": "str",
+        "Name": "str | Unset",
+        "Track": "CreateConferenceStreamRequestTrack | Unset",
+        "StatusCallback": "str | Unset",
+        "StatusCallbackMethod": "CreateConferenceStreamRequestStatusCallbackMethod | Unset",
+        "StreamCodec": "CreateConferenceStreamRequestStreamCodec | Unset",
+        "StreamRealTime": "bool | Unset",
+        "AuthorizationBearerToken": "str | Unset",
+    },
+}
+# Request fields exposed otherwise: ``parameters=`` sends Parameter1.Name … Parameter99.Value.
+EXPOSED_BY_PATTERN = r"Parameter[0-9]+\.(Name|Value)"
+
+
+def _optional(value: object, check: Callable[[object], T]) -> T | gen.Unset:
+    return gen.UNSET if value is None else check(value)
+
+
+def _bearer_token(token: object) -> str:
+    if not isinstance(token, str) or not token:
+        raise ValueError("authorization_bearer_token must be a non-empty str")
+    return token
+
+
+def _choice(name: str, choices: type[E]) -> Callable[[object], E]:
+    return lambda value: validate_choice(value, name, choices)
 
 
 def _secrets(settings: StreamSettings) -> tuple[str, ...]:
@@ -149,7 +186,7 @@ def _secrets(settings: StreamSettings) -> tuple[str, ...]:
     return (token,) if isinstance(token, str) and token else ()
 
 
-def _with_parameters(body: Any, parameters: object) -> Any:
+def _with_parameters(body: B, parameters: object) -> B:
     # Parameter1 … Parameter99 go into the generated model's additional properties: its to_dict()
     # sends them with the declared fields, and _wire form-encodes the whole body once.
     if parameters is not None:
@@ -165,12 +202,26 @@ def create_call_stream(
     Not idempotent: retried only when the server cannot have acted on it. ``local_space``: the
     client's space is a loopback URL, so a ``ws://`` URL to a loopback host is accepted.
     """
-    fields = _stream_fields(
-        settings, gen.CreateCallStreamRequestTrack, gen.CreateCallStreamRequestStatusCallbackMethod, local_space
+    body = gen.CreateCallStreamRequest(
+        url=validate_websocket_url(settings.url, local_space=local_space),
+        name=_optional(settings.name, validate_stream_name),
+        track=_optional(settings.track, _choice("track", gen.CreateCallStreamRequestTrack)),
+        status_callback=_optional(settings.status_callback, validate_callback_url),
+        status_callback_method=_optional(
+            settings.status_callback_method,
+            _choice("status_callback_method", gen.CreateCallStreamRequestStatusCallbackMethod),
+        ),
+        authorization_bearer_token=_optional(settings.authorization_bearer_token, _bearer_token),
     )
-    body = _with_parameters(gen.CreateCallStreamRequest(**fields), settings.parameters)
+    body = _with_parameters(body, settings.parameters)
     request = gen.create_stream._get_kwargs(account_sid=account_sid, call_sid=call_sid, body=body)
     return Operation("create_stream", to_wire(request), _read_call_stream, False, _secrets(settings))
+
+
+def _real_time(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"stream_real_time must be a bool, not {type(value).__name__}")
+    return value
 
 
 def create_conference_stream(
@@ -183,21 +234,20 @@ def create_conference_stream(
     local_space: bool = False,
 ) -> Operation[ConferenceStream]:
     """``POST …/Conferences/{conference_sid}/Streams``; the ids must already be validated."""
-    fields = _stream_fields(
-        settings,
-        gen.CreateConferenceStreamRequestTrack,
-        gen.CreateConferenceStreamRequestStatusCallbackMethod,
-        local_space,
+    body = gen.CreateConferenceStreamRequest(
+        url=validate_websocket_url(settings.url, local_space=local_space),
+        name=_optional(settings.name, validate_stream_name),
+        track=_optional(settings.track, _choice("track", gen.CreateConferenceStreamRequestTrack)),
+        status_callback=_optional(settings.status_callback, validate_callback_url),
+        status_callback_method=_optional(
+            settings.status_callback_method,
+            _choice("status_callback_method", gen.CreateConferenceStreamRequestStatusCallbackMethod),
+        ),
+        stream_codec=_optional(stream_codec, _choice("stream_codec", gen.CreateConferenceStreamRequestStreamCodec)),
+        stream_real_time=_optional(stream_real_time, _real_time),
+        authorization_bearer_token=_optional(settings.authorization_bearer_token, _bearer_token),
     )
-    if stream_codec is not None:
-        fields["stream_codec"] = validate_choice(
-            stream_codec, "stream_codec", gen.CreateConferenceStreamRequestStreamCodec
-        )
-    if stream_real_time is not None:
-        if not isinstance(stream_real_time, bool):
-            raise ValueError(f"stream_real_time must be a bool, not {type(stream_real_time).__name__}")
-        fields["stream_real_time"] = stream_real_time
-    body = _with_parameters(gen.CreateConferenceStreamRequest(**fields), settings.parameters)
+    body = _with_parameters(body, settings.parameters)
     request = gen.create_conference_stream._get_kwargs(
         account_sid=account_sid, conference_sid=conference_sid, body=body
     )
@@ -205,17 +255,28 @@ def create_conference_stream(
 
 
 def escape_hatch(
-    endpoint: ModuleType | str,
+    endpoint: ModuleType | str | Callable[..., Any],
     arguments: dict[str, Any],
     *,
     account_sid: str,
     base_url: str,
     idempotent: bool,
-) -> Operation[OperationResult]:
-    """An ``Operation`` for any generated endpoint; UUID-typed arguments are validated like sids."""
+) -> Operation[OperationResult[Any]]:
+    """An ``Operation`` for any generated endpoint: its module, its name, or one of its functions
+    (``update_stream.sync``, which types the result). UUID-typed arguments are validated like sids;
+    enums, URLs and secret-shaped values are checked as ``_invoke_checks`` says, and those secrets
+    are the operation's, redacted from its errors."""
     import inspect  # slow to import; only the escape hatch needs it
+    import sys
 
-    module = gen.find_operation(endpoint) if isinstance(endpoint, str) else endpoint
+    from ._invoke_checks import checked_value, type_hints
+
+    if isinstance(endpoint, str):
+        module = gen.find_operation(endpoint)
+    elif isinstance(endpoint, ModuleType):
+        module = endpoint
+    else:
+        module = sys.modules.get(getattr(endpoint, "__module__", ""), endpoint)  # type: ignore[arg-type]
     get_kwargs = getattr(module, "_get_kwargs", None)
     parse_response = getattr(module, "_parse_response", None)
     if get_kwargs is None or parse_response is None:
@@ -229,14 +290,18 @@ def escape_hatch(
         bound = signature.bind(**arguments)
     except TypeError as exc:
         raise TypeError(f"{name}: {exc}") from None
+    hints = type_hints(get_kwargs)
+    secrets: list[str] = []
     for argument, value in bound.arguments.items():
         if signature.parameters[argument].annotation in (UUID, "UUID"):
             bound.arguments[argument] = UUID(validate_sid(value, argument))
+        else:
+            bound.arguments[argument] = checked_value(argument, value, hints.get(argument), secrets)
     wire = to_wire(get_kwargs(*bound.args, **bound.kwargs))
     # The generated parser wants its own client type only to read ``raise_on_unexpected_status``.
     parser_client = gen.GeneratedClient(base_url=base_url, raise_on_unexpected_status=False)
 
-    def read(answer: Answer) -> OperationResult:
+    def read(answer: Answer) -> OperationResult[Any]:
         response = answer.detached()
         return OperationResult(
             status_code=response.status_code,
@@ -244,7 +309,4 @@ def escape_hatch(
             response=response,
         )
 
-    body = bound.arguments.get("body")
-    token = getattr(body, "authorization_bearer_token", None)  # a stream's, as create_stream takes it
-    secrets = (token,) if isinstance(token, str) and token else ()
-    return Operation(name, wire, read, idempotent=idempotent, secrets=secrets)
+    return Operation(name, wire, read, idempotent, tuple(dict.fromkeys(secrets)))

@@ -38,8 +38,10 @@ from signalwire_compat_generated.models import (
     UpdateConferenceStreamRequest,
     UpdateConferenceStreamRequestStatus,
 )
+from signalwire_compat_generated.types import UNSET, Unset
 
 __all__ = [
+    "UNSET",
     "CreateCallStreamRequest",
     "CreateCallStreamRequestStatusCallbackMethod",
     "CreateCallStreamRequestTrack",
@@ -49,6 +51,7 @@ __all__ = [
     "CreateConferenceStreamRequestTrack",
     "EndpointModule",
     "GeneratedClient",
+    "Unset",
     "UpdateCallStreamRequest",
     "UpdateCallStreamRequestStatus",
     "UpdateConferenceStreamRequest",

@@ -21,7 +21,7 @@ import attrs
 
 from ._dates import InvalidDateError, parse_rfc2822_datetime
 
-__all__ = ["CallStream", "ConferenceStream", "MissingFieldsError", "StreamStatus", "Unparsed"]
+__all__ = ["RESPONSE_FIELDS", "CallStream", "ConferenceStream", "MissingFieldsError", "StreamStatus", "Unparsed"]
 
 
 class StreamStatus(enum.StrEnum):
@@ -91,18 +91,39 @@ def _frozen(mapping: dict[str, Any]) -> Mapping[str, Any]:
 
 
 _NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
-_KNOWN = {
-    "call_sid": frozenset({"sid", "account_sid", "call_sid", "name", "status", "date_updated", "uri"}),
-    "conference_sid": frozenset({"sid", "account_sid", "conference_sid", "name", "status", "date_updated", "uri"}),
+# The response fields the results read: generated model -> {wire name: the generated attribute's type}.
+# A literal table so scripts/overlay_fit.py (make check) can hold it against a regenerated client
+# without importing anything: a field renamed, removed or retyped there fails the check, naming this file.
+RESPONSE_FIELDS: dict[str, dict[str, str]] = {
+    "CallStreamResponse": {
+        "sid": "UUID",
+        "account_sid": "UUID",
+        "call_sid": "UUID",
+        "name": "str",
+        "status": "StreamStatus",
+        "date_updated": "str",
+        "uri": "str",
+    },
+    "ConferenceStreamResponse": {
+        "sid": "UUID",
+        "account_sid": "UUID",
+        "conference_sid": "UUID",
+        "name": "None | str",
+        "status": "ConferenceStreamStatus",
+        "date_updated": "str",
+        "uri": "str",
+    },
 }
+_MODEL = {"call_sid": "CallStreamResponse", "conference_sid": "ConferenceStreamResponse"}
+_ORDER = {parent: tuple(RESPONSE_FIELDS[model]) for parent, model in _MODEL.items()}
+_KNOWN = {parent: frozenset(order) for parent, order in _ORDER.items()}
 
 
 def _stream_fields(document: Mapping[str, Any], parent_key: str, kind: str) -> dict[str, Any]:
     """The constructor arguments both stream results share, read tolerantly; raises if a key is missing."""
     known = _KNOWN[parent_key]
     if not known <= document.keys():
-        order = ("sid", "account_sid", parent_key, "name", "status", "date_updated", "uri")
-        missing = ", ".join(name for name in order if name not in document)
+        missing = ", ".join(name for name in _ORDER[parent_key] if name not in document)
         raise MissingFieldsError(f"{kind} response lacks {missing}")
     extra = _NO_EXTRA if len(document) == len(known) else _frozen({k: v for k, v in document.items() if k not in known})
     return {

@@ -7,7 +7,7 @@ holds only the types, so the clients can use them without loading the generated 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
@@ -16,6 +16,12 @@ from ._wire import WireRequest
 __all__ = ["Answer", "Operation", "OperationResult"]
 
 T = TypeVar("T")
+if TYPE_CHECKING:  # a default (PEP 696) for type checkers; typing_extensions is not needed at run time
+    from typing_extensions import TypeVar as _TypeVarWithDefault
+
+    P = _TypeVarWithDefault("P", default=Any)
+else:
+    P = TypeVar("P")
 
 
 class Answer(NamedTuple):
@@ -45,9 +51,12 @@ class Operation(NamedTuple, Generic[T]):
         return f"Operation({self.name}, {self.wire!r}, idempotent={self.idempotent})"
 
 
-class OperationResult(NamedTuple):
-    """What the escape hatch (``client.invoke``) returns: the generated parser's result and the response."""
+class OperationResult(NamedTuple, Generic[P]):
+    """What the escape hatch (``client.invoke``) returns: the generated parser's result and the response.
+
+    ``parsed`` is typed when ``invoke`` was given a generated function (``update_stream.sync``), else ``Any``.
+    """
 
     status_code: int
-    parsed: Any
+    parsed: P
     response: httpx.Response

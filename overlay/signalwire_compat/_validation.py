@@ -27,6 +27,7 @@ __all__ = [
     "validate_sid",
     "validate_stream",
     "validate_stream_name",
+    "validate_url",
     "validate_websocket_url",
 ]
 
@@ -170,3 +171,8 @@ def validate_parameters(value: object, name: str = "parameters") -> list[tuple[s
             raise ValueError(f"{name}[{key!r}] must be a str, not {type(item).__name__}")
         pairs.append((key, item))
     return pairs
+
+
+def validate_url(value: object, name: str, schemes: tuple[str, ...]) -> str:
+    """An absolute URL with one of ``schemes`` (for ``client.invoke``'s URL-typed fields)."""
+    return _absolute_url(value, name, schemes)

@@ -71,3 +71,15 @@ def test_readme_blocks_pass_mypy_strict(tmp_path: Path) -> None:
         files.append(str(path))
     stdout, stderr, status = api.run(["--strict", f"--cache-dir={mypy_cache_dir(tmp_path)}", *files])
     assert status == 0, stdout + stderr
+
+
+def test_makefile_lines_the_readme_cites_are_the_commands_of_the_targets_it_names() -> None:
+    # make cites the failing recipe line as [Makefile:N: target]; the README quotes such runs.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+    cited = re.findall(r"\[Makefile:(\d+): ([\w-]+)\]", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert cited
+    for number, target in cited:
+        line = int(number)
+        assert makefile[line - 1].startswith("\t"), (number, target, "not a recipe line")
+        owner = next(text for text in reversed(makefile[: line - 1]) if text and not text.startswith(("\t", "#")))
+        assert owner.split(":")[0] == target, (number, target, owner)

@@ -172,3 +172,77 @@ def test_pips_vendoring_tool_vendors_the_built_wheel(
     assert report["statuses"] == ["stopped", "stopped"]
     assert report["generated"] == "host_pkg._vendor.signalwire_compat_generated"
     assert report["top_level_sdk_modules"] == []
+
+
+HOST_APP = '''"""A host module using the vendored SDK, type-checked strictly."""
+
+from host_pkg._vendor import signalwire_compat as sw
+
+
+def stop(client: sw.Client, call_sid: str, stream_sid: str) -> str:
+    return str(client.calls(call_sid).streams(stream_sid).stop().status)
+
+
+async def stop_async(client: sw.AsyncClient, call_sid: str, stream_sid: str) -> str:
+    stream = await client.calls(call_sid).streams(stream_sid).stop()
+    return stream.updated_at.isoformat()
+'''
+
+
+def vendored_host(tmp_path: Path) -> Path:
+    host = tmp_path / "host"
+    (host / "host_pkg").mkdir(parents=True)
+    (host / "host_pkg" / "__init__.py").write_text("")
+    (host / "host_pkg" / "app.py").write_text(HOST_APP)
+    from vendor import vendor
+
+    vendor(host / "host_pkg" / "_vendor")
+    return host
+
+
+def test_a_host_with_the_runtime_dependencies_and_the_named_stubs_passes_mypy_strict(tmp_path: Path) -> None:
+    # This environment holds the runtime dependencies and types-python-dateutil, the stubs README names.
+    host = vendored_host(tmp_path)
+    checked = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "mypy"),
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "-p",
+            "host_pkg",
+        ],
+        cwd=host,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+SYNC_ONLY_CHILD = r"""
+import json, sys
+from host_pkg._vendor.signalwire_compat.testing import FakeSpace
+
+with FakeSpace() as space:
+    stream = space.add_call_stream()
+    with space.client() as client:
+        stopped = client.calls(stream.parent_sid).streams(stream.sid).stop()
+try:
+    import aiohttp
+    importable = True
+except ImportError:
+    importable = False
+print(json.dumps({"status": str(stopped.status), "aiohttp_importable": importable,
+                  "aiohttp_loaded": any(m.split(".")[0] == "aiohttp" for m in sys.modules)}))
+"""
+
+
+def test_a_sync_only_host_without_aiohttp_stops_a_stream(tmp_path: Path) -> None:
+    sync_only = [name for name in RUNTIME if name != "aiohttp"]
+    python, site_packages = make_runtime_env(tmp_path / "env", sync_only)
+    host = vendored_host(tmp_path)
+    (site_packages / "host.pth").write_text(str(host) + "\n")
+    report = run_isolated(python, SYNC_ONLY_CHILD)
+    assert report == {"status": "stopped", "aiohttp_importable": False, "aiohttp_loaded": False}

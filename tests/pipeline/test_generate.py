@@ -230,7 +230,9 @@ def test_generate_reports_api_changes_breaking_and_compatible(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     expected = [
         f"API changes from {output}/openapi.merged.yaml to the merged openapi/*.yaml: 1 breaking, 1 compatible",
-        "  breaking    model CallStreamResponse: response field 'uri' removed",
+        "  breaking    model CallStreamResponse: response field 'uri' removed [overlay: "
+        "overlay/signalwire_compat/_cli/_common.py, overlay/signalwire_compat/_models.py, "
+        "overlay/signalwire_compat/testing/_rules.py]",
         "  compatible  model StreamStatus: enum value 'paused' added",
     ]
     lines = result.stdout.splitlines()

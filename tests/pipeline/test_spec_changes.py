@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,18 @@ from tests.helpers import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
-COPIED = ["Makefile", "pyproject.toml", "constraints.txt", "openapi", "scripts", "overlay", "generated", "tests"]
+COPIED = [
+    "Makefile",
+    "pyproject.toml",
+    "constraints.txt",
+    "README.md",
+    "LICENSE",
+    "openapi",
+    "scripts",
+    "overlay",
+    "generated",
+    "tests",
+]
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache")
 
 
@@ -45,10 +57,16 @@ def copy_repository(destination: Path) -> Path:
     return destination
 
 
-def make(repository: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+def make(repository: Path, *targets: str, copy_first: bool = False) -> subprocess.CompletedProcess[str]:
+    """``make TARGETS`` in the copy; ``copy_first`` puts the copy's packages before this checkout's
+    editable install, as a fresh clone's own install would (for targets that run the tests)."""
     command = ["make", "--no-print-directory", "-C", str(repository), f"VENV={ROOT / '.venv'}"]
     command += [f"INSTALLED={repository / '.installed-stamp'}", *targets]
-    return subprocess.run(command, capture_output=True, text=True, timeout=540, check=False)
+    # The copy's own pytest (make quick) must not take this run's pytest-xdist worker settings for its own.
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    if copy_first:
+        environment["PYTHONPATH"] = f"{repository / 'overlay'}{os.pathsep}{repository / 'generated'}"
+    return subprocess.run(command, capture_output=True, text=True, timeout=540, check=False, env=environment)
 
 
 def run_overlay(repository: Path, code: str) -> dict[str, Any]:
@@ -300,6 +318,24 @@ def test_stale_generated_tree_is_caught_by_make_check(repository: Path) -> None:
     assert fixed.returncode == 0, fixed.stderr
 
 
+def test_a_breaking_change_the_overlay_depends_on_fails_make_check_naming_the_overlay_file(repository: Path) -> None:
+    for name in ("create-stream.yaml", "update-stream.yaml"):  # both carry CallStreamResponse
+        spec_path = repository / "openapi" / name
+        spec = load(spec_path)
+        response = spec["components"]["schemas"]["CallStreamResponse"]
+        response["properties"]["stream_uri"] = response["properties"].pop("uri")
+        response["required"] = [("stream_uri" if field == "uri" else field) for field in response["required"]]
+        save(spec_path, spec)
+    generated = make(repository, "generate")
+    assert generated.returncode == 0, generated.stderr  # the tree is what the specs say ...
+    assert "response field 'uri' removed, possibly renamed to 'stream_uri'" in generated.stdout
+    checked = make(repository, "check")  # ... and the overlay must follow before make check passes
+    assert checked.returncode != 0
+    assert (
+        "overlay/signalwire_compat/_models.py: response field 'uri' of CallStreamResponse is not in the generated model"
+    ) in checked.stderr
+
+
 def reword(document: dict[str, Any]) -> None:
     """Change only the wording of the components a new page shares with the stream pages, as pages do."""
     error = document["components"]["schemas"]["CompatibilityErrorResponse"]
@@ -362,3 +398,50 @@ def test_the_same_spec_with_one_semantic_difference_fails_naming_both_files(repo
     ) in result.stderr
     assert "was left untouched" in result.stderr
     assert tree_files(repository / "generated") == before
+
+
+RETRIEVE_A_CALL_CHILD = r"""
+import json
+from signalwire_compat.testing import FakeSpace
+
+call_sid = "5d1c7e2a-0000-4000-8000-000000000001"
+with FakeSpace() as space:
+    texts = ["date_created", "date_updated", "to", "formatted_to", "to_formatted", "from", "formatted_from",
+             "from_formatted", "price_unit", "api_version", "uri"]
+    nulls = ["parent_call_sid", "phone_number_sid", "start_time", "end_time", "price", "answered_by",
+             "forwarded_from", "caller_name", "annotation", "group_sid", "audio_in_mos", "sip_result_code",
+             "audio_rtt_avg", "audio_rtt_min", "audio_rtt_max", "audio_out_jitter_min", "audio_out_jitter_max",
+             "audio_out_jitter_avg", "audio_out_lost"]
+    document = {"sid": call_sid, "account_sid": space.project_id, "status": "in-progress", "direction": "inbound",
+                "duration": 20, "subresource_uris": {"notifications": None, "recordings": "/r"},
+                **{name: "x" for name in texts}, **{name: None for name in nulls}}
+    try:
+        space.respond("retrieve_a_call", json={"sid": "not enough"})
+    except ValueError as error:
+        refused = str(error)
+    space.respond("retrieve_a_call", json=document)
+    with space.client() as client:
+        result = client.invoke("retrieve_a_call", sid=call_sid)
+    (request,) = space.requests
+print(json.dumps({"refused": refused, "status": result.status_code, "parsed": type(result.parsed).__name__,
+                  "sid": str(result.parsed.sid), "method": request.method, "path": request.path}))
+"""
+
+
+def test_add_operation_then_check_and_quick_pass_and_the_operation_is_callable_on_a_fake(repository: Path) -> None:
+    added = make(repository, "add-operation", "OP=retrieve_a_call")
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "compatible  GET /Accounts/{AccountSid}/Calls/{Sid} (retrieve_a_call): operation added" in added.stdout
+    assert "  operation retrieve_a_call" in added.stdout  # the coverage: not wrapped yet
+    assert (repository / "openapi" / "retrieve-a-call.yaml").is_file()
+    checked = make(repository, "check", copy_first=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    quick = make(repository, "quick", copy_first=True)
+    assert quick.returncode == 0, quick.stdout[-3000:] + quick.stderr
+    ran = re.search(r"(\d+) passed", quick.stdout)
+    assert ran is not None and int(ran[1]) > 900, quick.stdout[-500:]  # the whole quick suite ran
+    report = run_overlay(repository, RETRIEVE_A_CALL_CHILD)
+    assert "retrieve_a_call: json= is not what the generated client reads for a 200 answer" in report["refused"]
+    assert (report["status"], report["parsed"], report["method"]) == (200, "CallResponse", "GET")
+    assert report["sid"] == "5d1c7e2a-0000-4000-8000-000000000001"
+    assert report["path"].endswith("/Calls/5d1c7e2a-0000-4000-8000-000000000001")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import assert_type
+from typing import Any, assert_type
 from uuid import UUID
 
 import signalwire_compat as sw
@@ -36,6 +36,18 @@ async def async_usage(call_sid: str, stream_sid: str) -> None:
         assert_type(conference, sw.ConferenceStream)
         result = await client.invoke("update_stream", call_sid=call_sid, sid=stream_sid)
         assert_type(result, sw.OperationResult)
+        assert_type(result.parsed, Any)
+
+
+def typed_invoke(client: sw.Client, call_sid: str, stream_sid: str) -> None:
+    # A generated function instead of a name: the result is typed by its return annotation.
+    from signalwire_compat_generated.api.subpackage_streams import update_stream
+    from signalwire_compat_generated.models import CallStreamResponse, CompatibilityErrorResponse
+
+    result = client.invoke(update_stream.sync, call_sid=call_sid, sid=stream_sid)
+    assert_type(result, sw.OperationResult[CallStreamResponse | CompatibilityErrorResponse | None])
+    if isinstance(result.parsed, CallStreamResponse):
+        print(result.parsed.uri)
 
 
 def errors(client: sw.Client) -> None:

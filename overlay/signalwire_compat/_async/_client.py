@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 from uuid import UUID
 
 import httpx
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncClient"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class AsyncClient(BaseClient[httpx.AsyncClient]):
@@ -54,12 +56,23 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
         return AsyncConferenceContext(self, validate_sid(conference_sid, "conference_sid"))
 
+    @overload
+    async def invoke(
+        self, operation: Callable[..., R], /, *, idempotent: bool = False, **arguments: Any
+    ) -> OperationResult[R]: ...
+
+    @overload
     async def invoke(
         self, operation: ModuleType | str, /, *, idempotent: bool = False, **arguments: Any
-    ) -> OperationResult:
+    ) -> OperationResult[Any]: ...
+
+    async def invoke(
+        self, operation: ModuleType | str | Callable[..., Any], /, *, idempotent: bool = False, **arguments: Any
+    ) -> OperationResult[Any]:
         """Call any generated operation with this client's auth, form encoding, retries and errors.
 
-        ``operation`` is a generated endpoint module or its name (``"update_stream"``); ``arguments``
+        ``operation`` is a generated endpoint module, its name (``"update_stream"``) or one of its
+        functions (``update_stream.sync``: then ``result.parsed`` is typed); ``arguments``
         are that module's arguments (``account_sid`` defaults to the client's). A 2xx answer is
         parsed by the generated code; anything else raises the usual ``APIError`` subclasses.
         Pass ``idempotent=True`` only if repeating the call is harmless: it allows retries after

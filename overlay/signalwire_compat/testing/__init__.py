@@ -36,11 +36,13 @@ import time
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ._audio import AudioSource, Tone
 from ._callbacks import CallbackSender, Delivery
 from ._calls import FakeCall
+from ._canned import Overrides, canned
 from ._clock import Clock, ManualClock, RealClock
 from ._media_space import MediaSpace
 from ._media_stream import MediaStream
@@ -48,11 +50,11 @@ from ._records import FakeStream, Fault, Kind, RecordedRequest, StreamState
 from ._rules import (
     KEPT_APART,
     PARAMETER,
-    UUID,
     Answer,
     create_problem,
     error_body,
     fault_answer,
+    find_stream,
     invalid,
     read_request,
     stream_document,
@@ -101,7 +103,7 @@ class FakeSpace(MediaSpace):
         self._in_flight = 0
         self._lock = threading.Lock()
         self._streams: dict[tuple[str, Kind, str, str], StreamState] = {}
-        self._faults: list[Fault] = []
+        self._overrides = Overrides()  # faults and canned answers, served before the API's own
         self._requests: list[RecordedRequest] = []
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -202,11 +204,12 @@ class FakeSpace(MediaSpace):
             )
         return stream
 
-    def stream_status(self, sid: str) -> str:
-        """The current status of the stream with this sid."""
+    def stream_status(self, sid: str | uuid.UUID) -> str:
+        """The current status of the stream with this sid (a ``str`` or ``uuid.UUID``)."""
+        wanted = str(sid).lower()
         with self._lock:
             for key, state in self._streams.items():
-                if key[3] == sid.lower():
+                if key[3] == wanted:
                     return state.status
         raise KeyError(sid)
 
@@ -215,12 +218,13 @@ class FakeSpace(MediaSpace):
         with self._lock:
             return [FakeStream(kind, account, parent, sid) for account, kind, parent, sid in self._streams]
 
-    def stream_settings(self, sid: str) -> dict[str, Any]:
+    def stream_settings(self, sid: str | uuid.UUID) -> dict[str, Any]:
         """What a stream was created with: url, name, status_callback(_method), parameters, and the
         other fields as sent (``Track``, ``StreamCodec``, …)."""
+        wanted = str(sid).lower()
         with self._lock:
             for key, state in self._streams.items():
-                if key[3] == sid.lower():
+                if key[3] == wanted:
                     return {
                         "url": state.url,
                         "name": state.name,
@@ -253,10 +257,29 @@ class FakeSpace(MediaSpace):
     # -- faults -----------------------------------------------------------------------------------
 
     def fail(
-        self, status: int = 503, *, times: int = 1, retry_after: str | float | None = None, body: bytes | None = None
+        self,
+        status: int = 503,
+        *,
+        times: int = 1,
+        retry_after: str | float | None = None,
+        body: bytes | str | None = None,
     ) -> None:
-        """Answer the next ``times`` requests with ``status`` (an error document unless ``body``)."""
+        """Answer the next ``times`` requests with ``status`` (an error document unless ``body``; a ``str``
+        is sent UTF-8 encoded)."""
+        if isinstance(body, str):
+            body = body.encode()
+        elif body is not None and not isinstance(body, bytes):
+            raise TypeError(f"body must be bytes, str or None, not {type(body).__name__}")
         self._queue(Fault("status", times, status, None if retry_after is None else str(retry_after), body))
+
+    def respond(
+        self, operation: str | ModuleType, *, status: int = 200, json: Any = None, times: int | None = None
+    ) -> None:
+        """Answer requests of any generated operation (its name, e.g. ``"retrieve_a_call"``, or module)
+        with ``status`` and the JSON document ``json``, after the usual auth check; every such request,
+        or the next ``times``. The document is checked first with the generated model's ``from_dict``
+        (``ValueError`` if it does not fit). A later ``respond`` for the same operation goes first."""
+        self._overrides.add_canned(canned(operation, status, json, times))
 
     def drop_connection(self, *, times: int = 1) -> None:
         """Close the connection without answering the next ``times`` requests."""
@@ -269,18 +292,7 @@ class FakeSpace(MediaSpace):
     def _queue(self, fault: Fault) -> None:
         if fault.remaining < 1:
             raise ValueError("times must be >= 1")
-        with self._lock:
-            self._faults.append(fault)
-
-    def _take_fault(self) -> Fault | None:
-        with self._lock:
-            if not self._faults:
-                return None
-            fault = self._faults[0]
-            fault.remaining -= 1
-            if fault.remaining == 0:
-                self._faults.pop(0)
-            return fault
+        self._overrides.add_fault(fault)
 
     # -- the API ----------------------------------------------------------------------------------
 
@@ -297,9 +309,14 @@ class FakeSpace(MediaSpace):
     def _answer(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
         if self.latency:
             time.sleep(self.latency)
-        fault = self._take_fault()
+        fault = self._overrides.take_fault()
         if fault is not None:
             return fault_answer(fault)
+        answer = self._overrides.take_canned(method, path)
+        if answer is not None:
+            if headers.get("authorization") != self._expected_auth:
+                return Answer(401, error_body(401, "Authentication Error - invalid username or password"))
+            return Answer(answer.status, answer.body, {"Content-Type": "application/json"})
         request = read_request(method, path, headers, body, auth=self._expected_auth, account=self.project_id)
         if isinstance(request, Answer):
             return request
@@ -308,17 +325,8 @@ class FakeSpace(MediaSpace):
         return self._update(request.kind, request.account, request.parent, request.stream, request.pairs, path)
 
     def _find(self, account: str, kind: Kind, parent: str, stream: str) -> tuple[str, StreamState] | None:
-        """A stream of this parent by sid, or by name (the newest, if names were reused)."""
         with self._lock:
-            if UUID.fullmatch(stream):
-                state = self._streams.get((account, kind, parent, stream.lower()))
-                return None if state is None else (stream.lower(), state)
-            named = [
-                (key[3], state)
-                for key, state in self._streams.items()
-                if key[:3] == (account, kind, parent) and state.name == stream
-            ]
-        return named[-1] if named else None
+            return find_stream(self._streams, (account, kind, parent), stream)
 
     def _update(
         self, kind: Kind, account: str, parent: str, stream: str, pairs: list[tuple[str, str]], path: str

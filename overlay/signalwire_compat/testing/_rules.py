@@ -25,6 +25,7 @@ __all__ = [
     "create_problem",
     "error_body",
     "fault_answer",
+    "find_stream",
     "invalid",
     "read_request",
     "stream_document",
@@ -167,3 +168,14 @@ def read_request(
         return Answer(400, error_body(400, "Request body is not a valid form"))
     stream = match["stream"]
     return StreamRequest(kind, requested, parent, None if stream is None else unquote(stream), pairs)
+
+
+def find_stream(
+    streams: Mapping[tuple[str, Kind, str, str], StreamState], parent: tuple[str, Kind, str], stream: str
+) -> tuple[str, StreamState] | None:
+    """A stream of ``parent`` (account, kind, parent sid) by sid, or by name: the newest, if names were reused."""
+    if UUID.fullmatch(stream):
+        state = streams.get((*parent, stream.lower()))
+        return None if state is None else (stream.lower(), state)
+    named = [(key[3], state) for key, state in streams.items() if key[:3] == parent and state.name == stream]
+    return named[-1] if named else None

@@ -1,0 +1,90 @@
+"""scripts/vendor.py runs on the standard library alone, copies LICENSE, records commit, version, spec sha256,
+dependency ranges and file hashes in VENDORED.txt, and refuses to discard a locally edited copy without --force."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from tests.helpers import ROOT
+
+BASE_PYTHON = str(Path(sys.base_prefix) / "bin" / "python3")  # the interpreter under .venv, without its packages
+
+
+def vendor(destination: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    # -I: no environment variables, no user site; -S: no site-packages at all, so only the standard library.
+    command = [BASE_PYTHON, "-I", "-S", str(ROOT / "scripts" / "vendor.py"), str(destination), *flags]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_vendor_runs_without_a_virtualenv_and_records_what_the_copy_is(tmp_path: Path) -> None:
+    destination = tmp_path / "host_pkg" / "_vendor"
+    result = vendor(destination)
+    assert result.returncode == 0, result.stderr
+    for package in ("signalwire_compat", "signalwire_compat_generated"):
+        assert (destination / package / "LICENSE").read_bytes() == (ROOT / "LICENSE").read_bytes()
+    record = (destination / "signalwire_compat" / "VENDORED.txt").read_text()
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=False)
+    if head.returncode == 0:
+        assert re.search(rf"^commit: {head.stdout.strip()}( \(with uncommitted changes\))?$", record, re.M)
+    else:  # a copy of the files, not a checkout
+        assert "commit: unknown (not a git checkout)" in record
+    assert re.search(r"^signalwire-compat \d+\.\d+\.\d+\S* vendored by scripts/vendor\.py$", record, re.M)
+    provenance = (ROOT / "generated" / "signalwire_compat_generated" / "_provenance.py").read_text()
+    sha = re.search(r'SPEC_SHA256 = "([0-9a-f]{64})"', provenance)
+    assert sha is not None
+    assert f"spec sha256: {sha[1]}" in record
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for requirement in declared:  # the ranges come from pyproject.toml, whatever they are
+        assert re.search(rf"^  {re.escape(requirement)}( |$)", record, re.M), requirement
+    assert re.search(r"^  aiohttp\S*   \(only AsyncClient needs it\)$", record, re.M)
+    hashes = dict(line.split()[::-1] for line in record.splitlines() if re.fullmatch(r"  [0-9a-f]{64}  \S+", line))
+    copied = {
+        path.relative_to(destination).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in destination.rglob("*")
+        if path.is_file() and path.name != "VENDORED.txt" and path.parent != destination
+    }
+    assert hashes == copied
+    assert "signalwire_compat/_generated.py" in hashes
+
+
+def test_re_vendoring_refuses_to_discard_a_local_edit_unless_forced(tmp_path: Path) -> None:
+    destination = tmp_path / "_vendor"
+    assert vendor(destination).returncode == 0
+    assert vendor(destination).returncode == 0  # an untouched copy is replaced quietly
+    wire = destination / "signalwire_compat" / "_wire.py"
+    wire.write_text(wire.read_text() + "# a local fix\n")
+    (destination / "signalwire_compat_generated" / "extra.py").write_text("")
+    refused = vendor(destination)
+    assert refused.returncode == 1
+    assert "signalwire_compat/_wire.py (changed)" in refused.stderr
+    assert "signalwire_compat_generated/extra.py (added)" in refused.stderr
+    assert "--force" in refused.stderr
+    assert wire.read_text().endswith("# a local fix\n")  # nothing was touched
+    forced = vendor(destination, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert not wire.read_text().endswith("# a local fix\n")
+    assert not (destination / "signalwire_compat_generated" / "extra.py").exists()
+
+
+def test_a_folder_holding_an_unrecorded_copy_is_refused(tmp_path: Path) -> None:
+    destination = tmp_path / "_vendor"
+    (destination / "signalwire_compat").mkdir(parents=True)
+    (destination / "signalwire_compat" / "mine.py").write_text("")
+    refused = vendor(destination)
+    assert refused.returncode == 1
+    assert "VENDORED.txt is missing" in refused.stderr
+    assert (destination / "signalwire_compat" / "mine.py").exists()
+
+
+def test_the_vendor_docstring_names_the_declared_dependencies_only() -> None:
+    import vendor as script
+
+    assert "sniffio" not in (script.__doc__ or "")
+    assert (
+        script.runtime_dependencies() == tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    )
