@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from ._stream_status import StreamError, StreamEvent, StreamStatusCallback
 
 # Names loaded on first use: what only requests (or async code, or webhooks) need. `import
-# signalwire_compat` then costs little more than `import httpx` (README "Performance").
+# signalwire_compat` then costs little more than `import httpx` (docs/performance.md).
 _LAZY = {
     "AsyncClient": "._async._client",  # asyncio and aiohttp
     "CallStream": "._models",  # attrs

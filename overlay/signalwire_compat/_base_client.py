@@ -142,7 +142,7 @@ class BaseClient(Generic[H]):
         self._owns_http = http_client is None
         if http_client is None:
             # The SDK's own client carries these headers itself: httpx merges a client's headers
-            # into each request more cheaply than it normalises per-request ones (README "Performance").
+            # into each request more cheaply than it normalises per-request ones (docs/performance.md).
             self._http: H = self._open_http(self._base_url, headers)
             self._headers: dict[str, str] = {}
         else:

@@ -1,4 +1,4 @@
-"""Every Python block of the README runs, against a FakeSpace, and passes mypy --strict.
+"""Every Python block of the README and of docs/ runs, against a FakeSpace, and passes mypy --strict.
 
 The blocks use ``call_sid``, ``conference_sid`` and ``stream_sid`` for the reader's own ids and read
 the credentials from the environment (``sw.Client()``); here those are a FakeSpace's.
@@ -24,12 +24,41 @@ BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 PRELUDE = 'call_sid: str = ""\nconference_sid: str = ""\nstream_sid: str = ""\n'
 
 
+# The README (the user guide) and the maintainers' pages it links to.
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
 def blocks() -> list[str]:
-    return BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    return [code for document in DOCUMENTS for code in BLOCK.findall(document.read_text(encoding="utf-8"))]
 
 
 def test_the_readme_has_python_blocks() -> None:
     assert len(blocks()) >= 6
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_of_the_readme_and_docs_reaches_a_heading_or_a_file() -> None:
+    for document in DOCUMENTS:
+        text = document.read_text(encoding="utf-8")
+        anchors = {_anchor(heading) for heading in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if target.startswith(("http://", "https://")):
+                continue
+            path, _, anchor = target.partition("#")
+            if path:
+                assert (document.parent / path).exists(), (document.name, target)
+            else:
+                assert anchor in anchors, (document.name, target)
+
+
+def test_the_readme_starts_with_a_table_of_contents_and_holds_no_placeholder() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "**Contents**:" in readme[:3000]
+    assert "OWNER" not in readme
 
 
 @pytest.mark.parametrize("number", range(len(blocks())))
@@ -76,7 +105,8 @@ def test_readme_blocks_pass_mypy_strict(tmp_path: Path) -> None:
 def test_makefile_lines_the_readme_cites_are_the_commands_of_the_targets_it_names() -> None:
     # make cites the failing recipe line as [Makefile:N: target]; the README quotes such runs.
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
-    cited = re.findall(r"\[Makefile:(\d+): ([\w-]+)\]", (ROOT / "README.md").read_text(encoding="utf-8"))
+    text = "".join(document.read_text(encoding="utf-8") for document in DOCUMENTS)
+    cited = re.findall(r"\[Makefile:(\d+): ([\w-]+)\]", text)
     assert cited
     for number, target in cited:
         line = int(number)

@@ -176,7 +176,7 @@ def test_provenance_names_version_generator_and_spec_hash() -> None:
 
 def test_import_loads_only_what_a_client_needs_before_its_first_request() -> None:
     """`import signalwire_compat` and `sw.Client(...)` leave the generated client, attrs, httpcore,
-    asyncio and aiohttp unloaded: they come with the first request (README "Performance")."""
+    asyncio and aiohttp unloaded: they come with the first request (docs/performance.md)."""
     code = (
         "import sys, json, signalwire_compat as sw\n"
         "after_import = set(sys.modules)\n"

@@ -84,7 +84,7 @@ class _NoCookieStore(httpx.Cookies):
 
     httpx hands every response to its client's cookie store, which first wraps the request and the
     response in urllib adapters, only for this jar to discard what they carry: a tenth of a stop's
-    client CPU (README "Performance").
+    client CPU (docs/performance.md).
     """
 
     def __init__(self) -> None:
