@@ -17,7 +17,7 @@ from uuid import UUID
 
 from ._exceptions import ConfigurationError
 from ._retry import RetryPolicy
-from ._validation import validate_sid
+from ._validation import is_loopback, validate_sid
 
 __all__ = ["API_PATH", "ClientOptions", "Settings", "resolve_options", "resolve_settings"]
 
@@ -124,18 +124,6 @@ def _is_ip_address(host: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost`` or a loopback IP address (127.0.0.0/8, ::1)."""
-    if host.lower() == "localhost":
-        return True
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _shown(space_url: str) -> str:

@@ -19,6 +19,7 @@ from uuid import UUID
 __all__ = [
     "MAX_STREAM_PARAMETERS",
     "STREAM_NAME_RULE",
+    "is_loopback",
     "is_loopback_url",
     "stream_name_problem",
     "validate_callback_url",
@@ -123,21 +124,27 @@ def _absolute_url(value: object, name: str, schemes: tuple[str, ...]) -> str:
     return value
 
 
-def is_loopback_url(url: str) -> bool:
-    """Whether ``url``'s host is ``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP address (127.0.0.0/8, ::1)."""
     import ipaddress
-    from urllib.parse import urlsplit
 
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return False
     if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url``'s host is ``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    return is_loopback(host)
 
 
 def validate_websocket_url(value: object, name: str = "url", *, local_space: bool = False) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Literal, TypeAlias
 
 from .._exceptions import CXMLError
-from .._validation import STREAM_NAME_RULE, stream_name_problem
+from .._validation import STREAM_NAME_RULE, is_loopback, stream_name_problem
 
 __all__ = [
     "CODECS",
@@ -47,7 +47,6 @@ Rule: TypeAlias = Callable[[str, str, object], str]
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SHOWN = 60
-_LOOPBACK_NAMES = ("localhost",)
 
 
 def fail(element: str, attribute: str | None, problem: str) -> CXMLError:
@@ -133,23 +132,12 @@ def _split_url(element: str, attribute: str, value: object) -> tuple[str, str, s
     return parts.scheme.lower(), parts.hostname or "", parts.query, parts.fragment
 
 
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def websocket_url(element: str, attribute: str, value: object) -> str:
     """Absolute ``wss://`` (``ws://`` only to a loopback host, for local tests), no query or fragment."""
     scheme, host, query, fragment = _split_url(element, attribute, value)
     if not host or scheme not in ("wss", "ws"):
         raise fail(element, attribute, f"must be an absolute wss:// URL, got {_shown(value)}")
-    if scheme == "ws" and not _is_loopback(host):
+    if scheme == "ws" and not is_loopback(host):
         raise fail(element, attribute, f"must use wss:// (ws:// only to a loopback host), got {_shown(value)}")
     if query or fragment or "?" in str(value) or "#" in str(value):
         raise fail(

@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 import attrs
 
 from .. import webhooks
-from .._config import is_loopback
+from .._validation import is_loopback_url
 
 __all__ = ["CallbackSender", "Delivery"]
 
@@ -46,14 +46,6 @@ class Delivery:
     @property
     def ok(self) -> bool:
         return 200 <= self.status <= 299
-
-
-def is_loopback_url(url: str) -> bool:
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return False
-    return is_loopback(host)
 
 
 class CallbackSender:

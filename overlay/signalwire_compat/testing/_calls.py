@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -16,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 from .. import webhooks
 from ._audio import AudioSource
-from ._clock import Clock
+from ._clock import Clock, wait_until
 from ._loop import CONNECT_TIMEOUT, LoopThread
 from ._records import FakeStream
 
@@ -90,13 +89,8 @@ class FakeCall:
     # -- waiting and commands (any thread) -------------------------------------------------------
 
     def _wait(self, done: Callable[[], bool], what: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while not done():
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(f"call {self.sid}: {what} within {timeout:g} s (status {self.status})")
-                self._changed.wait(left)
+        late = lambda: f"call {self.sid}: {what} within {timeout:g} s (status {self.status})"  # noqa: E731
+        wait_until(self._changed, done, timeout, late)
 
     def wait_until_ended(self, *, timeout: float = 5.0) -> FakeCall:
         """Until the call is ``completed`` or ``failed``."""

@@ -10,6 +10,7 @@ import heapq
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 __all__ = ["Clock", "ManualClock", "RealClock"]
@@ -94,3 +95,17 @@ class ManualClock:
 def _wake(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
+
+
+def wait_until(changed: threading.Condition, done: Callable[[], bool], timeout: float, late: Callable[[], str]) -> None:
+    """Block until ``done()`` holds (checked under ``changed``, re-checked on each notify), in real time.
+
+    Raises ``TimeoutError(late())`` after ``timeout`` seconds: waits are the test's, not the fake's clock.
+    """
+    deadline = time.monotonic() + timeout
+    with changed:
+        while not done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(late())
+            changed.wait(left)

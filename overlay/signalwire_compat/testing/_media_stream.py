@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import ssl
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -20,7 +19,7 @@ import attrs
 from .. import media
 from .._stream_status import StreamError
 from ._audio import FRAME_SECONDS, AudioSource, Codec, FrameSource
-from ._clock import Clock
+from ._clock import Clock, wait_until
 from ._loop import CONNECT_TIMEOUT, LoopThread
 
 if TYPE_CHECKING:
@@ -119,13 +118,8 @@ class MediaStream:
     # -- waiting (any thread) --------------------------------------------------------------------
 
     def _wait(self, done: Callable[[], bool], what: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while not done():
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(f"stream {self.sid}: {what} within {timeout:g} s (state {self.state})")
-                self._changed.wait(left)
+        late = lambda: f"stream {self.sid}: {what} within {timeout:g} s (state {self.state})"  # noqa: E731
+        wait_until(self._changed, done, timeout, late)
 
     def wait_until_connected(self, *, timeout: float = 5.0) -> MediaStream:
         """Until the WebSocket is up (``stream-started`` sent); ``RuntimeError`` if it failed."""
