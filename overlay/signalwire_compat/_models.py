@@ -138,13 +138,12 @@ def _stream_fields(document: Mapping[str, Any], parent_key: str, kind: str) -> d
     }
 
 
-@attrs.frozen(slots=True)
-class CallStream:
-    """A call's media stream, as returned by stopping it."""
+@attrs.frozen(slots=True, kw_only=True)
+class _Stream:
+    """What a call's and a conference's stream results share (fields by keyword; ``extra`` holds the rest)."""
 
     sid: str
     account_sid: str
-    call_sid: str
     name: str | None
     status: StreamStatus | Unparsed
     date_updated: datetime | Unparsed
@@ -155,29 +154,24 @@ class CallStream:
     def updated_at(self) -> datetime:
         """``date_updated`` as a datetime; raises ``InvalidDateError`` if the API sent one the SDK cannot read."""
         return _as_datetime(self.date_updated)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class CallStream(_Stream):
+    """A call's media stream, as returned by stopping it."""
+
+    call_sid: str
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> CallStream:
         return cls(**_stream_fields(document, "call_sid", "call stream"))
 
 
-@attrs.frozen(slots=True)
-class ConferenceStream:
+@attrs.frozen(slots=True, kw_only=True)
+class ConferenceStream(_Stream):
     """A conference's media stream, as returned by stopping it. ``name`` may be None."""
 
-    sid: str
-    account_sid: str
     conference_sid: str
-    name: str | None
-    status: StreamStatus | Unparsed
-    date_updated: datetime | Unparsed
-    uri: str
-    extra: Mapping[str, Any] = attrs.field(default=_NO_EXTRA, repr=False, hash=False)
-
-    @property
-    def updated_at(self) -> datetime:
-        """``date_updated`` as a datetime; raises ``InvalidDateError`` if the API sent one the SDK cannot read."""
-        return _as_datetime(self.date_updated)
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> ConferenceStream:
