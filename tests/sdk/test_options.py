@@ -167,16 +167,16 @@ def test_a_per_call_timeout_bounds_that_call_and_not_the_next(runner: Runner, me
     document = conference_stream_document() if "conference" in method or method == "update" else call_stream_document()
 
     async def in_async(client: sw.AsyncClient) -> Any:
-        with pytest.raises(sw.APITimeoutError, match=r"0\.2 s"):
-            await call(client, 0.2)
+        with pytest.raises(sw.APITimeoutError, match=r"0\.1 s"):
+            await call(client, 0.1)
         return await call(client, None)  # the client's timeout again (30 s): the slow answer arrives
 
     def in_sync(client: sw.Client) -> Any:
-        with pytest.raises(sw.APITimeoutError, match=r"0\.2 s"):
-            call(client, 0.2)
+        with pytest.raises(sw.APITimeoutError, match=r"0\.1 s"):
+            call(client, 0.1)
         return call(client, None)
 
-    replies = [Reply(hang=True), Reply.json(200 if "create" not in method else 201, document, delay=0.4)]
+    replies = [Reply(hang=True), Reply.json(200 if "create" not in method else 201, document, delay=0.2)]
     with ScriptedServer(replies) as server:
         started = time.monotonic()
         result = runner.run(server.url, in_sync if runner.kind == "sync" else in_async, max_retries=0)
