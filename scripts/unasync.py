@@ -23,6 +23,7 @@ TARGET = ROOT / "overlay" / "signalwire_compat" / "_sync"
 SUBSTITUTIONS = {
     "AsyncClient": "Client",
     "AsyncClientLike": "ClientLike",
+    "AsyncClientWithRawResponse": "ClientWithRawResponse",
     "AsyncCallContext": "CallContext",
     "AsyncCallStreams": "CallStreams",
     "AsyncCallStreamContext": "CallStreamContext",

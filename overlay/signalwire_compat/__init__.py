@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
     from ._operation_types import OperationResult
     from ._provenance import PROVENANCE, Provenance
+    from ._raw import RawResponse
     from ._stream_status import StreamError, StreamEvent, StreamStatusCallback
 
 # Names loaded on first use: what only requests (or async code, or webhooks) need. `import
@@ -52,6 +53,7 @@ _LAZY = {
     "InvalidDateError": "._dates",
     "parse_rfc2822_datetime": "._dates",
     "OperationResult": "._operation_types",
+    "RawResponse": "._raw",
     "PROVENANCE": "._provenance",
     "Provenance": "._provenance",
     "webhooks": ".webhooks",  # hmac, hashlib
@@ -87,6 +89,7 @@ __all__ = [
     "PermissionDeniedError",
     "Provenance",
     "RateLimitError",
+    "RawResponse",
     "ServiceUnavailableError",
     "SignalWireError",
     "StreamError",

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+import weakref
+from typing import Any, ClassVar, Generic, Self, TypeVar
 from uuid import UUID
 
 import httpx
 
+from ._attempt import Attempt, CallClock
 from ._body import Body, BodyReader
 from ._config import ClientOptions, Settings, resolve_options, resolve_settings
 from ._exceptions import (
@@ -23,12 +25,13 @@ from ._exceptions import (
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
-    SignalWireError,
     error_for_status,
 )
+from ._logging import log_from_environment, logger, warn_if_in_event_loop
 from ._operation_types import Answer, Operation
 from ._redaction import Redactor, credentials_redactor, watch_logs
 from ._retry import AttemptFacts, parse_retry_after
+from ._transports import not_tls_hint
 from ._version import __version__
 
 __all__ = [
@@ -43,7 +46,6 @@ __all__ = [
 T = TypeVar("T")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
-logger = logging.getLogger("signalwire_compat")
 # The package the clients are exported from, as users import it (a vendored copy's name differs).
 _PACKAGE = __name__.rpartition(".")[0]
 
@@ -56,36 +58,8 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol
 _FRAMING_HEADERS_BYTES = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 
 
-class Attempt(NamedTuple, Generic[T]):
-    """How one attempt ended: a result, or an error with what the retry decision needs."""
-
-    result: T | None
-    error: SignalWireError | None
-    facts: AttemptFacts | None  # None with a result
-    summary: str  # for the log: "ok", "503", "ConnectError: ...", "timeout"
-
-    def unwrap(self) -> T:
-        if self.error is not None:
-            raise self.error
-        return self.result  # type: ignore[return-value]  # a result-less success is T = None
-
-
-class CallClock:
-    """The time budget of one call across its attempts."""
-
-    __slots__ = ("_timeout", "_total_deadline", "retries", "started")
-
-    def __init__(self, options: ClientOptions) -> None:
-        self.started = time.monotonic()
-        self._timeout = options.timeout
-        self._total_deadline = self.started + options.retry.total_timeout
-        self.retries = 0
-
-    def attempt_deadline(self) -> float:
-        return min(time.monotonic() + self._timeout, self._total_deadline)
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
+def _unparsable(exc: Exception) -> str:
+    return f"the body could not be read ({type(exc).__name__}: {exc})"
 
 
 class BaseClient(Generic[H]):
@@ -109,6 +83,7 @@ class BaseClient(Generic[H]):
         http_client: H | None = None,
     ) -> None:
         http_class = self._http_class
+        log_from_environment()
         self._settings: Settings = resolve_settings(project_id, api_token, space_url, account_sid)
         self._options: ClientOptions = resolve_options(
             timeout=timeout,
@@ -140,6 +115,9 @@ class BaseClient(Generic[H]):
         # A blocking client warns once (at DEBUG) when it is used inside a running event loop.
         self._loop_checked = http_class is not httpx.Client
         self._owns_http = http_client is None
+        # with_options: the client whose pool a derived one shares, and (on that one) the derived ones to close with it.
+        self._root: BaseClient[H] | None = None
+        self._derived: weakref.WeakSet[BaseClient[H]] | None = None
         if http_client is None:
             # The SDK's own client carries these headers itself: httpx merges a client's headers
             # into each request more cheaply than it normalises per-request ones (docs/performance.md).
@@ -148,6 +126,38 @@ class BaseClient(Generic[H]):
         else:
             self._http = http_client  # used as given: ours go with every request
             self._headers = headers
+
+    def with_options(
+        self, *, timeout: float | None = None, total_timeout: float | None = None, max_retries: int | None = None
+    ) -> Self:
+        """A client like this one with these options changed (None keeps this one's), sharing its
+        connection pool and settings: cheap to make, e.g. per request. Closing it leaves this client
+        open; closing this client closes it too."""
+        options, retry = self._options, self._options.retry
+        checked = resolve_options(
+            timeout=options.timeout if timeout is None else timeout,
+            total_timeout=retry.total_timeout if total_timeout is None else total_timeout,
+            max_retries=retry.max_retries if max_retries is None else max_retries,
+            backoff_factor=retry.backoff_factor,
+            max_retry_wait=retry.max_retry_wait,
+            max_response_bytes=options.max_response_bytes,
+        )
+        derived = object.__new__(type(self))
+        derived.__dict__.update(self.__dict__)
+        derived._options = checked
+        derived._httpx_timeout = httpx.Timeout(checked.timeout)
+        derived._owns_http = False
+        root = self._root or self
+        derived._root, derived._derived = root, None
+        if root._derived is None:
+            root._derived = weakref.WeakSet()
+        root._derived.add(derived)
+        return derived
+
+    def _mark_closed(self) -> None:
+        self._closed = True
+        for derived in self._derived or ():
+            derived._closed = True
 
     def _open_http(self, base_url: str, headers: dict[str, str]) -> H:
         """The httpx client the SDK builds for itself (with an engine of its own) when none was injected."""
@@ -184,11 +194,13 @@ class BaseClient(Generic[H]):
 
     def _check_open(self) -> None:
         if self._closed or self._http.is_closed:
+            owner = "the client it was made from with with_options, " if self._root is not None else ""
             raise ClientClosedError(
-                f"this {type(self).__name__} (or the http_client it was given) is closed: create a new one"
+                f"this {type(self).__name__} (or {owner}or the http_client it was given) is closed: create a new one"
             )
         if not self._loop_checked:
-            self._warn_if_in_event_loop()
+            self._loop_checked = True
+            warn_if_in_event_loop(f"{_PACKAGE}.{type(self).__name__}")
 
     def _check_still_open(self) -> None:
         if self._closed or self._http.is_closed:
@@ -204,19 +216,6 @@ class BaseClient(Generic[H]):
         redactor = self._redactor.plus(operation.secrets)
         watch_logs(redactor)
         return redactor
-
-    def _warn_if_in_event_loop(self) -> None:
-        import sys
-
-        self._loop_checked = True
-        asyncio = sys.modules.get("asyncio")  # not imported: no loop can be running
-        if asyncio is not None and logger.isEnabledFor(logging.DEBUG):
-            try:
-                asyncio.get_running_loop()
-            except RuntimeError:
-                return
-            name = f"{_PACKAGE}.{type(self).__name__}"
-            logger.debug(f"{name} is used inside a running event loop, which it blocks: use AsyncClient")
 
     # -- the request ------------------------------------------------------------------------------
 
@@ -276,17 +275,8 @@ class BaseClient(Generic[H]):
                 try:
                     return Attempt(operation.parse(Answer(status, body.content, detached)), None, None, "ok")
                 except Exception as exc:  # noqa: BLE001 - any failure to read a 2xx body is the same typed error
-                    problem = f"the body could not be read ({type(exc).__name__}: {exc})"
-            answer = detached()
-            error = APIResponseValidationError(
-                redact(
-                    f"{operation.name}: the server answered {status} but {problem}; the request was most likely "
-                    "carried out"
-                )[:1000],
-                status_code=status,
-                body=answer.content,
-                response=answer,
-            )
+                    problem = _unparsable(exc)
+            error = self._unreadable(operation, problem, detached())
             return Attempt(None, error, AttemptFacts(status, request_sent=True), f"{status}, unreadable")
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         answer = detached()
@@ -294,6 +284,23 @@ class BaseClient(Generic[H]):
             status, response.reason_phrase, answer.content, answer, redact=redact, retry_after=retry_after
         )
         return Attempt(None, api_error, AttemptFacts(status, True, retry_after), str(status))
+
+    def _unreadable(
+        self, operation: Operation[Any], problem: str, answer: httpx.Response
+    ) -> APIResponseValidationError:
+        status = answer.status_code
+        message = f"{operation.name}: the server answered {status} but {problem}; the request was most likely "
+        message += "carried out"
+        return APIResponseValidationError(
+            self._redact(message, operation.secrets)[:1000], status_code=status, body=answer.content, response=answer
+        )
+
+    def _parse_later(self, operation: Operation[T], answer: Answer) -> T:
+        """A raw response's ``parse()``: the typed result, or the error the plain call would have raised."""
+        try:
+            return operation.parse(answer)
+        except Exception as exc:  # noqa: BLE001 - as in _judge
+            raise self._unreadable(operation, _unparsable(exc), answer.detached()) from None
 
     def _detached(self, response: httpx.Response, content: bytes, secrets: tuple[str, ...]) -> httpx.Response:
         """A read, closed copy of the response for results and errors: no request headers (the
@@ -312,7 +319,7 @@ class BaseClient(Generic[H]):
         if not isinstance(reason, bytes):
             reason = response.reason_phrase.encode("ascii", "replace")  # an injected transport's standard phrase
         request = response.request
-        return httpx.Response(
+        detached = httpx.Response(
             response.status_code,
             headers=headers,
             content=content,
@@ -322,6 +329,10 @@ class BaseClient(Generic[H]):
                 "reason_phrase": redactor.data(reason),
             },
         )
+        elapsed = getattr(response, "_elapsed", None)  # set by httpx when the response closed
+        if elapsed is not None:
+            detached.elapsed = elapsed
+        return detached
 
     def _timed_out(self, operation: Operation[Any], detail: str) -> Attempt[Any]:
         wire = operation.wire
@@ -340,6 +351,8 @@ class BaseClient(Generic[H]):
             message = f"{wire.method} {wire.path}: the connection to {self._origin} failed ({reason})"
         else:
             message = f"{wire.method} {wire.path}: could not connect to {self._origin} ({reason})"
+            if self._base_url.startswith("https://"):
+                message += not_tls_hint(exc, self._base_url)
         error = APIConnectionError(message, method=wire.method, path=wire.path, request_sent=sent)
         return Attempt(None, error, AttemptFacts(None, request_sent=sent), reason)
 

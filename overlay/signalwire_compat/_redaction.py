@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 from urllib.parse import quote, quote_plus
 
-__all__ = ["REDACTED", "Redactor", "credentials_redactor", "watch_logs"]
+__all__ = ["REDACTED", "Redactor", "credentials_redactor", "secrets_filter", "watch_logs"]
 
 REDACTED = "[redacted]"
 _REDACTED_BYTES = REDACTED.encode("ascii")
@@ -112,6 +112,11 @@ class _SecretsFilter(logging.Filter):
 
 
 _FILTER = _SecretsFilter()
+
+
+def secrets_filter() -> logging.Filter:
+    """The filter that removes live clients' secrets from records (e.g. for a handler of the SDK's own logger)."""
+    return _FILTER
 
 
 def watch_logs(redactor: Redactor) -> None:

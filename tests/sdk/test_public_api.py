@@ -39,6 +39,7 @@ EXPECTED_EXPORTS = [
     "PermissionDeniedError",
     "Provenance",
     "RateLimitError",
+    "RawResponse",
     "ServiceUnavailableError",
     "SignalWireError",
     "StreamError",

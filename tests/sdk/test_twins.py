@@ -12,7 +12,9 @@ import pytest
 
 import signalwire_compat as sw
 import unasync
+from signalwire_compat._async import _client as async_client
 from signalwire_compat._async import _resources as async_resources
+from signalwire_compat._sync import _client as sync_client
 from signalwire_compat._sync import _resources as sync_resources
 from tests.helpers import ROOT
 
@@ -21,7 +23,7 @@ def _public_classes(module: Any) -> dict[str, type]:
     return {name: getattr(module, name) for name in module.__all__}
 
 
-PAIRS = [(sw.AsyncClient, sw.Client)] + [
+PAIRS = [(sw.AsyncClient, sw.Client), (async_client.AsyncClientWithRawResponse, sync_client.ClientWithRawResponse)] + [
     (cls, _public_classes(sync_resources)[unasync.SUBSTITUTIONS[name]])
     for name, cls in _public_classes(async_resources).items()
 ]

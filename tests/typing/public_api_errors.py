@@ -23,6 +23,14 @@ def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
     client.calls("c").streams.create(url="wss://a.example/s", status_callback_method="PUT")  # error: GET or POST
     client.conferences("c").streams.create(url="wss://a.example/s", stream_codec="MP3")  # error: not a codec
     client.calls("c").streams("s").update(status="started")  # error: only "stopped"
+    parsed: sw.CallStream = client.with_raw_response.calls("c").streams("s").stop()  # error: a RawResponse
+    client.with_raw_response.calls("c").streams("s").stop().sid  # error: the stream is parse()'s
+    rc: sw.RawResponse[sw.CallStream] = client.with_raw_response.conferences("c").streams("s").stop()  # error: conf
+    client.calls("c").streams("s").stop(5.0)  # error: timeout is keyword-only
+    client.calls("c").streams.create(url="wss://a.example/s", timeout="5")  # error: seconds, not a str
+    client.with_options(timeout=1.0, backoff_factor=2.0)  # error: not a per-call option
+    client.with_options(1.0)  # error: keyword-only
+    client.with_raw_response.invoke("update_stream")  # error: invoke already returns the response
 
 
 def cxml_misuse(response: cxml.VoiceResponse) -> None:

@@ -50,6 +50,43 @@ def typed_invoke(client: sw.Client, call_sid: str, stream_sid: str) -> None:
         print(result.parsed.uri)
 
 
+def per_call_options_and_raw_responses(client: sw.Client, call_sid: str, stream_sid: str) -> None:
+    patient = client.with_options(timeout=60.0, total_timeout=120.0, max_retries=5)
+    assert_type(patient, sw.Client)
+    assert_type(patient.calls(call_sid).streams(stream_sid).stop(timeout=5.0), sw.CallStream)
+    created = client.calls(call_sid).streams.create(url="wss://example.com/a", name="n", timeout=2.5)
+    assert_type(created, sw.CallStream)
+    raw = client.with_raw_response.calls(call_sid).streams(stream_sid).stop()
+    assert_type(raw, sw.RawResponse[sw.CallStream])
+    assert_type(raw.status_code, int)
+    assert_type(raw.headers["x-request-id"], str)
+    assert_type(raw.http_version, str)
+    assert_type(raw.elapsed.total_seconds(), float)
+    assert_type(raw.parse(), sw.CallStream)
+    assert_type(raw.parse().status, sw.StreamStatus | sw.Unparsed)
+    on_conference = client.with_raw_response.conferences(call_sid).streams.create(url="wss://a.example/s", timeout=1)
+    assert_type(on_conference, sw.RawResponse[sw.ConferenceStream])
+    assert_type(
+        client.with_raw_response.conferences(call_sid).streams(stream_sid).update("stopped").parse(),
+        sw.ConferenceStream,
+    )
+    assert_type(
+        client.with_options(max_retries=0).with_raw_response.calls(call_sid).streams.create(url="wss://a.example/s"),
+        sw.RawResponse[sw.CallStream],
+    )
+
+
+async def async_per_call_options_and_raw_responses(client: sw.AsyncClient, call_sid: str, stream_sid: str) -> None:
+    assert_type(client.with_options(timeout=1.0), sw.AsyncClient)
+    raw = await client.with_raw_response.calls(call_sid).streams(stream_sid).stop(timeout=3.0)
+    assert_type(raw, sw.RawResponse[sw.CallStream])
+    assert_type(raw.parse(), sw.CallStream)
+    conference = await client.with_raw_response.conferences(call_sid).streams.create(url="wss://a.example/s")
+    assert_type(conference.parse(), sw.ConferenceStream)
+    result = await client.invoke("update_stream", call_sid=call_sid, sid=stream_sid, timeout=2.0)
+    assert_type(result, sw.OperationResult)
+
+
 def errors(client: sw.Client) -> None:
     try:
         client.calls("x").streams("y").stop()

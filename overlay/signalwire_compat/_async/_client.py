@@ -14,15 +14,17 @@ from uuid import UUID
 
 import httpx
 
-from .._base_client import Attempt, BaseClient, CallClock
+from .._attempt import Attempt, CallClock
+from .._base_client import BaseClient
 from .._transports import attempt_deadline, new_async_http_client
 from .._validation import validate_sid
 from ._resources import AsyncCallContext, AsyncConferenceContext
 
 if TYPE_CHECKING:
     from .._operation_types import Operation, OperationResult
+    from .._raw import Parsed, Raw, RawResponse
 
-__all__ = ["AsyncClient"]
+__all__ = ["AsyncClient", "AsyncClientWithRawResponse"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,26 +50,49 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
 
     # -- resources -------------------------------------------------------------------------------
 
-    def calls(self, call_sid: str | UUID) -> AsyncCallContext:
+    def calls(self, call_sid: str | UUID) -> AsyncCallContext[Parsed]:
         """The call with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
         return AsyncCallContext(self, validate_sid(call_sid, "call_sid"))
 
-    def conferences(self, conference_sid: str | UUID) -> AsyncConferenceContext:
+    def conferences(self, conference_sid: str | UUID) -> AsyncConferenceContext[Parsed]:
         """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
         return AsyncConferenceContext(self, validate_sid(conference_sid, "conference_sid"))
 
+    @property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same resource tree, whose calls return a ``RawResponse`` (status, headers, ``parse()``)."""
+        return AsyncClientWithRawResponse(self)
+
     @overload
     async def invoke(
-        self, operation: Callable[..., R], /, *, idempotent: bool = False, **arguments: Any
+        self,
+        operation: Callable[..., R],
+        /,
+        *,
+        idempotent: bool = False,
+        timeout: float | None = None,
+        **arguments: Any,
     ) -> OperationResult[R]: ...
 
     @overload
     async def invoke(
-        self, operation: ModuleType | str, /, *, idempotent: bool = False, **arguments: Any
+        self,
+        operation: ModuleType | str,
+        /,
+        *,
+        idempotent: bool = False,
+        timeout: float | None = None,
+        **arguments: Any,
     ) -> OperationResult[Any]: ...
 
     async def invoke(
-        self, operation: ModuleType | str | Callable[..., Any], /, *, idempotent: bool = False, **arguments: Any
+        self,
+        operation: ModuleType | str | Callable[..., Any],
+        /,
+        *,
+        idempotent: bool = False,
+        timeout: float | None = None,
+        **arguments: Any,
     ) -> OperationResult[Any]:
         """Call any generated operation with this client's auth, form encoding, retries and errors.
 
@@ -76,7 +101,8 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         are that module's arguments (``account_sid`` defaults to the client's). A 2xx answer is
         parsed by the generated code; anything else raises the usual ``APIError`` subclasses.
         Pass ``idempotent=True`` only if repeating the call is harmless: it allows retries after
-        the request may already have reached the server.
+        the request may already have reached the server. ``timeout`` replaces the client's
+        ``timeout`` (seconds per attempt) for this call.
         """
         # Lazy: the builders load the generated client and attrs, which only a request needs (import time).
         from .._builders import escape_hatch
@@ -84,13 +110,14 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         built = escape_hatch(
             operation, arguments, account_sid=self.account_sid, base_url=self._base_url, idempotent=idempotent
         )
-        return await self._execute(built)
+        return await self._execute(built, timeout)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Close the connection pool (an injected ``http_client`` is left open). Idempotent."""
-        self._closed = True
+        """Close the connection pool (an injected ``http_client`` is left open), and the clients made
+        from this one with ``with_options``; one made that way closes only itself. Idempotent."""
+        self._mark_closed()
         if self._owns_http:
             await self._http.aclose()
 
@@ -104,7 +131,9 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
 
     # -- the request loop --------------------------------------------------------------------------
 
-    async def _execute(self, operation: Operation[T]) -> T:
+    async def _execute(self, operation: Operation[T], timeout: float | None = None) -> T:
+        if timeout is not None:
+            return await self.with_options(timeout=timeout)._execute(operation)
         self._check_open()
         secrets = self._watch_secrets(operation)  # noqa: F841 - kept alive (and so watched) during the call
         clock = CallClock(self._options)
@@ -135,3 +164,40 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
                 raise self._closed_meanwhile() from None
             raise
         return self._judge(operation, response, reader.result())
+
+
+class AsyncClientWithRawResponse:
+    """``client.with_raw_response``: the client's resource tree, whose calls return ``RawResponse[T]``
+    (``.status_code``, ``.headers``, ``.http_version``, ``.elapsed``, ``.parse()``); errors still raise."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @property
+    def account_sid(self) -> str:
+        """The ``{AccountSid}`` in every path (the client's)."""
+        return self._client.account_sid
+
+    @property
+    def base_url(self) -> str:
+        """The API root every path is appended to (the client's)."""
+        return self._client.base_url
+
+    def calls(self, call_sid: str | UUID) -> AsyncCallContext[Raw]:
+        """The call with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
+        return AsyncCallContext(self, validate_sid(call_sid, "call_sid"))
+
+    def conferences(self, conference_sid: str | UUID) -> AsyncConferenceContext[Raw]:
+        """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
+        return AsyncConferenceContext(self, validate_sid(conference_sid, "conference_sid"))
+
+    async def _execute(self, operation: Operation[T], timeout: float | None = None) -> RawResponse[T]:
+        from .._raw import raw_operation
+
+        client = self._client
+        return await client._execute(raw_operation(operation, client._parse_later), timeout)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._client!r}>"

@@ -1,21 +1,28 @@
 """The resource tree under an ``AsyncClient``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
 
 Calls and conferences share every method through generic bases; each kind adds its ``create``
-arguments and the builder of its requests.
+arguments and the builder of its requests. Every class is generic in a mode, ``Parsed`` (the
+client's tree) or ``Raw`` (``client.with_raw_response``'s): the same objects, typed to return the
+result or a ``RawResponse`` of it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack, overload
 from uuid import UUID
 
 from .._validation import is_loopback_url, validate_stream
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from .._builders import ConferenceStreamOptions, StreamOptions
     from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
     from .._models import CallStream, ConferenceStream
     from .._operation_types import Operation
+    from .._raw import Parsed, Raw, RawResponse
+
+    _Status: TypeAlias = UpdateCallStreamRequestStatus | UpdateConferenceStreamRequestStatus
 
 # The builders (``.._builders``) are imported inside the methods that send: they load the generated
 # client and attrs, which only a request needs, so ``import signalwire_compat`` stays cheap.
@@ -33,6 +40,7 @@ T = TypeVar("T")
 R = TypeVar("R")  # the stream document a call returns: CallStream or ConferenceStream
 S = TypeVar("S")  # a kind's streams collection
 C = TypeVar("C")  # a kind's stream context
+M = TypeVar("M")  # the mode: Parsed or Raw
 
 
 class AsyncClientLike(Protocol):
@@ -44,7 +52,7 @@ class AsyncClientLike(Protocol):
     @property
     def base_url(self) -> str: ...
 
-    async def _execute(self, operation: Operation[T]) -> T: ...
+    async def _execute(self, operation: Operation[T], timeout: float | None = None) -> T | RawResponse[T]: ...
 
 
 class _AsyncOwner(Generic[S]):
@@ -89,7 +97,7 @@ class _AsyncStreams(Generic[C]):
         return f"<{type(self).__name__} {self._owner}_sid={self._owner_sid!r}>"
 
 
-class _AsyncStreamContext(Generic[R]):
+class _AsyncStreamContext(Generic[R, M]):
     """One media stream of a call or conference, by sid or name."""
 
     __slots__ = ("_client", "_owner_sid", "sid")
@@ -100,13 +108,25 @@ class _AsyncStreamContext(Generic[R]):
         self._owner_sid = owner_sid
         self.sid = sid  # the stream's sid, or its name
 
-    async def update(self, status: UpdateCallStreamRequestStatus | UpdateConferenceStreamRequestStatus) -> R:
-        """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it."""
-        return await self._client._execute(self._update(status))
+    @overload
+    async def update(self: _AsyncStreamContext[R, Parsed], status: _Status, *, timeout: float | None = None) -> R: ...
+    @overload
+    async def update(
+        self: _AsyncStreamContext[R, Raw], status: _Status, *, timeout: float | None = None
+    ) -> RawResponse[R]: ...
+    async def update(self, status: _Status, *, timeout: float | None = None) -> R | RawResponse[R]:
+        """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it.
+        ``timeout`` replaces the client's ``timeout`` (seconds per attempt) for this call."""
+        return await self._client._execute(self._update(status), timeout)
 
-    async def stop(self) -> R:
-        """Stop the stream. Idempotent: stopping a stopped stream returns it stopped."""
-        return await self.update(status="stopped")
+    @overload
+    async def stop(self: _AsyncStreamContext[R, Parsed], *, timeout: float | None = None) -> R: ...
+    @overload
+    async def stop(self: _AsyncStreamContext[R, Raw], *, timeout: float | None = None) -> RawResponse[R]: ...
+    async def stop(self, *, timeout: float | None = None) -> R | RawResponse[R]:
+        """Stop the stream. Idempotent: stopping a stopped stream returns it stopped.
+        ``timeout`` replaces the client's ``timeout`` (seconds per attempt) for this call."""
+        return await self._client._execute(self._update("stopped"), timeout)
 
     def _update(self, status: str) -> Operation[R]:
         raise NotImplementedError
@@ -118,16 +138,16 @@ class _AsyncStreamContext(Generic[R]):
 # -- calls -----------------------------------------------------------------------------------------
 
 
-class AsyncCallContext(_AsyncOwner["AsyncCallStreams"]):
+class AsyncCallContext(_AsyncOwner["AsyncCallStreams[M]"], Generic[M]):
     """``client.calls(call_sid)``."""
 
     __slots__ = ()
 
-    def _streams(self) -> AsyncCallStreams:
+    def _streams(self) -> AsyncCallStreams[M]:
         return AsyncCallStreams(self._client, self.sid)
 
 
-class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext"]):
+class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext[M]"], Generic[M]):
     """``client.calls(call_sid).streams``."""
 
     __slots__ = ()
@@ -137,10 +157,20 @@ class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext"]):
     def call_sid(self) -> str:
         return self._owner_sid
 
-    def _context(self, sid: str) -> AsyncCallStreamContext:
+    def _context(self, sid: str) -> AsyncCallStreamContext[M]:
         return AsyncCallStreamContext(self._client, self._owner_sid, sid)
 
-    async def create(self, *, url: str, **options: Unpack[StreamOptions]) -> CallStream:
+    @overload
+    async def create(
+        self: AsyncCallStreams[Parsed], *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
+    ) -> CallStream: ...
+    @overload
+    async def create(
+        self: AsyncCallStreams[Raw], *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
+    ) -> RawResponse[CallStream]: ...
+    async def create(
+        self, *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
+    ) -> CallStream | RawResponse[CallStream]:
         """Start streaming the call's audio to ``url`` (``wss://``; ``ws://`` to a loopback host only
         when the client's own space is a loopback URL, i.e. a local fake).
 
@@ -149,7 +179,8 @@ class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext"]):
         and stops (``status_callback_method`` ``POST``, the default, or ``GET``); ``parameters`` (at
         most 99, order kept) reach the WebSocket server; ``authorization_bearer_token`` is sent to it
         as a bearer token and is never shown. Not idempotent: retried only when the API cannot have
-        acted on the request (connection refused, 408, 429, 503).
+        acted on the request (connection refused, 408, 429, 503). ``timeout`` replaces the client's
+        ``timeout`` (seconds per attempt) for this call.
         """
         from .._builders import StreamSettings, create_call_stream
 
@@ -157,10 +188,10 @@ class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext"]):
         settings = StreamSettings.of(url, options)
         local = is_loopback_url(client.base_url)  # a local fake space: ws:// to a loopback app is fine
         operation = create_call_stream(client.account_sid, self._owner_sid, settings, local_space=local)
-        return await client._execute(operation)
+        return await client._execute(operation, timeout)
 
 
-class AsyncCallStreamContext(_AsyncStreamContext["CallStream"]):
+class AsyncCallStreamContext(_AsyncStreamContext["CallStream", M]):
     """``client.calls(call_sid).streams(sid_or_name)``."""
 
     __slots__ = ()
@@ -179,16 +210,16 @@ class AsyncCallStreamContext(_AsyncStreamContext["CallStream"]):
 # -- conferences -----------------------------------------------------------------------------------
 
 
-class AsyncConferenceContext(_AsyncOwner["AsyncConferenceStreams"]):
+class AsyncConferenceContext(_AsyncOwner["AsyncConferenceStreams[M]"], Generic[M]):
     """``client.conferences(conference_sid)``."""
 
     __slots__ = ()
 
-    def _streams(self) -> AsyncConferenceStreams:
+    def _streams(self) -> AsyncConferenceStreams[M]:
         return AsyncConferenceStreams(self._client, self.sid)
 
 
-class AsyncConferenceStreams(_AsyncStreams["AsyncConferenceStreamContext"]):
+class AsyncConferenceStreams(_AsyncStreams["AsyncConferenceStreamContext[M]"], Generic[M]):
     """``client.conferences(conference_sid).streams``."""
 
     __slots__ = ()
@@ -198,10 +229,28 @@ class AsyncConferenceStreams(_AsyncStreams["AsyncConferenceStreamContext"]):
     def conference_sid(self) -> str:
         return self._owner_sid
 
-    def _context(self, sid: str) -> AsyncConferenceStreamContext:
+    def _context(self, sid: str) -> AsyncConferenceStreamContext[M]:
         return AsyncConferenceStreamContext(self._client, self._owner_sid, sid)
 
-    async def create(self, *, url: str, **options: Unpack[ConferenceStreamOptions]) -> ConferenceStream:
+    @overload
+    async def create(
+        self: AsyncConferenceStreams[Parsed],
+        *,
+        url: str,
+        timeout: float | None = None,
+        **options: Unpack[ConferenceStreamOptions],
+    ) -> ConferenceStream: ...
+    @overload
+    async def create(
+        self: AsyncConferenceStreams[Raw],
+        *,
+        url: str,
+        timeout: float | None = None,
+        **options: Unpack[ConferenceStreamOptions],
+    ) -> RawResponse[ConferenceStream]: ...
+    async def create(
+        self, *, url: str, timeout: float | None = None, **options: Unpack[ConferenceStreamOptions]
+    ) -> ConferenceStream | RawResponse[ConferenceStream]:
         """Start streaming the conference's audio to ``url``; as ``calls(...).streams.create``, plus
         ``stream_codec`` (``PCMU``, ``PCMA``, ``L16``, ``L16@16000h``, ``L16@24000h``) and
         ``stream_real_time``."""
@@ -218,10 +267,10 @@ class AsyncConferenceStreams(_AsyncStreams["AsyncConferenceStreamContext"]):
             stream_real_time=real_time,
             local_space=is_loopback_url(client.base_url),
         )
-        return await client._execute(operation)
+        return await client._execute(operation, timeout)
 
 
-class AsyncConferenceStreamContext(_AsyncStreamContext["ConferenceStream"]):
+class AsyncConferenceStreamContext(_AsyncStreamContext["ConferenceStream", M]):
     """``client.conferences(conference_sid).streams(sid_or_name)``."""
 
     __slots__ = ()

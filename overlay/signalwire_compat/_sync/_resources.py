@@ -2,21 +2,28 @@
 """The resource tree under an ``Client``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
 
 Calls and conferences share every method through generic bases; each kind adds its ``create``
-arguments and the builder of its requests.
+arguments and the builder of its requests. Every class is generic in a mode, ``Parsed`` (the
+client's tree) or ``Raw`` (``client.with_raw_response``'s): the same objects, typed to return the
+result or a ``RawResponse`` of it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack, overload
 from uuid import UUID
 
 from .._validation import is_loopback_url, validate_stream
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from .._builders import ConferenceStreamOptions, StreamOptions
     from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
     from .._models import CallStream, ConferenceStream
     from .._operation_types import Operation
+    from .._raw import Parsed, Raw, RawResponse
+
+    _Status: TypeAlias = UpdateCallStreamRequestStatus | UpdateConferenceStreamRequestStatus
 
 # The builders (``.._builders``) are imported inside the methods that send: they load the generated
 # client and attrs, which only a request needs, so ``import signalwire_compat`` stays cheap.
@@ -34,6 +41,7 @@ T = TypeVar("T")
 R = TypeVar("R")  # the stream document a call returns: CallStream or ConferenceStream
 S = TypeVar("S")  # a kind's streams collection
 C = TypeVar("C")  # a kind's stream context
+M = TypeVar("M")  # the mode: Parsed or Raw
 
 
 class ClientLike(Protocol):
@@ -45,7 +53,7 @@ class ClientLike(Protocol):
     @property
     def base_url(self) -> str: ...
 
-    def _execute(self, operation: Operation[T]) -> T: ...
+    def _execute(self, operation: Operation[T], timeout: float | None = None) -> T | RawResponse[T]: ...
 
 
 class _Owner(Generic[S]):
@@ -90,7 +98,7 @@ class _Streams(Generic[C]):
         return f"<{type(self).__name__} {self._owner}_sid={self._owner_sid!r}>"
 
 
-class _StreamContext(Generic[R]):
+class _StreamContext(Generic[R, M]):
     """One media stream of a call or conference, by sid or name."""
 
     __slots__ = ("_client", "_owner_sid", "sid")
@@ -101,13 +109,23 @@ class _StreamContext(Generic[R]):
         self._owner_sid = owner_sid
         self.sid = sid  # the stream's sid, or its name
 
-    def update(self, status: UpdateCallStreamRequestStatus | UpdateConferenceStreamRequestStatus) -> R:
-        """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it."""
-        return self._client._execute(self._update(status))
+    @overload
+    def update(self: _StreamContext[R, Parsed], status: _Status, *, timeout: float | None = None) -> R: ...
+    @overload
+    def update(self: _StreamContext[R, Raw], status: _Status, *, timeout: float | None = None) -> RawResponse[R]: ...
+    def update(self, status: _Status, *, timeout: float | None = None) -> R | RawResponse[R]:
+        """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it.
+        ``timeout`` replaces the client's ``timeout`` (seconds per attempt) for this call."""
+        return self._client._execute(self._update(status), timeout)
 
-    def stop(self) -> R:
-        """Stop the stream. Idempotent: stopping a stopped stream returns it stopped."""
-        return self.update(status="stopped")
+    @overload
+    def stop(self: _StreamContext[R, Parsed], *, timeout: float | None = None) -> R: ...
+    @overload
+    def stop(self: _StreamContext[R, Raw], *, timeout: float | None = None) -> RawResponse[R]: ...
+    def stop(self, *, timeout: float | None = None) -> R | RawResponse[R]:
+        """Stop the stream. Idempotent: stopping a stopped stream returns it stopped.
+        ``timeout`` replaces the client's ``timeout`` (seconds per attempt) for this call."""
+        return self._client._execute(self._update("stopped"), timeout)
 
     def _update(self, status: str) -> Operation[R]:
         raise NotImplementedError
@@ -119,16 +137,16 @@ class _StreamContext(Generic[R]):
 # -- calls -----------------------------------------------------------------------------------------
 
 
-class CallContext(_Owner["CallStreams"]):
+class CallContext(_Owner["CallStreams[M]"], Generic[M]):
     """``client.calls(call_sid)``."""
 
     __slots__ = ()
 
-    def _streams(self) -> CallStreams:
+    def _streams(self) -> CallStreams[M]:
         return CallStreams(self._client, self.sid)
 
 
-class CallStreams(_Streams["CallStreamContext"]):
+class CallStreams(_Streams["CallStreamContext[M]"], Generic[M]):
     """``client.calls(call_sid).streams``."""
 
     __slots__ = ()
@@ -138,10 +156,20 @@ class CallStreams(_Streams["CallStreamContext"]):
     def call_sid(self) -> str:
         return self._owner_sid
 
-    def _context(self, sid: str) -> CallStreamContext:
+    def _context(self, sid: str) -> CallStreamContext[M]:
         return CallStreamContext(self._client, self._owner_sid, sid)
 
-    def create(self, *, url: str, **options: Unpack[StreamOptions]) -> CallStream:
+    @overload
+    def create(
+        self: CallStreams[Parsed], *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
+    ) -> CallStream: ...
+    @overload
+    def create(
+        self: CallStreams[Raw], *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
+    ) -> RawResponse[CallStream]: ...
+    def create(
+        self, *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
+    ) -> CallStream | RawResponse[CallStream]:
         """Start streaming the call's audio to ``url`` (``wss://``; ``ws://`` to a loopback host only
         when the client's own space is a loopback URL, i.e. a local fake).
 
@@ -150,7 +178,8 @@ class CallStreams(_Streams["CallStreamContext"]):
         and stops (``status_callback_method`` ``POST``, the default, or ``GET``); ``parameters`` (at
         most 99, order kept) reach the WebSocket server; ``authorization_bearer_token`` is sent to it
         as a bearer token and is never shown. Not idempotent: retried only when the API cannot have
-        acted on the request (connection refused, 408, 429, 503).
+        acted on the request (connection refused, 408, 429, 503). ``timeout`` replaces the client's
+        ``timeout`` (seconds per attempt) for this call.
         """
         from .._builders import StreamSettings, create_call_stream
 
@@ -158,10 +187,10 @@ class CallStreams(_Streams["CallStreamContext"]):
         settings = StreamSettings.of(url, options)
         local = is_loopback_url(client.base_url)  # a local fake space: ws:// to a loopback app is fine
         operation = create_call_stream(client.account_sid, self._owner_sid, settings, local_space=local)
-        return client._execute(operation)
+        return client._execute(operation, timeout)
 
 
-class CallStreamContext(_StreamContext["CallStream"]):
+class CallStreamContext(_StreamContext["CallStream", M]):
     """``client.calls(call_sid).streams(sid_or_name)``."""
 
     __slots__ = ()
@@ -180,16 +209,16 @@ class CallStreamContext(_StreamContext["CallStream"]):
 # -- conferences -----------------------------------------------------------------------------------
 
 
-class ConferenceContext(_Owner["ConferenceStreams"]):
+class ConferenceContext(_Owner["ConferenceStreams[M]"], Generic[M]):
     """``client.conferences(conference_sid)``."""
 
     __slots__ = ()
 
-    def _streams(self) -> ConferenceStreams:
+    def _streams(self) -> ConferenceStreams[M]:
         return ConferenceStreams(self._client, self.sid)
 
 
-class ConferenceStreams(_Streams["ConferenceStreamContext"]):
+class ConferenceStreams(_Streams["ConferenceStreamContext[M]"], Generic[M]):
     """``client.conferences(conference_sid).streams``."""
 
     __slots__ = ()
@@ -199,10 +228,28 @@ class ConferenceStreams(_Streams["ConferenceStreamContext"]):
     def conference_sid(self) -> str:
         return self._owner_sid
 
-    def _context(self, sid: str) -> ConferenceStreamContext:
+    def _context(self, sid: str) -> ConferenceStreamContext[M]:
         return ConferenceStreamContext(self._client, self._owner_sid, sid)
 
-    def create(self, *, url: str, **options: Unpack[ConferenceStreamOptions]) -> ConferenceStream:
+    @overload
+    def create(
+        self: ConferenceStreams[Parsed],
+        *,
+        url: str,
+        timeout: float | None = None,
+        **options: Unpack[ConferenceStreamOptions],
+    ) -> ConferenceStream: ...
+    @overload
+    def create(
+        self: ConferenceStreams[Raw],
+        *,
+        url: str,
+        timeout: float | None = None,
+        **options: Unpack[ConferenceStreamOptions],
+    ) -> RawResponse[ConferenceStream]: ...
+    def create(
+        self, *, url: str, timeout: float | None = None, **options: Unpack[ConferenceStreamOptions]
+    ) -> ConferenceStream | RawResponse[ConferenceStream]:
         """Start streaming the conference's audio to ``url``; as ``calls(...).streams.create``, plus
         ``stream_codec`` (``PCMU``, ``PCMA``, ``L16``, ``L16@16000h``, ``L16@24000h``) and
         ``stream_real_time``."""
@@ -219,10 +266,10 @@ class ConferenceStreams(_Streams["ConferenceStreamContext"]):
             stream_real_time=real_time,
             local_space=is_loopback_url(client.base_url),
         )
-        return client._execute(operation)
+        return client._execute(operation, timeout)
 
 
-class ConferenceStreamContext(_StreamContext["ConferenceStream"]):
+class ConferenceStreamContext(_StreamContext["ConferenceStream", M]):
     """``client.conferences(conference_sid).streams(sid_or_name)``."""
 
     __slots__ = ()

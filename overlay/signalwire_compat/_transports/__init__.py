@@ -28,7 +28,14 @@ import httpx
 from .._exceptions import ConfigurationError
 from ._deadline import attempt_deadline
 
-__all__ = ["MAX_CONNECTIONS", "attempt_deadline", "new_async_http_client", "new_sync_http_client", "proxy_for"]
+__all__ = [
+    "MAX_CONNECTIONS",
+    "attempt_deadline",
+    "new_async_http_client",
+    "new_sync_http_client",
+    "not_tls_hint",
+    "proxy_for",
+]
 
 MAX_CONNECTIONS = 100
 # httpx keeps only 20 idle connections by default: above 20 in flight every burst reconnected.
@@ -67,6 +74,33 @@ def proxy_for(base_url: str) -> str | None:
             "use an http:// or https:// proxy, or exclude the host with NO_PROXY"
         )
     return proxy
+
+
+# What OpenSSL reports when the bytes a TLS client reads back are not TLS, e.g. a plain HTTP server's
+# "400 Bad Request" answering the ClientHello (WRONG_VERSION_NUMBER on OpenSSL 1.1 and 3.0).
+_NOT_TLS_REASONS = frozenset(
+    {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "UNKNOWN_PROTOCOL"}
+)
+
+
+def not_tls_hint(exc: BaseException, base_url: str) -> str:
+    """For a failed https connection whose server answered in plain text: a sentence saying so, else ``""``."""
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [exc]
+    while pending and len(seen) < 16:  # bounded: exception chains are short, and may loop
+        current = pending.pop()
+        if current is None or any(current is old for old in seen):
+            continue
+        seen.append(current)
+        if isinstance(current, ssl.SSLError) and getattr(current, "reason", None) in _NOT_TLS_REASONS:
+            netloc = urlsplit(base_url).netloc
+            return (
+                f": the server at {netloc} does not speak TLS (https://); if it is a local fake space, "
+                f"use http://{netloc}"
+            )
+        # aiohttp keeps the socket's error as os_error; httpx and httpcore chain theirs.
+        pending.extend((current.__cause__, current.__context__, getattr(current, "os_error", None)))
+    return ""
 
 
 class _NoCookies(CookieJar):

@@ -260,11 +260,14 @@ def _httpx_error(exc: BaseException) -> httpx.TransportError:
     """The httpx exception for an aiohttp failure. Connect* types mean nothing was sent."""
     message = str(exc) or type(exc).__name__
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return httpx.ConnectError(f"TLS certificate verification failed: {message}")
+        return httpx.ConnectError(
+            f"TLS certificate verification failed for {exc.host}:{exc.port} ({exc.certificate_error})"
+        )
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx.ConnectTimeout(message)
     if isinstance(exc, aiohttp.ClientConnectorError):  # refused, DNS, TLS handshake, proxy
-        return httpx.ConnectError(message)
+        # aiohttp's own text reads "Cannot connect to host H:P ssl:default [...]" even for plain http.
+        return httpx.ConnectError(f"cannot connect to {exc.host}:{exc.port} ({exc.os_error.strerror or exc.os_error})")
     if isinstance(exc, aiohttp.ServerTimeoutError | TimeoutError):
         return httpx.ReadTimeout(message if str(exc) else "no complete response within the timeout")
     if isinstance(exc, aiohttp.ServerDisconnectedError):
