@@ -17,7 +17,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -504,9 +504,13 @@ def default_sigint() -> None:
 
 
 def run_on_terminal(
-    space: FakeSpace, args: list[str], stdin: str, *, interrupt_after: float | None = None
+    space: FakeSpace, args: list[str], stdin: str, *, interrupt_when: Callable[[], bool] | None = None
 ) -> tuple[int, str]:
-    """Run the CLI with stdout and stderr on one pseudo-terminal; returns its exit status and output."""
+    """Run the CLI with stdout and stderr on one pseudo-terminal; returns its exit status and output.
+
+    ``interrupt_when``: send Ctrl-C (SIGINT) once it holds (checked every 50 ms; a slow start-up on a
+    busy machine then does not move the interruption earlier in the run).
+    """
     primary, secondary = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "signalwire_compat", *args],
@@ -525,7 +529,7 @@ def run_on_terminal(
     interrupted = False
     try:
         while time.monotonic() - started < 30:
-            if interrupt_after is not None and not interrupted and time.monotonic() - started > interrupt_after:
+            if interrupt_when is not None and not interrupted and interrupt_when():
                 process.send_signal(signal.SIGINT)
                 interrupted = True
             readable, _, _ = select.select([primary], [], [], 0.05)
@@ -564,7 +568,8 @@ def test_an_interrupted_run_names_the_lines_in_flight_and_not_sent(space: FakeSp
     streams = [space.add_call_stream() for _ in range(6)]
     space.latency = 2.0  # the first two stay in flight when Ctrl-C comes
     stdin = "".join(f"call {s.parent_sid} {s.sid}\n" for s in streams)
-    code, output = run_on_terminal(space, ["stop-stream", "--stdin", "--concurrency", "2"], stdin, interrupt_after=1.0)
+    arguments = ["stop-stream", "--stdin", "--concurrency", "2"]
+    code, output = run_on_terminal(space, arguments, stdin, interrupt_when=lambda: space.peak_in_flight >= 2)
     assert code == cli_parser.EXIT_INTERRUPTED, output
     assert (
         "signalwire-compat: interrupted; lines 1-2 were in flight (outcome unknown: check them); "
