@@ -9,6 +9,7 @@ and parses the stream status callbacks. FakeSpace plays SignalWire, in real time
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,11 @@ from signalwire_compat import cxml, media
 from signalwire_compat.testing import FakeSpace
 
 STREAM_NAME = "caller-audio"
+
+
+def say(text: str) -> None:
+    """One line in one write: the app's handlers run on other threads, and print() writes the newline apart."""
+    sys.stdout.write(text + "\n")
 
 
 class MediaApplication:
@@ -44,7 +50,7 @@ class MediaApplication:
             self.refused += 1
             return web.Response(status=403)
         form = {name: str(value) for name, value in (await request.post()).items()}
-        print(f"  [your app] voice webhook verified: call {form['CallSid']} from {form['From']} ({form['CallStatus']})")
+        say(f"  [your app] voice webhook verified: call {form['CallSid']} from {form['From']} ({form['CallStatus']})")
         response = cxml.VoiceResponse()
         response.start().stream(
             url=f"ws://127.0.0.1:{self.port}/audio", name=STREAM_NAME, status_callback="/stream-status"
@@ -61,7 +67,7 @@ class MediaApplication:
             event = media.parse(message.data)
             if isinstance(event, media.Start):
                 encoding = f"{event.media_format.encoding} at {event.media_format.sample_rate} Hz"
-                print(f"  [your app] WebSocket start: {encoding}, parameters {dict(event.custom_parameters)}")
+                say(f"  [your app] WebSocket start: {encoding}, parameters {dict(event.custom_parameters)}")
             elif isinstance(event, media.Media):
                 pcm = media.ulaw_to_pcm16(event.payload)  # 16-bit little-endian PCM, 2 bytes a sample
                 with self._changed:
@@ -69,7 +75,7 @@ class MediaApplication:
                     self.seconds += len(pcm) / 2 / 8000
                     self._changed.notify_all()
             elif isinstance(event, media.Stop):
-                print(f"  [your app] WebSocket stop: {self.frames} frames, {self.seconds:.2f} s of audio received")
+                say(f"  [your app] WebSocket stop: {self.frames} frames, {self.seconds:.2f} s of audio received")
                 self.stopped.set()
         return ws
 
@@ -81,7 +87,7 @@ class MediaApplication:
         except sw.InvalidSignatureError:
             self.refused += 1
             return web.Response(status=403)
-        print(
+        say(
             f"  [your app] status callback verified: {callback.event} for {callback.stream_name!r} "
             f"(track {callback.track}, at {callback.timestamp})"
         )
@@ -136,7 +142,7 @@ def incoming_call(space: FakeSpace, check: Callable[[bool, str], None], seconds:
         check(app.wait(lambda: app.frames >= wanted), f"only {app.frames} audio frames reached the app")
         with space.client() as client:
             stopped = client.calls(call.sid).streams(STREAM_NAME).stop()
-        print(f"  stopped by name over REST: stream {stopped.sid} status={stopped.status}")
+        say(f"  stopped by name over REST: stream {stopped.sid} status={stopped.status}")
         check(app.stopped.wait(10), "the app's WebSocket never got 'stop'")
         call.hangup()
         call.wait_until_ended(timeout=10)
@@ -144,7 +150,7 @@ def incoming_call(space: FakeSpace, check: Callable[[bool, str], None], seconds:
         events = [callback.event for callback in app.callbacks]
         check(events == [sw.StreamEvent.STARTED, sw.StreamEvent.STOPPED], f"callbacks verified: {events}")
         check(app.refused == 0, "a webhook failed its signature check")
-        print(
+        say(
             f"  call {call.status}: {app.frames} frames ({app.seconds:.2f} s) decoded by your WebSocket handler; "
             "2 typed status callbacks verified"
         )
