@@ -31,6 +31,8 @@ COPIED = [
     "pyproject.toml",
     "constraints.txt",
     "README.md",
+    "CHANGELOG.md",
+    "docs",
     "LICENSE",
     "openapi",
     "scripts",
