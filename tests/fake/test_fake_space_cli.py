@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import pytest
 
 import signalwire_compat as sw
+from signalwire_compat.testing.__main__ import main
 from tests.servers import CallbackReceiver
 
 PROJECT = "1c4a6c7e-0000-4a4a-8b8b-999999999999"
@@ -90,30 +91,42 @@ def test_the_project_id_comes_from_the_environment_too_and_a_missing_setting_is_
         assert stopped.account_sid == PROJECT  # the UUID, lower-cased as the SDK sends it
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["--api-token", TOKEN],
-        [f"--api-token={TOKEN}"],
-        ["--signing-key", SIGNING_KEY],
-        ["--token", TOKEN],
-        ["--api-tok", TOKEN],  # argparse would echo an unknown flag and its value
-        [TOKEN],
-    ],
-    ids=["api-token", "api-token=", "signing-key", "token", "abbreviated", "positional"],
-)
-def test_secrets_on_the_command_line_are_refused_without_being_echoed_and_nothing_starts(args: list[str]) -> None:
+def _run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``main(args)`` in this process (usage errors end before anything starts): exit code, stdout, stderr."""
+    try:
+        code = main(args)
+    except SystemExit as exit:  # argparse's own errors
+        code = int(exit.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_a_secret_flag_is_refused_in_a_subprocess_without_being_echoed() -> None:
     result = subprocess.run(
-        [*COMMAND, *args], capture_output=True, text=True, timeout=30, check=False, env=_environment()
+        [*COMMAND, "--api-token", TOKEN], capture_output=True, text=True, timeout=30, check=False, env=_environment()
     )
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert TOKEN not in result.stderr and SIGNING_KEY not in result.stderr
-    assert result.stderr.count("\n") == 1, result.stderr
-    if args[0].split("=", 1)[0] in ("--api-token", "--signing-key", "--token"):
-        assert "secrets are read only from the environment" in result.stderr
-    else:
-        assert "unrecognized arguments (see --help)" in result.stderr
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "secrets are read only from the environment" in result.stderr and TOKEN not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([f"--api-token={TOKEN}"], "secrets are read only from the environment"),
+        (["--signing-key", SIGNING_KEY], "secrets are read only from the environment"),
+        (["--token", TOKEN], "secrets are read only from the environment"),
+        (["--api-tok", TOKEN], "unrecognized arguments (see --help)"),  # argparse would echo both
+        ([TOKEN], "unrecognized arguments (see --help)"),
+    ],
+    ids=["api-token=", "signing-key", "token", "abbreviated", "positional"],
+)
+def test_secrets_on_the_command_line_are_refused_without_being_echoed_and_nothing_starts(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run_in_process(args, capsys)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1, err
+    assert TOKEN not in err and SIGNING_KEY not in err
 
 
 @pytest.mark.parametrize(
@@ -125,12 +138,20 @@ def test_secrets_on_the_command_line_are_refused_without_being_echoed_and_nothin
         ([], {"SIGNALWIRE_SIGNING_KEY": ""}, "SIGNALWIRE_SIGNING_KEY is set but empty"),
     ],
 )
-def test_unusable_settings_are_one_line_usage_errors(args: list[str], settings: dict[str, str], message: str) -> None:
-    result = subprocess.run(
-        [*COMMAND, *args], capture_output=True, text=True, timeout=30, check=False, env=_environment(**settings)
-    )
-    assert (result.returncode, result.stdout) == (2, "")
-    assert message in result.stderr and result.stderr.count("\n") == 1
+def test_unusable_settings_are_one_line_usage_errors(
+    args: list[str],
+    settings: dict[str, str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in [name for name in os.environ if name.startswith("SIGNALWIRE_")]:
+        monkeypatch.delenv(name)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    code, out, err = _run_in_process(args, capsys)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1, err
 
 
 def test_stream_lines_are_labelled_with_the_ids_and_the_name_to_stop_them_by() -> None:
