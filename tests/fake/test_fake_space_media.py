@@ -294,10 +294,11 @@ def test_the_command_line_fake_places_an_incoming_call() -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env={k: v for k, v in os.environ.items() if not k.startswith("SIGNALWIRE_")},
         )
         try:
             assert process.stdout is not None
-            lines = [process.stdout.readline().strip() for _ in range(7)]
+            lines = [process.stdout.readline().strip() for _ in range(8)]
             signing_key = lines[3].split("=", 1)[1]
             ended = lines[-1]
             process.send_signal(signal.SIGTERM)
@@ -306,8 +307,10 @@ def test_the_command_line_fake_places_an_incoming_call() -> None:
             process.kill()
             process.wait(10)
         connection = app.wait_for_connection()
-    assert lines[4].startswith("# incoming call ")
-    assert ended.endswith("completed (verbs: Start, Pause; streams: 1)"), lines
+    call_sid = lines[4].split()[2].removeprefix("call=")
+    assert lines[4] == f"# incoming-call call={call_sid} url={app.url}/voice"
+    assert lines[6].startswith(f"# call-stream call={call_sid} stream=") and lines[6].endswith(" name=cli"), lines
+    assert ended == f"# call-ended call={call_sid} status=completed verbs=Start,Pause streams=1", lines
     assert app.voice_requests[0]["From"] == "+15550001111"
     ((url, body, headers),) = app.voice_signatures
     signature = headers["X-SignalWire-Signature"]

@@ -171,8 +171,10 @@ def test_the_module_runs_a_space_in_the_foreground(stop_with: signal.Signals) ->
             "SIGNALWIRE_API_TOKEN",
             "SIGNALWIRE_SIGNING_KEY",
         }
-        _, kind, parent, sid = lines[4].split()
-        assert kind == "call"
+        label, *fields = lines[4].split()[1:]
+        assert label == "call-stream"
+        parent, sid, name = (field.split("=", 1)[1] for field in fields)
+        assert name == "stream"
         client = sw.Client(
             exports["SIGNALWIRE_PROJECT_ID"], exports["SIGNALWIRE_API_TOKEN"], exports["SIGNALWIRE_SPACE_URL"]
         )

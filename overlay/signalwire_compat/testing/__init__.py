@@ -21,6 +21,9 @@ It also plays SignalWire's part of a stream whose URL is a loopback address: a r
 (``_media_stream``), paced by its clock (``speed=`` or ``clock=ManualClock()``), and incoming calls
 that carry out an app's cXML (``incoming_call``); see ``_media_space``.
 
+Tests need no port at all with ``space.transport()`` / ``space.client(in_process=True)`` (``_inprocess``)
+and ``callback_app=`` (a WSGI or ASGI app receiving the callbacks and voice webhooks in-process, ``_apps``).
+
 ``python -m signalwire_compat.testing [--port N]`` runs one in the foreground, for the CLI or code
 in another language, and prints its settings as ``export SIGNALWIRE_…=`` lines.
 """
@@ -28,22 +31,25 @@ in another language, and prints its settings as ``export SIGNALWIRE_…=`` lines
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import secrets
 import ssl
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ._apps import AppRoute
 from ._audio import AudioSource, Tone
 from ._callbacks import CallbackSender, Delivery
 from ._calls import FakeCall
 from ._canned import Overrides, canned
 from ._clock import Clock, ManualClock, RealClock
+from ._inprocess import InProcessSpace
 from ._media_space import MediaSpace
 from ._media_stream import MediaStream
 from ._records import FakeStream, Fault, Kind, RecordedRequest, StreamState
@@ -61,10 +67,6 @@ from ._rules import (
 )
 from ._server import Server
 
-if TYPE_CHECKING:
-    from .._async._client import AsyncClient
-    from .._sync._client import Client
-
 __all__ = [
     "Clock",
     "Delivery",
@@ -79,7 +81,7 @@ __all__ = [
 ]
 
 
-class FakeSpace(MediaSpace):
+class FakeSpace(MediaSpace, InProcessSpace):
     """A local stand-in for a SignalWire space; see the module docstring."""
 
     def __init__(
@@ -93,6 +95,9 @@ class FakeSpace(MediaSpace):
         clock: Clock | None = None,
         audio: AudioSource = Tone(),  # noqa: B008 - frozen, so one shared default is safe
         ssl_context: ssl.SSLContext | None = None,
+        listen: bool = True,
+        callback_app: Callable[..., Any] | None = None,
+        callback_app_url: str | None = None,
     ) -> None:
         self.project_id = project_id or str(uuid.uuid4())
         self.api_token = api_token or "PT" + secrets.token_hex(20)
@@ -100,7 +105,8 @@ class FakeSpace(MediaSpace):
         self.port = port  # 0: any free port (see ``url`` once started)
         self.latency = 0.0
         self.peak_in_flight = 0  # the most requests it was answering at once
-        self._in_flight = 0
+        self._flying = 0
+        self._listening, self._running = listen, False  # listen=False: no socket, in-process only
         self._lock = threading.Lock()
         self._streams: dict[tuple[str, Kind, str, str], StreamState] = {}
         self._overrides = Overrides()  # faults and canned answers, served before the API's own
@@ -108,11 +114,13 @@ class FakeSpace(MediaSpace):
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self._expected_auth = self._basic(self.project_id, self.api_token)
-        self._callbacks = CallbackSender(self.signing_key)
+        # callback_app: callbacks and voice webhooks to URLs under callback_app_url (None: all) go to the app.
+        self._app_route = None if callback_app is None else AppRoute(callback_app, callback_app_url)
+        self._callbacks = CallbackSender(self.signing_key, self._app_route)
         self._init_media(speed=speed, clock=clock, audio=audio, ssl_context=ssl_context)
 
     def __repr__(self) -> str:
-        return f"<FakeSpace url={self.url if self._server else None!r} project_id={self.project_id!r}>"
+        return f"<FakeSpace url={self.url if self._running else None!r} project_id={self.project_id!r}>"
 
     @staticmethod
     def _basic(user: str, password: str) -> str:
@@ -121,49 +129,36 @@ class FakeSpace(MediaSpace):
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def start(self) -> FakeSpace:
-        if self._server is not None:
+        if self._running:
             raise RuntimeError("this FakeSpace is already running")
-        self._server = Server(self)
-        self._thread = threading.Thread(target=self._server.serve_until_stopped, name="FakeSpace", daemon=True)
-        self._thread.start()
+        if self._listening:
+            self._server = Server(self)
+            self._thread = threading.Thread(target=self._server.serve_until_stopped, name="FakeSpace", daemon=True)
+            self._thread.start()
+        self._running = True
         return self
 
     def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
+        if not self._running:
             return
-        server.stop_serving()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        server.close_connections()
-        server.server_close()  # joins the connection threads, which the closed sockets have released
+        self._running = False
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop_serving()
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+            server.close_connections()
+            server.server_close()  # joins the connection threads, which the closed sockets have released
         self._stop_media()  # calls hung up, WebSockets sent `stop` and closed, the media thread joined
         self._callbacks.close()
+        if self._app_route is not None:
+            self._app_route.close()
 
     def __enter__(self) -> FakeSpace:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
-
-    @property
-    def url(self) -> str:
-        """The space URL to give a client (``http://127.0.0.1:PORT``)."""
-        if self._server is None:
-            raise RuntimeError("start the FakeSpace first (use it in a with block)")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def client(self, **options: Any) -> Client:
-        """A ``Client`` bound to this space and its credentials; ``options`` go to ``Client``."""
-        from .._sync._client import Client
-
-        return Client(self.project_id, self.api_token, self.url, **options)
-
-    def async_client(self, **options: Any) -> AsyncClient:
-        from .._async._client import AsyncClient
-
-        return AsyncClient(self.project_id, self.api_token, self.url, **options)
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -296,19 +291,26 @@ class FakeSpace(MediaSpace):
 
     # -- the API ----------------------------------------------------------------------------------
 
-    def _respond(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
+    @contextlib.contextmanager
+    def _in_flight(self) -> Iterator[None]:
+        """Counts the request as being answered (``peak_in_flight``) for the block's length."""
         with self._lock:
-            self._in_flight += 1
-            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+            self._flying += 1
+            self.peak_in_flight = max(self.peak_in_flight, self._flying)
         try:
-            return self._answer(method, path, headers, body)
+            yield
         finally:
             with self._lock:
-                self._in_flight -= 1
+                self._flying -= 1
+
+    def _respond(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        """The socket server's entry: the latency (the in-process transports wait their own way), then the answer."""
+        with self._in_flight():
+            if self.latency:
+                time.sleep(self.latency)
+            return self._answer(method, path, headers, body)
 
     def _answer(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        if self.latency:
-            time.sleep(self.latency)
         fault = self._overrides.take_fault()
         if fault is not None:
             return fault_answer(fault)

@@ -3,24 +3,48 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from . import FakeSpace
+from .._cli._parser import _SECRET_FLAGS, EXIT_USAGE, _Parser
+from .._validation import validate_sid
+from . import FakeCall, FakeSpace
 
 __all__ = ["main"]
 
+PROG = "python -m signalwire_compat.testing"
+ENV_PROJECT_ID = "SIGNALWIRE_PROJECT_ID"
+ENV_API_TOKEN = "SIGNALWIRE_API_TOKEN"  # noqa: S105 - a variable's name
+ENV_SIGNING_KEY = "SIGNALWIRE_SIGNING_KEY"
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m signalwire_compat.testing``: a FakeSpace in the foreground until Ctrl-C or SIGTERM."""
-    parser = argparse.ArgumentParser(
-        prog="python -m signalwire_compat.testing",
+_EPILOG = f"""\
+environment (a value given is kept, and never printed; a missing one is generated and printed):
+  {ENV_PROJECT_ID}    the project id (or --project-id): a UUID
+  {ENV_API_TOKEN}     the API token clients must send: read only from the environment
+  {ENV_SIGNING_KEY}   the key status callbacks and voice webhooks are signed with: environment only
+
+Start it again with the same environment and the app under test keeps working: same credentials,
+same signing key. Lines starting with '#' are labelled key=value records:
+  # call-stream call=CALL_SID stream=STREAM_SID name=NAME
+  # conference-stream conference=CONFERENCE_SID stream=STREAM_SID name=NAME
+  # incoming-call call=CALL_SID url=URL       # call-ended call=CALL_SID status=… verbs=… streams=N
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
         description="Run a fake SignalWire space on 127.0.0.1 until Ctrl-C or SIGTERM. It prints its settings "
         "as shell 'export' lines (eval them, or copy them) for the signalwire-compat CLI or any other client.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    parser.add_argument("--project-id", help=f"the project id, a UUID (default: ${ENV_PROJECT_ID}, else a new one)")
     parser.add_argument("--call-streams", type=int, default=0, metavar="N", help="add N in-progress call streams")
     parser.add_argument(
         "--conference-streams", type=int, default=0, metavar="N", help="add N in-progress conference streams"
@@ -34,40 +58,117 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--from", dest="from_", default="+15550100001", help="the caller (default: %(default)s)")
     parser.add_argument("--to", default="+15550100002", help="the number called (default: %(default)s)")
     parser.add_argument("--speed", type=float, default=1.0, help="media and <Pause> run this many times real time")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _given(name: str) -> str | None:
+    """A setting from the environment: None if unset; an empty one is a usage error (it is surely a mistake)."""
+    value = os.environ.get(name)
+    if value is not None and not value.strip():
+        raise ValueError(f"{name} is set but empty: unset it to have one generated")
+    return value
+
+
+class Given(NamedTuple):
+    """The settings the space keeps (None: generate one)."""
+
+    project_id: str | None
+    api_token: str | None
+    signing_key: str | None
+
+
+def _settings(args: argparse.Namespace) -> Given:
+    """The project id (flag, then environment), the token and the signing key (environment only)."""
+    project_id = args.project_id if args.project_id is not None else _given(ENV_PROJECT_ID)
+    source = "--project-id" if args.project_id is not None else ENV_PROJECT_ID
+    return Given(
+        None if project_id is None else validate_sid(project_id, source),
+        _given(ENV_API_TOKEN),
+        _given(ENV_SIGNING_KEY),
+    )
+
+
+def _print_settings(space: FakeSpace, given: Given) -> None:
+    print(f"export SIGNALWIRE_SPACE_URL={space.url}")
+    settings = [
+        (ENV_PROJECT_ID, given.project_id, space.project_id),
+        (ENV_API_TOKEN, given.api_token, space.api_token),
+        (ENV_SIGNING_KEY, given.signing_key, space.signing_key),
+    ]
+    for variable, kept, value in settings:
+        if kept is None:
+            print(f"export {variable}={value}")
+    kept_names = [variable for variable, kept, _ in settings if kept is not None]
+    if kept_names:
+        print(f"# kept: {', '.join(kept_names)} (as given; not printed)")
+
+
+def _watch(space: FakeSpace, call: FakeCall | None, stopping: threading.Event) -> None:
+    """Until stopped: the incoming call's streams as they start, and its end."""
+    shown = 0
+    while not stopping.wait(0.2):
+        if call is None:
+            continue
+        streams = call.streams
+        for stream in streams[shown:]:
+            name = space.stream_settings(stream.sid)["name"]
+            print(f"# call-stream call={stream.parent_sid} stream={stream.sid} name={name}")
+        shown = len(streams)
+        if call.status in ("completed", "failed"):
+            verbs = ",".join(call.verbs) or "-"
+            print(f"# call-ended call={call.sid} status={call.status} verbs={verbs} streams={len(streams)}")
+            if call.error:
+                print(f"# error: {call.error}")
+            call = None
+        sys.stdout.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m signalwire_compat.testing``: a FakeSpace in the foreground until Ctrl-C or SIGTERM."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if any(argument.split("=", 1)[0] in _SECRET_FLAGS for argument in arguments):
+        print(
+            f"{PROG}: error: secrets are read only from the environment ({ENV_API_TOKEN}, {ENV_SIGNING_KEY}): "
+            "command lines are visible in process lists",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    args = _parser().parse_args(arguments)
+    try:
+        given = _settings(args)
+    except ValueError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
-        with FakeSpace(port=args.port, speed=args.speed) as space:
-            print(f"export SIGNALWIRE_SPACE_URL={space.url}")
-            print(f"export SIGNALWIRE_PROJECT_ID={space.project_id}")
-            print(f"export SIGNALWIRE_API_TOKEN={space.api_token}")
-            print(f"export SIGNALWIRE_SIGNING_KEY={space.signing_key}")
+        with FakeSpace(
+            port=args.port,
+            speed=args.speed,
+            project_id=given.project_id,
+            api_token=given.api_token,
+            signing_key=given.signing_key,
+        ) as space:
+            _print_settings(space, given)
             for _ in range(args.call_streams):
-                stream = space.add_call_stream()
-                print(f"# call {stream.parent_sid} {stream.sid}")
+                stream = space.add_call_stream(name="stream")
+                print(f"# call-stream call={stream.parent_sid} stream={stream.sid} name=stream")
             for _ in range(args.conference_streams):
-                stream = space.add_conference_stream()
-                print(f"# conference {stream.parent_sid} {stream.sid}")
+                stream = space.add_conference_stream(name="stream")
+                print(f"# conference-stream conference={stream.parent_sid} stream={stream.sid} name=stream")
             call = None
             if args.incoming_call:
                 call = space.incoming_call(args.incoming_call, from_=args.from_, to=args.to)
-                print(f"# incoming call {call.sid} to {args.incoming_call}")
+                print(f"# incoming-call call={call.sid} url={args.incoming_call}")
             print("# serving until Ctrl-C or SIGTERM", flush=True)
-            while not stopping.wait(0.2):
-                if call is not None and call.status in ("completed", "failed"):
-                    verbs = ", ".join(call.verbs) or "none"
-                    print(f"# call {call.sid} {call.status} (verbs: {verbs}; streams: {len(call.streams)})", flush=True)
-                    if call.error:
-                        print(f"# error: {call.error}", flush=True)
-                    call = None
+            _watch(space, call, stopping)
     except KeyboardInterrupt:
         pass
     except ValueError as exc:  # e.g. an incoming-call URL that is not loopback
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:  # e.g. the port is taken
-        print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: cannot serve on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 1
     print("FakeSpace stopped", file=sys.stderr)
     return 0

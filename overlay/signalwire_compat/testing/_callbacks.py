@@ -4,7 +4,8 @@ They are sent as SignalWire sends compatibility callbacks: a form ``POST`` (or a
 parameters in the query), signed with the space's signing key (``webhooks.sign_form``) in both
 ``X-SignalWire-Signature`` and ``X-Twilio-Signature``. One background thread sends them in order,
 so the API answer that caused a callback is never held up by it, and every attempt is recorded
-with its outcome. Only loopback URLs are contacted: a fake must not reach the network.
+with its outcome. Only loopback URLs are contacted: a fake must not reach the network. A URL the
+space's ``callback_app`` takes is delivered to that app in-process instead (``_apps``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import attrs
 
 from .. import webhooks
 from .._validation import is_loopback_url
+from ._apps import AppRoute
 
 __all__ = ["CallbackSender", "Delivery"]
 
@@ -51,8 +53,9 @@ class Delivery:
 class CallbackSender:
     """Sends callbacks in order on one background thread (started on first use)."""
 
-    def __init__(self, signing_key: str) -> None:
+    def __init__(self, signing_key: str, app: AppRoute | None = None) -> None:
         self._signing_key = signing_key
+        self._app = app
         self._queue: queue.Queue[tuple[str, str, tuple[tuple[str, str], ...]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._done = threading.Condition()
@@ -108,13 +111,15 @@ class CallbackSender:
         def record(status: int, error: str | None) -> Delivery:
             return Delivery(url, method, params, signature, status, error)
 
+        headers = {webhooks.SIGNATURE_HEADER: signature, webhooks.TWILIO_SIGNATURE_HEADER: signature}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self._app is not None and self._app.matches(url):
+            answer = self._app.call(method, url, headers, body or b"", max_bytes=64 * 1024)
+            return record(answer.status, answer.error)
         if not is_loopback_url(url):
             return record(0, "not sent: a FakeSpace sends status callbacks to loopback addresses only")
-        request = urllib.request.Request(url, data=body, method=method)  # noqa: S310 - http(s) to loopback
-        request.add_header(webhooks.SIGNATURE_HEADER, signature)
-        request.add_header(webhooks.TWILIO_SIGNATURE_HEADER, signature)
-        if body is not None:
-            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310 - to loopback
         try:
             with contextlib.closing(self._opener.open(request, timeout=_TIMEOUT)) as response:
                 return record(response.status, None)

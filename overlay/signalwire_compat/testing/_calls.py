@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from urllib.parse import urlencode, urlsplit
 
 from .. import webhooks
+from ._apps import AppRoute
 from ._audio import AudioSource
 from ._clock import Clock, wait_until
 from ._loop import CONNECT_TIMEOUT, LoopThread
@@ -32,6 +33,7 @@ class CallHost(Protocol):
     """What a call asks of its space (the space imports this module, not the reverse)."""
 
     signing_key: str
+    _app_route: AppRoute | None  # the app that takes some webhooks in-process, if any
 
     def _start_call_stream(self, call: FakeCall, stream: Stream, *, bidirectional: bool) -> FakeStream | None: ...
 
@@ -171,15 +173,26 @@ class FakeCall:
         headers = {webhooks.SIGNATURE_HEADER: signature, webhooks.TWILIO_SIGNATURE_HEADER: signature}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        http = await self._loop.http()
-        try:
-            async with asyncio.timeout(CONNECT_TIMEOUT):
-                async with http.request(self.method, url, data=body, headers=headers) as response:
-                    text = await response.content.read(_MAX_DOCUMENT + 1)
-                    status = response.status
-        except Exception as error:  # noqa: BLE001 - refused, timed out, aiohttp's errors: recorded on the call
-            self._set(error=f"the voice webhook failed: {type(error).__name__}: {error}")
-            return None
+        route = self._host._app_route
+        if route is not None and route.matches(url):
+            # Off the loop: a WSGI app blocks, and an ASGI one runs on the route's own loop.
+            answer = await asyncio.to_thread(
+                route.call, self.method, url, headers, body or b"", max_bytes=_MAX_DOCUMENT + 1
+            )
+            if answer.error is not None:
+                self._set(error=f"the voice webhook failed: {answer.error}")
+                return None
+            status, text = answer.status, answer.body
+        else:
+            http = await self._loop.http()
+            try:
+                async with asyncio.timeout(CONNECT_TIMEOUT):
+                    async with http.request(self.method, url, data=body, headers=headers) as response:
+                        text = await response.content.read(_MAX_DOCUMENT + 1)
+                        status = response.status
+            except Exception as error:  # noqa: BLE001 - refused, timed out, aiohttp's errors: recorded on the call
+                self._set(error=f"the voice webhook failed: {type(error).__name__}: {error}")
+                return None
         if not 200 <= status <= 299:
             self._set(error=f"the voice webhook answered HTTP {status}")
             return None

@@ -108,3 +108,5 @@ class LoopThread:
         if self._http is not None:
             await self._http.close()
             self._http = None
+        # Threads an in-process webhook ran in (asyncio.to_thread) are joined, not left to end later.
+        await asyncio.get_running_loop().shutdown_default_executor()

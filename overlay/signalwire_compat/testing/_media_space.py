@@ -24,6 +24,7 @@ from ._records import FakeStream, Kind, StreamState
 
 if TYPE_CHECKING:
     from ..cxml import Stream
+    from ._apps import AppRoute
     from ._callbacks import CallbackSender
 
 __all__ = ["MediaSpace"]
@@ -40,6 +41,7 @@ class MediaSpace:
     _lock: threading.Lock
     _streams: dict[StreamKey, StreamState]
     _callbacks: CallbackSender
+    _app_route: AppRoute | None
 
     def _init_media(
         self, *, speed: float, clock: Clock | None, audio: AudioSource, ssl_context: ssl.SSLContext | None
@@ -72,15 +74,17 @@ class MediaSpace:
         method: str = "POST",
         audio: AudioSource | None = None,
     ) -> FakeCall:
-        """Call the app: a signed voice webhook to ``url`` (loopback only), then its cXML, in the background.
+        """Call the app: a signed voice webhook to ``url`` (loopback, or a URL ``callback_app`` takes, which
+        gets it in-process), then its cXML, in the background.
 
         Returns the call at once; wait on it with ``call.wait_until_ended()`` / ``wait_for_streams()``.
         ``audio`` (a ``Tone`` or 16-bit PCM) is what its streams carry (default: ``space.audio``).
         """
         if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
             raise ValueError(f"url must be an absolute http(s):// URL, got {url!r}")
-        if not is_loopback_url(url):
-            raise ValueError(f"a FakeSpace calls loopback addresses only, not {url!r}")
+        in_process = self._app_route is not None and self._app_route.matches(url)
+        if not in_process and not is_loopback_url(url):
+            raise ValueError(f"a FakeSpace calls loopback addresses (or its callback_app) only, not {url!r}")
         if method not in ("GET", "POST"):
             raise ValueError(f"method must be GET or POST, got {method!r}")
         for name, value in (("from_", from_), ("to", to)):

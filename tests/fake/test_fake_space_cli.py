@@ -1,0 +1,171 @@
+"""The command-line fake keeps what it is given (``--project-id``, the token and signing key from the environment),
+prints back only what it generated, refuses secrets on the command line, and labels its lines."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+import signalwire_compat as sw
+from signalwire_compat.testing.__main__ import main
+from tests.servers import CallbackReceiver
+
+PROJECT = "1c4a6c7e-0000-4a4a-8b8b-999999999999"
+TOKEN = "PTkept0123456789"
+SIGNING_KEY = "PSK_kept0123456789"
+COMMAND = [sys.executable, "-m", "signalwire_compat.testing"]
+
+
+def _environment(**settings: str) -> dict[str, str]:
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("SIGNALWIRE_")}, **settings}
+
+
+@contextmanager
+def running(*args: str, lines: int, **settings: str) -> Iterator[list[str]]:
+    """The fake in a subprocess: its first ``lines`` lines; stopped with SIGTERM (and checked) after the block."""
+    process = subprocess.Popen(
+        [*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_environment(**settings)
+    )
+    try:
+        assert process.stdout is not None
+        yield [process.stdout.readline().rstrip("\n") for _ in range(lines)]
+        process.send_signal(signal.SIGTERM)
+        rest, stderr = process.communicate(timeout=10)
+    finally:
+        process.kill()
+        process.wait(10)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    for secret in (TOKEN, SIGNING_KEY):
+        assert secret not in rest + stderr
+
+
+def _exports(lines: list[str]) -> dict[str, str]:
+    return dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
+
+
+def test_given_settings_are_kept_and_never_printed_only_generated_ones_are() -> None:
+    kept = {"SIGNALWIRE_API_TOKEN": TOKEN, "SIGNALWIRE_SIGNING_KEY": SIGNING_KEY}
+    with running("--project-id", PROJECT, lines=3, **kept) as lines:
+        exports = _exports(lines)
+        assert set(exports) == {"SIGNALWIRE_SPACE_URL"}
+        assert (
+            lines[1]
+            == "# kept: SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN, SIGNALWIRE_SIGNING_KEY (as given; not printed)"
+        )
+        assert lines[2] == "# serving until Ctrl-C or SIGTERM"
+        assert not any(value in line for line in lines for value in (PROJECT, TOKEN, SIGNING_KEY))
+        # The app under test, configured once, works against it: the credentials and the signing key are the ones given.
+        call = "1c4a6c7e-0000-4a4a-8b8b-111111111111"
+        with CallbackReceiver() as receiver:
+            with sw.Client(PROJECT, TOKEN, exports["SIGNALWIRE_SPACE_URL"]) as client:
+                client.calls(call).streams.create(
+                    url="wss://example.com/a", name="s", status_callback=f"{receiver.url}/status"
+                )
+                client.calls(call).streams("s").stop()
+            deadline = time.monotonic() + 5
+            while len(receiver.received) < 2 and time.monotonic() < deadline:  # sent by the fake in the background
+                time.sleep(0.01)
+            received = list(receiver.received)
+        assert len(received) == 2
+        for request in received:
+            url = f"{receiver.url}/status"
+            signature = request.headers["x-signalwire-signature"]
+            sw.webhooks.verify(SIGNING_KEY, signature=signature, url=url, body=request.body)
+
+
+def test_the_project_id_comes_from_the_environment_too_and_a_missing_setting_is_generated_and_printed() -> None:
+    with running(lines=4, SIGNALWIRE_PROJECT_ID=PROJECT.upper(), SIGNALWIRE_SIGNING_KEY=SIGNING_KEY) as lines:
+        exports = _exports(lines)
+        assert set(exports) == {"SIGNALWIRE_SPACE_URL", "SIGNALWIRE_API_TOKEN"}
+        assert lines[2] == "# kept: SIGNALWIRE_PROJECT_ID, SIGNALWIRE_SIGNING_KEY (as given; not printed)"
+        with sw.Client(PROJECT, exports["SIGNALWIRE_API_TOKEN"], exports["SIGNALWIRE_SPACE_URL"]) as client:
+            stopped = client.calls("1c4a6c7e-0000-4a4a-8b8b-111111111111").streams.create(url="wss://example.com/a")
+        assert stopped.account_sid == PROJECT  # the UUID, lower-cased as the SDK sends it
+
+
+def _run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``main(args)`` in this process (usage errors end before anything starts): exit code, stdout, stderr."""
+    try:
+        code = main(args)
+    except SystemExit as exit:  # argparse's own errors
+        code = int(exit.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_a_secret_flag_is_refused_in_a_subprocess_without_being_echoed() -> None:
+    result = subprocess.run(
+        [*COMMAND, "--api-token", TOKEN], capture_output=True, text=True, timeout=30, check=False, env=_environment()
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "secrets are read only from the environment" in result.stderr and TOKEN not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([f"--api-token={TOKEN}"], "secrets are read only from the environment"),
+        (["--signing-key", SIGNING_KEY], "secrets are read only from the environment"),
+        (["--token", TOKEN], "secrets are read only from the environment"),
+        (["--api-tok", TOKEN], "unrecognized arguments (see --help)"),  # argparse would echo both
+        ([TOKEN], "unrecognized arguments (see --help)"),
+    ],
+    ids=["api-token=", "signing-key", "token", "abbreviated", "positional"],
+)
+def test_secrets_on_the_command_line_are_refused_without_being_echoed_and_nothing_starts(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run_in_process(args, capsys)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1, err
+    assert TOKEN not in err and SIGNING_KEY not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "settings", "message"),
+    [
+        (["--project-id", "my-project"], {}, "--project-id must be a UUID"),
+        ([], {"SIGNALWIRE_PROJECT_ID": "nope"}, "SIGNALWIRE_PROJECT_ID must be a UUID"),
+        ([], {"SIGNALWIRE_API_TOKEN": " "}, "SIGNALWIRE_API_TOKEN is set but empty"),
+        ([], {"SIGNALWIRE_SIGNING_KEY": ""}, "SIGNALWIRE_SIGNING_KEY is set but empty"),
+    ],
+)
+def test_unusable_settings_are_one_line_usage_errors(
+    args: list[str],
+    settings: dict[str, str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in [name for name in os.environ if name.startswith("SIGNALWIRE_")]:
+        monkeypatch.delenv(name)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    code, out, err = _run_in_process(args, capsys)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_stream_lines_are_labelled_with_the_ids_and_the_name_to_stop_them_by() -> None:
+    with running("--call-streams", "2", "--conference-streams", "1", lines=8) as lines:
+        exports = _exports(lines)
+        records = [line.split() for line in lines if line.startswith("# ") and "=" in line]
+        assert [record[1] for record in records] == ["call-stream", "call-stream", "conference-stream"]
+        fields = [dict(field.split("=", 1) for field in record[2:]) for record in records]
+        assert [set(f) for f in fields] == [{"call", "stream", "name"}] * 2 + [{"conference", "stream", "name"}]
+        client = sw.Client(
+            exports["SIGNALWIRE_PROJECT_ID"], exports["SIGNALWIRE_API_TOKEN"], exports["SIGNALWIRE_SPACE_URL"]
+        )
+        with client:
+            first, _, conference = fields
+            assert client.calls(first["call"]).streams(first["name"]).stop().sid == first["stream"]
+            stopped = client.conferences(conference["conference"]).streams(conference["name"]).stop()
+            assert stopped.sid == conference["stream"]
