@@ -86,9 +86,13 @@ check: lint typecheck drift
 test: check
 	$(BIN)/python -m pytest -n auto --dist worksteal
 
+# The schemathesis module is slow as a whole: make quick does not even import it (nor its pytest
+# plugin), which saves each worker a second of start-up.
+QUICK_SKIPS := -p no:schemathesis --ignore=tests/fake/test_schemathesis.py
+
 quick: install
 	$(BIN)/ruff check overlay scripts tests
-	SIGNALWIRE_COMPAT_QUICK=1 $(BIN)/python -m pytest -q -n auto --dist worksteal -m "not slow"
+	SIGNALWIRE_COMPAT_QUICK=1 $(BIN)/python -m pytest -q -n auto --dist worksteal -m "not slow" $(QUICK_SKIPS)
 
 $(VENV)/.installed-bench: $(INSTALLED)
 	$(BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev,bench]'

@@ -580,8 +580,10 @@ def test_an_interrupted_run_names_the_lines_in_flight_and_not_sent(space: FakeSp
 
 def test_bulk_reports_a_connection_failure_without_a_status_code(space: FakeSpace) -> None:
     stream = space.add_call_stream()
-    space.drop_connection(times=3)  # every attempt of the one stop
-    result = run(space, "stop-stream", "--stdin", stdin=f"call {stream.parent_sid} {stream.sid}\n")
+    space.drop_connection(times=1)
+    result = run(
+        space, "stop-stream", "--stdin", "--max-retries", "0", stdin=f"call {stream.parent_sid} {stream.sid}\n"
+    )
     assert result.returncode == cli_parser.EXIT_BULK_FAILURES, result.stderr
     (record,) = bulk_records(result).values()
     assert record["error_type"] == "APIConnectionError"

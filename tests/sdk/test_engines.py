@@ -611,6 +611,7 @@ def test_closing_a_client_during_a_call_raises_client_closed_error(runner: Runne
             assert time.monotonic() - started < 1.5
 
 
+@pytest.mark.slow  # opens 100 connections and holds them
 def test_closing_an_async_client_while_calls_wait_for_admission_raises_client_closed_error() -> None:
     from signalwire_compat._transports import MAX_CONNECTIONS
 

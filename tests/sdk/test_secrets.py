@@ -195,8 +195,13 @@ def test_the_escape_hatch_redacts_a_bearer_token_it_sends(runner: Runner) -> Non
 def test_a_truncated_base64_credential_in_an_engine_error_is_redacted(runner: Runner) -> None:
     # aiohttp quotes the start of a header line that is too long: here one echoing Authorization.
     line = f"Echo: {BASIC} " * 1400  # over 100 KiB, so too long for both engines
+    # aiohttp always refuses the line. h11 (the sync engine) refuses a head over 100 KiB only while it is
+    # incomplete: when the socket hands it over whole, the answer is read, and is unreadable as a stream.
+    # Either way no encoding of the credential may reach the error.
+    read_whole = (sw.APIConnectionError, sw.APIResponseValidationError)
+    expected = sw.APIConnectionError if runner.kind == "async" else read_whole
     with ScriptedServer(lambda _: Reply(200, b"{}", headers={"X-Echo": line})) as server:
-        with pytest.raises(sw.APIConnectionError) as caught:
+        with pytest.raises(expected) as caught:
             runner.stop_call(server.url, max_retries=0)
     assert_nothing_secret(everything_about(caught.value))
 
