@@ -22,7 +22,7 @@ import yaml
 
 from generate import tree_files
 from merge_specs import load_yaml
-from tests.helpers import ROOT
+from tests.helpers import ROOT, mypy_cache_dir
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -66,6 +66,12 @@ def make(repository: Path, *targets: str, copy_first: bool = False) -> subproces
     command += [f"INSTALLED={repository / '.installed-stamp'}", *targets]
     # The copy's own pytest (make quick) must not take this run's pytest-xdist worker settings for its own.
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    # mypy starts from a copy of the checkout's cache (make test has just written it) and rechecks what
+    # the test changed: the same verdicts as a cold run, in a tenth of the time.
+    cache = repository.parent / "mypy-cache"
+    if not cache.exists():
+        mypy_cache_dir(repository.parent)
+    environment["MYPY_CACHE_DIR"] = str(cache)
     if copy_first:
         environment["PYTHONPATH"] = f"{repository / 'overlay'}{os.pathsep}{repository / 'generated'}"
     return subprocess.run(command, capture_output=True, text=True, timeout=540, check=False, env=environment)
@@ -435,7 +441,12 @@ print(json.dumps({"refused": refused, "status": result.status_code, "parsed": ty
 # The whole `make quick` passes on such a copy too (run by hand for issue 22); this subset keeps the
 # suite's time budget.
 OPERATION_DEPENDENT_TESTS = [
-    "tests/pipeline",
+    "tests/pipeline/test_specs.py",
+    "tests/pipeline/test_fixtures.py",
+    "tests/pipeline/test_upstream_spec.py",
+    "tests/pipeline/test_literals.py",
+    "tests/pipeline/test_overlay_fit.py",
+    "tests/pipeline/test_add_operation.py",
     "tests/sdk/test_escape_hatch.py",
     "tests/sdk/test_seam.py",
     "tests/sdk/test_public_api.py",
@@ -467,7 +478,7 @@ def test_add_operation_then_check_and_quick_pass_and_the_operation_is_callable_o
     )
     assert quick.returncode == 0, quick.stdout[-3000:] + quick.stderr
     ran = re.search(r"(\d+) passed", quick.stdout)
-    assert ran is not None and int(ran[1]) > 200, quick.stdout[-500:]
+    assert ran is not None and int(ran[1]) > 90, quick.stdout[-500:]
     report = run_overlay(repository, RETRIEVE_A_CALL_CHILD)
     assert "retrieve_a_call: json= is not what the generated client reads for a 200 answer" in report["refused"]
     assert (report["status"], report["parsed"], report["method"]) == (200, "CallResponse", "GET")
