@@ -281,6 +281,7 @@ def test_every_thread_socket_and_task_is_gone_when_the_with_block_ends() -> None
     assert asyncio.all_tasks(loop) == set()
 
 
+@pytest.mark.slow  # a child process streaming in real time
 def test_the_command_line_fake_places_an_incoming_call() -> None:
     def answer(ws_url: str) -> str:
         response = cxml.VoiceResponse()

@@ -54,6 +54,7 @@ def test_quick_bench_run_as_a_folder_from_elsewhere_measures_and_checks_results(
         assert run["server_ok"] == run["worker"]["requests"] == 70
 
 
+@pytest.mark.slow  # starts the bench's interpreter
 def test_python_m_bench_with_scripts_on_the_path_is_the_make_target_command() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
     result = subprocess.run(
@@ -129,6 +130,7 @@ def test_a_row_group_is_printed_after_the_client_tables_and_written_to_the_json(
     assert document["clients"]["sw_sync"]["cpu_ratio_vs_httpx_sync"]["median"] == pytest.approx(1.05)
 
 
+@pytest.mark.slow  # paces streams in real time
 def test_the_fakespace_group_measures_paced_frames_of_every_stream() -> None:
     from bench.fakespace import measure_fakespace
 

@@ -24,6 +24,7 @@ def spec_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # reads the 13,000-line published spec
 def test_a_published_operation_becomes_a_page_the_merge_accepts(spec_dir: Path) -> None:
     page_path = add_operation.add_operation("retrieve_a_call", spec_dir=spec_dir, upstream_path=UPSTREAM_SPEC)
     assert page_path.name == "retrieve-a-call.yaml"
@@ -61,6 +62,7 @@ def test_an_operation_a_page_has_or_the_published_spec_lacks_is_refused(spec_dir
     assert sorted(p.name for p in spec_dir.glob("*.yaml")) == pages
 
 
+@pytest.mark.slow  # reads and writes the 13,000-line published spec
 def test_update_upstream_replaces_the_file_and_its_provenance_row_in_one_step(tmp_path: Path) -> None:
     target = tmp_path / "upstream" / UPSTREAM_SPEC.name
     target.parent.mkdir()

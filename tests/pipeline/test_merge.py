@@ -182,6 +182,7 @@ def test_field_order_inside_a_schema_is_kept() -> None:
     assert list(properties) == ["sid", "account_sid", "call_sid", "name", "status", "date_updated", "uri"]
 
 
+@pytest.mark.slow  # starts the script's own interpreter
 def test_command_line_validates_and_reports(tmp_path: Path) -> None:
     output = tmp_path / "merged.yaml"
     result = subprocess.run(

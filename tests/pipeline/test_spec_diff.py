@@ -378,6 +378,7 @@ def test_breaking_lines_come_first_and_the_heading_counts_them() -> None:
     assert lines[2].startswith("  compatible  POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams")
 
 
+@pytest.mark.slow  # starts the script's own interpreter
 def test_command_line(tmp_path: Path) -> None:
     old, new = base(), base()
     response_fields(new).pop("uri")

@@ -399,6 +399,7 @@ def black_hole() -> Iterator[Callable[[int], str]]:
         sock.close()
 
 
+@pytest.mark.slow  # waits out a dead first address
 def test_happy_eyeballs_falls_back_from_a_dead_first_address(
     monkeypatch: pytest.MonkeyPatch, black_hole: Callable[[int], str]
 ) -> None:
