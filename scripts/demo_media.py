@@ -8,7 +8,6 @@ and parses the stream status callbacks. FakeSpace plays SignalWire, in real time
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import threading
 import time
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from aiohttp import WSMsgType, web
 
 import signalwire_compat as sw
+from loopback_app import LoopbackServer
 from signalwire_compat import cxml, media
 from signalwire_compat.testing import FakeSpace
 
@@ -39,10 +39,12 @@ class MediaApplication:
         self.callbacks: list[sw.StreamStatusCallback] = []
         self.refused = 0
         self._changed = threading.Condition()
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="your-app", daemon=True)
-        self._runner: web.AppRunner | None = None
-        self.port = 0
+        routes = [
+            web.post("/voice", self.voice),
+            web.get("/audio", self.audio),
+            web.post("/stream-status", self.stream_status),
+        ]
+        self._server = LoopbackServer(routes, name="your-app")
 
     async def voice(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -106,31 +108,16 @@ class MediaApplication:
                 self._changed.wait(left)
         return True
 
-    async def _start(self) -> None:
-        app = web.Application()
-        app.add_routes(
-            [
-                web.post("/voice", self.voice),
-                web.get("/audio", self.audio),
-                web.post("/stream-status", self.stream_status),
-            ]
-        )
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = self._runner.addresses[0][1]
+    @property
+    def port(self) -> int:
+        return self._server.port
 
     def __enter__(self) -> MediaApplication:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        self._server.__enter__()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._server.__exit__(*exc_info)
 
 
 def incoming_call(space: FakeSpace, check: Callable[[bool, str], None], seconds: float = 2.0) -> None:

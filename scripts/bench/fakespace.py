@@ -12,10 +12,8 @@ from 20 ms. Goal: p99 <= 20 ms for 20 streams.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
 import json
-import threading
 import time
 from typing import Any
 
@@ -24,6 +22,7 @@ from aiohttp import WSMsgType, web
 from bench.config import Params
 from bench.rows import RowGroup, rows_from_dict
 from bench.stats import Target
+from loopback_app import LoopbackServer
 from signalwire_compat import media
 from signalwire_compat.testing import FakeSpace
 
@@ -36,10 +35,7 @@ class _Receiver:
 
     def __init__(self) -> None:
         self.arrivals: dict[str, list[float]] = {}
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="bench-receiver", daemon=True)
-        self._runner: web.AppRunner | None = None
-        self.port = 0
+        self._server = LoopbackServer([web.get("/audio/{n}", self._audio)], name="bench-receiver")
 
     async def _audio(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -52,25 +48,16 @@ class _Receiver:
                     self.arrivals.setdefault(f"{n}/{frame.track}", []).append(time.monotonic())
         return ws
 
-    async def _start(self) -> None:
-        app = web.Application()
-        app.add_routes([web.get("/audio/{n}", self._audio)])
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = self._runner.addresses[0][1]
+    @property
+    def port(self) -> int:
+        return self._server.port
 
     def __enter__(self) -> _Receiver:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        self._server.__enter__()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._server.__exit__(*exc_info)
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:

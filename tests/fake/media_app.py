@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 import signalwire_compat as sw
+from loopback_app import LoopbackServer
 from signalwire_compat import media
 
 
@@ -72,10 +73,15 @@ class MediaApp:
         self.voice_signatures: list[tuple[str, bytes, Any]] = []  # url, body, headers
         self.refused_signatures = 0
         self._changed = threading.Condition()
-        self._loop = asyncio.new_event_loop()
-        self._runner: web.AppRunner | None = None
-        self._thread = threading.Thread(target=self._loop.run_forever, name="media-app", daemon=True)
-        self.port = 0
+        routes = [
+            web.post("/voice", self._voice),
+            web.get("/voice", self._voice),
+            web.post("/status", self._status),
+            web.get("/audio", self._audio),
+        ]
+        self._server = LoopbackServer(
+            routes, name="media-app", ssl_context=self.tls, before_stop=self._close_connections, timeout=5
+        )
 
     @property
     def url(self) -> str:
@@ -113,7 +119,7 @@ class MediaApp:
             return web.Response(status=401)
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        connection = Connection(ws, dict(request.headers), self._loop)
+        connection = Connection(ws, dict(request.headers), self._server.loop)
         with self._changed:
             self.connections.append(connection)
             self._changed.notify_all()
@@ -141,37 +147,17 @@ class MediaApp:
                 self._changed.wait(left)
             return list(self.callbacks)
 
-    async def _start(self) -> None:
-        app = web.Application()
-        app.add_routes(
-            [
-                web.post("/voice", self._voice),
-                web.get("/voice", self._voice),
-                web.post("/status", self._status),
-                web.get("/audio", self._audio),
-            ]
-        )
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self.tls)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+    @property
+    def port(self) -> int:
+        return self._server.port
 
-    async def _stop(self) -> None:
-        assert self._runner is not None
+    async def _close_connections(self) -> None:
         for connection in self.connections:  # closed first: aiohttp's cleanup would wait on them
             await connection.ws.close()
-        await self._runner.cleanup()
 
     def __enter__(self) -> MediaApp:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(5)
+        self._server.__enter__()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        try:
-            asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(5)
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(5)
-            self._loop.close()
+        self._server.__exit__(*exc_info)
