@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import pytest
@@ -502,20 +502,22 @@ def test_an_answer_with_a_non_latin1_reason_phrase_returns_its_admission_permit(
     assert free == MAX_CONNECTIONS
 
 
-class ClosesOnAccept:
-    """A loopback listener that accepts each connection and closes it at once, counting them."""
+class RawListener:
+    """A loopback listener served by ``_run`` on a thread of its own until the ``with`` block ends.
 
-    def __init__(self) -> None:
-        self.connections = 0
+    ``_run`` polls ``self._listener`` (accept times out every 50 ms) while ``self._stop`` is not set.
+    """
+
+    def __init__(self, backlog: int) -> None:
         self._listener = socket.socket()
         self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(64)
+        self._listener.listen(backlog)
         self._listener.settimeout(0.05)
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> ClosesOnAccept:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -523,6 +525,17 @@ class ClosesOnAccept:
         self._stop.set()
         self._thread.join(5)
         self._listener.close()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class ClosesOnAccept(RawListener):
+    """A loopback listener that accepts each connection and closes it at once, counting them."""
+
+    def __init__(self) -> None:
+        super().__init__(backlog=64)
+        self.connections = 0
 
     def _run(self) -> None:
         deadline = time.monotonic() + 30
@@ -729,29 +742,14 @@ def test_async_timeouts_are_not_rounded_up_to_whole_seconds(monkeypatch: pytest.
     assert timeout.total is not None and 5.5 < timeout.total <= 6
 
 
-class SlowReader:
+class SlowReader(RawListener):
     """A loopback server that reads a request 32 KiB every 10 ms (about 3 MB/s) and never answers.
 
     Fast enough that every single send() makes progress well within a second, too slow for 10 MB.
     """
 
     def __init__(self) -> None:
-        self._listener = socket.socket()
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(8)
-        self._listener.settimeout(0.05)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> SlowReader:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._listener.close()
+        super().__init__(backlog=8)
 
     def _run(self) -> None:
         deadline = time.monotonic() + 6  # bounds the run even against a client that never gives up
