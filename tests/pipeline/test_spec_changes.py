@@ -32,6 +32,7 @@ COPIED = [
     "constraints.txt",
     "README.md",
     "CHANGELOG.md",
+    "CONTRIBUTING.md",
     "docs",
     "LICENSE",
     "openapi",
