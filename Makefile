@@ -13,12 +13,13 @@ PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 # without them every test process and subprocess recompiles the SDK and the tests (~3 s each).
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install generate add-operation update-upstream check lint typecheck drift test quick soak bench demo vendor lock clean
+.PHONY: help install generate add-operation update-upstream check lint typecheck drift test quick coverage soak bench demo vendor lock clean
 
 help:
 	@echo "make demo      a media stream's whole life on a local fake space: start, signed callbacks, stop by name"
 	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command)"
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
+	@echo "make coverage  every test under coverage.py (branches too), then the floors in pyproject.toml (CI runs it)"
 	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; write _literals.py, derive _sync/"
 	@echo "make add-operation OP=retrieve_a_call   write a published operation as openapi/<op>.yaml, regenerate"
 	@echo "make update-upstream FILE=new.yaml [COMMIT=...]   replace openapi/upstream/, refresh PROVENANCE.md"
@@ -93,6 +94,17 @@ QUICK_SKIPS := -p no:schemathesis --ignore=tests/fake/test_schemathesis.py
 quick: install
 	$(BIN)/ruff check overlay scripts tests
 	SIGNALWIRE_COMPAT_QUICK=1 $(BIN)/python -m pytest -q -n auto --dist worksteal -m "not slow" $(QUICK_SKIPS)
+
+# Every test, measured (settings in pyproject.toml's [tool.coverage.*]: branches, overlay/ and scripts/,
+# xdist's workers and the interpreters tests start), then the ratchet: fails below a floor of
+# [tool.signalwire-compat.coverage-floor]. Not part of make test: measuring costs half again its time.
+# `.venv/bin/coverage html -d build/coverage/html` afterwards shows each line and branch.
+coverage: install
+	rm -rf build/coverage && mkdir -p build/coverage
+	$(BIN)/coverage run -m pytest -q -n auto --dist worksteal
+	$(BIN)/coverage combine --quiet
+	$(BIN)/coverage report
+	$(BIN)/python -m tests.coverage_floor
 
 $(VENV)/.installed-bench: $(INSTALLED)
 	$(BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev,bench]'

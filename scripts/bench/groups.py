@@ -13,7 +13,7 @@ __all__ = ["EXTRA_GROUPS", "Cell", "GroupMeasure", "RowGroup", "measure_groups",
 
 # Groups measured after the client rounds, in this order; the command line can pick some (--groups).
 # Each function gets the run's sizes (its rounds among them) and the bench server's port is not its
-# concern: a group starts what it measures and stops it. To add one, see the README's Performance section.
+# concern: a group starts what it measures and stops it. To add one, see docs/performance.md.
 GroupMeasure = Callable[[Params], RowGroup]
 
 

@@ -201,7 +201,7 @@ def vendored_host(tmp_path: Path) -> Path:
 
 
 def test_a_host_with_the_runtime_dependencies_and_the_named_stubs_passes_mypy_strict(tmp_path: Path) -> None:
-    # This environment holds the runtime dependencies and types-python-dateutil, the stubs README names.
+    # This environment holds the runtime dependencies and types-python-dateutil, the stubs docs/vendoring.md names.
     host = vendored_host(tmp_path)
     checked = subprocess.run(
         [

@@ -32,6 +32,7 @@ COPIED = [
     "constraints.txt",
     "README.md",
     "CHANGELOG.md",
+    "CONTRIBUTING.md",
     "docs",
     "LICENSE",
     "openapi",
@@ -438,7 +439,7 @@ print(json.dumps({"refused": refused, "status": result.status_code, "parsed": ty
 
 # The quick tests that read what openapi/ holds (the pages, the operations, the upstream spec's sha256) or
 # that a new generated operation reaches (the seam, invoke, FakeSpace.respond, the exports, the layout).
-# The whole `make quick` passes on such a copy too (run by hand for issue 22); this subset keeps the
+# The whole `make quick` passes on such a copy too (run by hand: too slow to repeat here); this subset keeps the
 # suite's time budget.
 OPERATION_DEPENDENT_TESTS = [
     "tests/pipeline/test_specs.py",

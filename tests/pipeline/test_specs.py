@@ -34,7 +34,7 @@ def load(name: str) -> dict[str, Any]:
 
 def _from_upstream() -> dict[str, tuple[str, str]]:
     """Every page in openapi/ that is not a seed, written in the seed pages' style from the published spec
-    (by hand for issue 12, or by `make add-operation`): file name -> (route, published operationId)."""
+    (by hand, or by `make add-operation`): file name -> (route, published operationId)."""
     found = {}
     for path in sorted((ROOT / "openapi").glob("*.yaml")):
         if path.name not in SEEDS:

@@ -458,7 +458,7 @@ def test_aclose_leaves_no_file_descriptor_behind() -> None:
     assert after == before
 
 
-# -- hostile servers and edge conditions (issue 20) ----------------------------------------------------
+# -- hostile servers and edge conditions: what a broken or malicious server must not do to a client ------
 
 
 def test_an_async_client_works_in_a_process_holding_more_than_1024_file_descriptors() -> None:

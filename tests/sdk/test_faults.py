@@ -174,7 +174,7 @@ CASES = [
         2,
         3,
     ),
-    # Issue 20, items 2-4 and 15: answers the engines or the SDK once failed on with a raw exception.
+    # Answers the engines or the SDK once failed on with a raw exception: each must end as an SDK error.
     Case(
         "503 whose reason phrase is not Latin-1, then success",
         [Reply(raw="HTTP/1.1 503 Dienst \u2603 belegt\r\nContent-Length: 0\r\n\r\n".encode()), OK],

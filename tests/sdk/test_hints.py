@@ -1,4 +1,4 @@
-"""Mistakes a new user makes, each met by a message that says what to do (issue 21 item 7): a dict ``body=``,
+"""Mistakes a new user makes, each met by a message that says what to do: a dict ``body=``,
 an https:// URL to a plain-http fake, and ``SIGNALWIRE_LOG`` to see what the SDK does."""
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def test_configuration_errors_never_echo_the_token() -> None:
             assert TOKEN not in text
 
 
-# -- every form the SDK sends a secret in (issue 20, items 7, 8 and 17) ----------------------------------
+# -- every form the SDK sends a secret in: as given, percent-encoded, base64 Basic, cut-short base64 ------
 
 BEARER = "tok/en+with=special&chars~"  # percent-encoding changes it: the form body does not carry it literally
 

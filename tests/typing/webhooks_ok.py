@@ -1,4 +1,4 @@
-"""Type-checked by tests/test_webhooks.py with mypy --strict: webhook checks as users write them."""
+"""Type-checked by tests/sdk/test_webhooks.py with mypy --strict: webhook checks as users write them."""
 
 from __future__ import annotations
 
