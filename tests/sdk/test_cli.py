@@ -65,13 +65,15 @@ def environment(space: FakeSpace | None, **env: str) -> dict[str, str]:
     return result | env
 
 
-def run(space: FakeSpace | None, *args: str, stdin: str = "", **env: str) -> Result:
-    """``signalwire-compat ARGS`` in this process, with this environment."""
+def run(space: FakeSpace | None, *args: str, stdin: str | bytes = "", **env: str) -> Result:
+    """``signalwire-compat ARGS`` in this process, with this environment; ``stdin`` as bytes is read
+    through a text-mode stream over them, as a process's real stdin is."""
     stdout, stderr = io.StringIO(), io.StringIO()
+    source = io.StringIO(stdin) if isinstance(stdin, str) else io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
     with mock.patch.dict(os.environ, environment(space, **env), clear=True):
         with redirect_stdout(stdout), redirect_stderr(stderr):
             try:
-                code = _cli.main(list(args), stdin=io.StringIO(stdin))
+                code = _cli.main(list(args), stdin=source)
             except SystemExit as exit_:  # argparse: --help, usage errors
                 code = int(exit_.code or 0)
     return Result(code, stdout.getvalue(), stderr.getvalue())
@@ -424,13 +426,43 @@ def test_bulk_lines_take_names_comments_and_any_case(space: FakeSpace) -> None:
     named = space.add_call_stream(name="agent-audio")
     conference = space.add_conference_stream()
     lines = [
-        f"Call {named.parent_sid} agent-audio   # the agent's leg",
-        f"CONFERENCE {conference.parent_sid} {conference.sid}#no space before the comment",
+        "   # a comment: its first non-blank character is '#'",
+        f"Call {named.parent_sid} agent-audio  ",
+        f"\tCONFERENCE\t{conference.parent_sid}   {conference.sid}\r",  # a CRLF line end
     ]
     result = run(space, "stop-stream", "--stdin", stdin="\n".join(lines))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert [r["ok"] for r in bulk_records(result).values()] == [True, True]
+    assert sorted((n, r["ok"]) for n, r in bulk_records(result).items()) == [(2, True), (3, True)]
     assert space.stream_status(named.sid) == space.stream_status(conference.sid) == "stopped"
+
+
+def test_bulk_stops_exactly_the_stream_each_line_names_or_fails_the_line(space: FakeSpace) -> None:
+    agent = space.add_call_stream(name="agent")
+    call = agent.parent_sid
+    names = ["agent#2", "Example Audio Stream", "agent\u2028x"]
+    others = [space.add_call_stream(call_sid=call, name=name) for name in names]
+    lines = [
+        f"call {call} agent#2",  # '#' inside a line is part of the name
+        f"call {call}  Example Audio Stream ",  # the name is the rest of the line
+        f"call {call} agent\u2028x",  # U+2028 ends no line
+        f"call {call} agent # a trailing comment is not one: the name is 'agent # a trailing...'",
+        f"call {call} agent\u2028",
+        f"call {call} agent\x85",
+    ]
+    result = run(space, "stop-stream", "--stdin", stdin="\n".join(lines) + "\n")
+    records = bulk_records(result)
+    assert [records[n]["ok"] for n in range(1, 7)] == [True, True, True, False, False, False], result.stdout
+    assert [space.stream_status(s.sid) for s in others] == ["stopped"] * 3
+    assert space.stream_status(agent.sid) == "in-progress"
+    assert result.returncode == cli_parser.EXIT_BULK_FAILURES
+
+
+def test_bulk_reads_stdins_bytes_so_a_carriage_return_inside_a_line_splits_nothing(space: FakeSpace) -> None:
+    agent, other = space.add_call_stream(name="agent"), space.add_call_stream(name="other")
+    data = f"call {agent.parent_sid} agent\rcall {other.parent_sid} other\n".encode()
+    result = run(space, "stop-stream", "--stdin", stdin=data)
+    assert [r["ok"] for r in bulk_records(result).values()] == [False]
+    assert space.stream_status(agent.sid) == space.stream_status(other.sid) == "in-progress"
 
 
 def test_bulk_with_everything_ok_exits_0(space: FakeSpace) -> None:

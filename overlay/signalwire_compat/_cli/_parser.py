@@ -111,7 +111,7 @@ def _build_parser() -> argparse.ArgumentParser:
             f"  {PROG} stop-stream --call CALL_SID STREAM_SID\n"
             f"  {PROG} stop-stream --stdin --concurrency 20 < streams.txt\n"
             "      # streams.txt: 'call CALL_SID STREAM' or 'conference CONFERENCE_SID STREAM' per line,\n"
-            "      # STREAM a sid or a name; '#' starts a comment",
+            "      # STREAM a sid or a name (the rest of the line); a line starting with '#' is a comment",
             "--stdin stops sending new lines once the API refuses the credentials (401/403), or when the\n"
             "space cannot be reached before any line was answered; --keep-going sends every line anyway.",
         ),
