@@ -93,7 +93,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parent.add_argument("--call", metavar="CALL_SID", help="the call to stream")
     parent.add_argument("--conference", metavar="CONFERENCE_SID", help="the conference to stream")
     start.add_argument("--url", required=True, help="where to stream: a wss:// URL")
-    start.add_argument("--name", help="a name to stop the stream by later (1-64 characters, no /)")
+    start.add_argument("--name", help="a name to stop the stream by later (1-64 characters, no /, not ending in .json)")
     start.add_argument("--track", help="inbound_track, outbound_track or both_tracks (the API's default)")
     start.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a custom parameter (repeat)")
     start.add_argument("--status-callback", metavar="URL", help="URL told when the stream starts and stops")
