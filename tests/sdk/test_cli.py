@@ -7,6 +7,7 @@ some on a pseudo-terminal.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -379,6 +380,93 @@ def test_verify_webhook_from_a_saved_request(space: FakeSpace, tmp_path: Path) -
     no_key = run(None, "verify-webhook", "--request", str(saved))
     assert_clean_failure(no_key, cli_parser.EXIT_USAGE, None)
     assert "SIGNALWIRE_SIGNING_KEY" in no_key.stderr
+
+
+class SavedRequest:
+    """A request as a framework hands it to the app's handler (read by sw.webhooks by duck typing)."""
+
+    def __init__(self, url: str, headers: dict[str, str], body: bytes) -> None:
+        self.url, self.headers, self.body = url, headers, body
+
+
+def verify_webhook_verdicts(saved: dict[str, Any], tmp_path: Path, key: str) -> tuple[int, int]:
+    """(exit code of ``verify-webhook --request``, exit code of the same on stdin)."""
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(saved))
+    from_file = run(None, "verify-webhook", "--request", str(path), SIGNALWIRE_SIGNING_KEY=key)
+    from_stdin = run(None, "verify-webhook", "--request", "-", stdin=json.dumps(saved), SIGNALWIRE_SIGNING_KEY=key)
+    return from_file.returncode, from_stdin.returncode
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", b"StreamEvent=stream-started&StreamSid=forged"),  # not a form: URL-only signs it
+        ("application/json", b"StreamEvent=stream-started"),
+        ("application/x-www-form-urlencoded", b'{"StreamEvent": "stream-started"}'),  # a form, JSON-shaped
+        ("Application/X-WWW-Form-Urlencoded; charset=utf-8", b"StreamEvent=stream-started"),
+        ("multipart/form-data; boundary=b", b"--b--\r\n"),
+        (None, b'{"StreamEvent": "stream-started"}'),
+    ],
+)
+def test_verify_webhook_gives_the_verdict_the_apps_verify_request_gives(
+    tmp_path: Path, content_type: str | None, body: bytes
+) -> None:
+    key, url = "PSK_cli-signing-key", "https://example.com/stream-status"
+    for signature in (sw.webhooks.sign_form(key, url=url, params={}), sw.webhooks.sign_json(key, url=url, body=body)):
+        headers = {"X-SignalWire-Signature": signature} | ({"Content-Type": content_type} if content_type else {})
+        try:
+            sw.webhooks.verify_request(key, request=SavedRequest(url, headers, body))
+            expected = cli_parser.EXIT_OK
+        except sw.InvalidSignatureError:
+            expected = cli_parser.EXIT_API_ERROR
+        saved = {"url": url, "headers": headers, "body_base64": base64.b64encode(body).decode()}
+        assert verify_webhook_verdicts(saved, tmp_path, key) == (expected, expected), (signature, content_type)
+        flags = ["--url", url, "--signature", signature, "--body-file", str(tmp_path / "body")]
+        (tmp_path / "body").write_bytes(body)
+        flags += ["--content-type", content_type] if content_type else []
+        assert run(None, "verify-webhook", *flags, SIGNALWIRE_SIGNING_KEY=key).returncode == expected
+
+
+def test_verify_webhook_says_when_a_valid_signature_leaves_the_body_unsigned(tmp_path: Path) -> None:
+    key, url = "PSK_cli-signing-key", "https://example.com/stream-status"
+    headers = {"X-Twilio-Signature": sw.webhooks.sign_form(key, url=url, params={}), "content-type": "text/plain"}
+    saved = tmp_path / "saved.json"
+    saved.write_text(json.dumps({"url": url, "headers": headers, "body": "StreamSid=forged"}))
+    result = run(None, "verify-webhook", "--request", str(saved), SIGNALWIRE_SIGNING_KEY=key)
+    assert (result.returncode, json.loads(result.stdout)) == (0, {"valid": True})
+    assert "covers the URL alone, not the body" in result.stderr
+
+
+def test_verify_webhook_reads_a_body_on_stdin_byte_for_byte(tmp_path: Path) -> None:
+    key, url, body = "PSK_cli-signing-key", "https://example.com/hook", b'{"text": "line\r\nnext\r"}'
+    signature = sw.webhooks.sign_json(key, url=url, body=body)
+    args = ["verify-webhook", "--url", url, "--signature", signature, "--body-file", "-"]
+    assert run(None, *args, stdin=body, SIGNALWIRE_SIGNING_KEY=key).returncode == cli_parser.EXIT_OK
+
+
+@pytest.mark.parametrize(
+    ("saved", "message"),
+    [
+        ({"url": "https://e.com/", "signature": 123, "body": ""}, "signature must be a string, not a number"),
+        ({"url": "https://e.com/", "signature": ["s"]}, "signature must be a string, not an array"),
+        ({"url": "https://e.com/", "body": 5}, "body must be a string, not a number"),
+        ({"url": "https://e.com/", "body_base64": "%%%"}, "body_base64 is not valid base64"),
+        ({"url": "https://e.com/", "body": "", "body_base64": ""}, "give body or body_base64, not both"),
+        ({"url": "https://e.com/", "headers": {"X-SignalWire-Signature": 1}}, "headers must be an object of strings"),
+        ({"url": "https://e.com/", "headers": ["X-SignalWire-Signature"]}, "headers must be an object of strings"),
+        ({"url": 7}, "expected a JSON object with url"),
+        ([], "expected a JSON object with url"),
+    ],
+)
+def test_a_saved_request_with_a_field_of_the_wrong_type_is_one_line_and_exit_2(
+    tmp_path: Path, saved: Any, message: str
+) -> None:
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(saved))
+    result = run(None, "verify-webhook", "--request", str(path), SIGNALWIRE_SIGNING_KEY="PSK_cli-signing-key")
+    assert_clean_failure(result, cli_parser.EXIT_USAGE, None)
+    assert message in result.stderr
 
 
 # -- stop-stream --stdin ---------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: IO[str] | None = None) -> 
         return EXIT_USAGE
     try:
         if args.command == "verify-webhook":
-            return _verify_webhook(args, source, stdout)
+            return _verify_webhook(args, source, stdout, stderr)
         if args.command == "start-stream":
             return _start_one(args, stdout)
         if args.stdin:

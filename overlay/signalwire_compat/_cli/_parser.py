@@ -131,8 +131,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "verify-webhook",
         help="check the signature of a saved webhook request (for debugging)",
         description="Check a webhook request's signature with the project's signing key "
-        f"(read only from ${ENV_SIGNING_KEY}). The request is a JSON file with url, signature (or headers) "
-        "and body (text) or body_base64, or given by --url, --signature and --body-file. Prints "
+        f"(read only from ${ENV_SIGNING_KEY}) as the app's verify_request does. The request is a JSON file "
+        "with url, signature (or headers: the signature and Content-Type headers are read from them) and "
+        "body (text) or body_base64, or given by --url, --signature, --content-type and --body-file. Prints "
         '{"valid": true} or {"valid": false, "reasons": [...]}.',
         epilog="\n".join(
             [
@@ -154,6 +155,7 @@ def _build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--url", help="the exact URL SignalWire requested")
     verify.add_argument("--signature", help="the X-SignalWire-Signature (or X-Twilio-Signature) header's value")
     verify.add_argument("--body-file", metavar="FILE", help="the raw request body ('-' for stdin)")
+    verify.add_argument("--content-type", help="the request's Content-Type header (decides whether the body is a form)")
     return parser
 
 
