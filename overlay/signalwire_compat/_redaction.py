@@ -1,7 +1,7 @@
 """Removing the SDK's secrets from text, bytes and the ``httpx``/``httpcore`` log records, in every form a
-server may echo them: literal, percent-encoded (as a form body carries them, either hex case), JSON-escaped
-(``\\/``, ``\\u00XX``), as XML/HTML character references, and base64 (Basic auth); each character in any of
-these forms, so a mix of them is caught too.
+server may echo them: literal, percent-encoded (as a form body carries them; either hex case, or encoded
+twice), JSON-escaped (``\\/``, ``\\u00XX``), as XML/HTML character references, and base64 (Basic auth);
+each character in any of these forms, so a mix of them is caught too.
 
 A server may quote a secret back in an error (its reason phrase, body or headers) and a library may
 cut that quote short (aiohttp's error excerpts): a base64 credential is redacted from the point its
@@ -110,7 +110,7 @@ def _utf8(pattern: str) -> bytes:
 def _char_pattern(char: str) -> str:
     """``char`` literally or in any way a server may escape it: percent-encoding, JSON, XML/HTML references."""
     code = ord(char)
-    forms = ["".join("%" + _hex(byte, 2) for byte in _utf8(char))]
+    forms = ["".join("%(?:25)?" + _hex(byte, 2) for byte in _utf8(char))]  # "%252F": encoded twice
     if char == " ":
         forms.append(re.escape("+"))
     if code > 0xFFFF:  # JSON writes it as a surrogate pair

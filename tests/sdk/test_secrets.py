@@ -247,6 +247,7 @@ def escaped_forms(secret: str) -> dict[str, str]:
         "xml numeric": "".join(c if c.isalnum() else f"&#{ord(c)};" for c in secret),
         "xml hex": "".join(c if c.isalnum() else f"&#x{ord(c):X};" for c in secret),
         "percent lower": re.sub("%[0-9A-F]{2}", lambda m: m.group().lower(), quote(secret, safe="")),
+        "percent twice": quote(quote(secret, safe=""), safe=""),
         "mixed": "".join(
             c if c.isalnum() else (f"\\u{ord(c):04x}", f"&#{ord(c)};", f"%{ord(c):02x}")[i % 3]
             for i, c in enumerate(secret)
