@@ -20,6 +20,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from merge_specs import HTTP_METHODS, load_yaml
 
@@ -44,13 +46,27 @@ def provenance_row(note: str, name: str) -> re.Match[str]:
 
 
 def counts(text: str) -> tuple[int, int]:
-    """(paths, operations) of an OpenAPI document."""
-    document = load_yaml(text)
+    """(paths, operations) of an OpenAPI document; ``UpdateError`` for anything that is not one."""
+    try:
+        document = load_yaml(text)
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise UpdateError(f"the new file is not valid YAML: {exc}") from None
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.1"):
         raise UpdateError("the new file is not an OpenAPI 3.1 document")
     paths = document.get("paths") or {}
+    if not isinstance(paths, dict):
+        raise UpdateError(f"the new file's paths must be a mapping of URL paths to path items, not a {_kind(paths)}")
+    for route, item in paths.items():
+        if not isinstance(item, dict):
+            raise UpdateError(f"the new file's path {route!r} must be a mapping (a path item), not a {_kind(item)}")
     operations = sum(1 for item in paths.values() for method in HTTP_METHODS if isinstance(item.get(method), dict))
     return len(paths), operations
+
+
+def _kind(value: object) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def update(
@@ -81,9 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--commit", help="the signalwire/docs commit the file was taken from")
     args = parser.parse_args(argv)
     try:
-        sha = update(args.file, commit=args.commit)
+        sha = update(args.file, target=UPSTREAM, commit=args.commit)
     except (UpdateError, OSError, UnicodeDecodeError) as exc:
-        print(f"update-upstream: error: {exc}", file=sys.stderr)
+        print("update-upstream: error: " + " ".join(str(exc).split()), file=sys.stderr)  # one line: YAML's span several
         return 1
     print(f"update-upstream: {UPSTREAM.relative_to(ROOT)} replaced (sha256 {sha}); PROVENANCE.md updated")
     return 0

@@ -145,8 +145,25 @@ def _record_text(destination: Path, packages: Sequence[str]) -> str:
     )
 
 
+def inside_own_packages(destination: Path) -> Path | None:
+    """The folder of this checkout's packages (overlay/ or generated/) that ``destination`` is or lies
+    in, symlinks resolved; None when it is elsewhere. Vendoring there would copy the SDK into itself,
+    or replace (delete) the very package it copies."""
+    target = destination.resolve()
+    for folder in (OVERLAY.parent, GENERATED.parent):
+        if target == folder.resolve() or folder.resolve() in target.parents:
+            return folder
+    return None
+
+
 def vendor(destination: Path, *, force: bool = False) -> list[Path]:
     """Copy both packages into ``destination``; returns the package directories written."""
+    if (own := inside_own_packages(destination)) is not None:
+        raise VendorError(
+            f"{destination} is inside this checkout's own {own.name}/ folder: vendoring there would copy the SDK "
+            "into itself or delete it (--force does not change that). Give a folder of the host project, "
+            "e.g. ../host/host_pkg/_vendor"
+        )
     if not (OVERLAY / SEAM).is_file() or not (GENERATED / "__init__.py").is_file() or not LICENSE.is_file():
         raise VendorError(f"run from a checkout: {OVERLAY}, {GENERATED} or {LICENSE} is missing")
     for path in (OVERLAY, GENERATED):

@@ -254,20 +254,6 @@ def create_conference_stream(
     return Operation("create_conference_stream", to_wire(request), _read_conference_stream, False, _secrets(settings))
 
 
-def _dict_body(operation: str, annotation: object) -> str:
-    """The message for a dict passed as ``body``: which generated model to build instead, and how."""
-    import typing
-
-    models = [model for model in typing.get_args(annotation) or (annotation,) if hasattr(model, "from_dict")]
-    if not models:
-        return f"{operation}: body must be the generated request model, not a dict"
-    model, package = models[0].__name__, models[0].__module__.rpartition(".")[0]
-    return (
-        f"{operation}: body must be a {model}, not a dict: pass body={model}(...) or {model}.from_dict({{...}}) "
-        f"(from {package} import {model})"
-    )
-
-
 def escape_hatch(
     endpoint: ModuleType | str | Callable[..., Any],
     arguments: dict[str, Any],
@@ -283,7 +269,7 @@ def escape_hatch(
     import inspect  # slow to import; only the escape hatch needs it
     import sys
 
-    from ._invoke_checks import checked_value, type_hints
+    from ._invoke_checks import body_problem, checked_value, type_hints
 
     if isinstance(endpoint, str):
         module = gen.find_operation(endpoint)
@@ -304,9 +290,9 @@ def escape_hatch(
         bound = signature.bind(**arguments)
     except TypeError as exc:
         raise TypeError(f"{name}: {exc}") from None
-    if isinstance(bound.arguments.get("body"), Mapping):
-        raise TypeError(_dict_body(name, signature.parameters["body"].annotation))
     hints = type_hints(get_kwargs)
+    if "body" in bound.arguments and (problem := body_problem(name, bound.arguments["body"], hints.get("body"))):
+        raise TypeError(problem)
     secrets: list[str] = []
     for argument, value in bound.arguments.items():
         if signature.parameters[argument].annotation in (UUID, "UUID"):

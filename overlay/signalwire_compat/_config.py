@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from ._exceptions import ConfigurationError
+from ._redaction import MIN_SECRET_CHARS
 from ._retry import RetryPolicy
 from ._validation import is_loopback, validate_sid
 
@@ -213,6 +214,14 @@ def resolve_settings(
     _check_none_missing({"project_id": project_id, "api_token": api_token, "space_url": space_url}, environment)
     project = _check_credential(_from_env(project_id, "project_id", (ENV_PROJECT_ID,), environment), "project_id")
     token = _check_credential(_from_env(api_token, "api_token", (ENV_API_TOKEN,), environment), "api_token")
+    if len(token) < MIN_SECRET_CHARS:
+        # Its length only: even a short token's characters are not shown.
+        length = f"{len(token)} character{'' if len(token) == 1 else 's'}"
+        raise ConfigurationError(
+            f"api_token is {length} long: pass the project's API token (SignalWire's are about 50 characters, "
+            f"starting PT). A secret under {MIN_SECRET_CHARS} characters is refused: it cannot be told apart "
+            "from ordinary text, so it could not be kept out of error messages"
+        )
     if ":" in project:
         raise ConfigurationError("project_id must not contain ':' (it is the HTTP Basic user name)")
     base_url = normalize_space_url(_from_env(space_url, "space_url", ENV_SPACE_URLS, environment))

@@ -20,7 +20,7 @@ import attrs
 
 from ._validation import validate_choice, validate_url
 
-__all__ = ["checked_value", "type_hints"]
+__all__ = ["body_problem", "checked_value", "type_hints"]
 
 _SECRET = re.compile(r"token|secret|password|passwd|credential|api_?key|signing_?key", re.IGNORECASE)
 _URL = re.compile(r"(?:^|_)(?:url|callback)$", re.IGNORECASE)
@@ -35,15 +35,38 @@ def type_hints(owner: Any) -> dict[str, Any]:
         return {}
 
 
+def _options(hint: Any) -> tuple[Any, ...]:
+    """What a hint allows: each member of a union (``X | Unset``), or the hint itself."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return typing.get_args(hint)
+    return (hint,)
+
+
 def _enum_in(hint: Any) -> type[enum.Enum] | None:
     """The enum class a hint such as ``XStatus | Unset`` allows, if exactly one."""
-    options = (
-        typing.get_args(hint)
-        if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
-        else (hint,)
-    )
-    found = [option for option in options if isinstance(option, type) and issubclass(option, enum.Enum)]
+    found = [option for option in _options(hint) if isinstance(option, type) and issubclass(option, enum.Enum)]
     return found[0] if len(found) == 1 else None
+
+
+def body_problem(operation: str, value: object, hint: Any) -> str | None:
+    """Why ``value`` cannot be the ``body`` of ``operation`` (annotated ``hint``), or None.
+
+    The generated code calls ``body.to_dict()`` on whatever it is given: None, a ``str`` or a ``list``
+    would fail inside it, and another operation's model would be sent as this one's.
+    """
+    options = [option for option in _options(hint) if isinstance(option, type)]
+    models = [option for option in options if hasattr(option, "from_dict")]
+    if not models:  # annotations that cannot be resolved: a dict is still no model
+        return f"{operation}: body must be the generated request model, not a dict" if isinstance(value, dict) else None
+    if isinstance(value, tuple(options)):
+        return None
+    model, package = models[0].__name__, models[0].__module__.rpartition(".")[0]
+    given = {type(None): "None", dict: "a dict", str: "a str", bytes: "bytes", list: "a list"}.get(type(value))
+    optional = len(options) > len(models)  # X | Unset: the body may be left out
+    return (
+        f"{operation}: body must be a {model}, not {given or type(value).__name__}: pass body={model}(...) "
+        f"or {model}.from_dict({{...}}) (from {package} import {model}){', or leave body out' if optional else ''}"
+    )
 
 
 def _is_model(value: object) -> bool:

@@ -5,7 +5,7 @@ The generated code only percent-quotes path values, and quoting leaves ``.`` and
 (the spec's ``format: uuid``), in canonical 8-4-4-4-12 form, and are sent lower-cased. A stream
 may also be named, by the one rule cXML documents follow too (``stream_name_problem``); the
 generated code percent-quotes the name (``safe=""``), and refusing ``/``, ``.`` and ``..`` keeps
-it from reaching another resource.
+it from reaching another resource; refusing a ``.json`` ending keeps it from naming another stream.
 """
 
 from __future__ import annotations
@@ -37,7 +37,11 @@ _SHOWN = 60
 # Control characters (C0, DEL, C1), lone surrogates and U+FFFE/U+FFFF: none can be written in
 # an XML document, and a surrogate cannot be UTF-8 encoded for a URL either.
 _NAME_FORBIDDEN = re.compile("[/\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-STREAM_NAME_RULE = "1 to 64 characters, no '/' and no control characters, not '.' or '..'"
+# The API's paths take an optional ".json" format suffix, which it (and FakeSpace, and a
+# Twilio-compatible API) strips: "agent.json" in a path names the stream "agent". Matched as a
+# Unicode-aware server would ignore case (which also folds U+017F to "s").
+_FORMAT_SUFFIX = re.compile(r"\.json\Z", re.IGNORECASE)
+STREAM_NAME_RULE = "1 to 64 characters, no '/' and no control characters, not '.' or '..', not ending in '.json'"
 MAX_STREAM_PARAMETERS = 99
 E = TypeVar("E", bound=enum.Enum)
 
@@ -78,13 +82,19 @@ def stream_name_problem(value: str) -> str | None:
         return f"is {len(value)} characters long"
     if value in (".", ".."):
         return "is '.' or '..'"
+    if (suffix := _FORMAT_SUFFIX.search(value)) is not None:
+        named = value[: suffix.start()]
+        return (
+            f"ends in {suffix.group()!r}, the format suffix the API strips from a path "
+            f"(it would name the stream {named!r}, not this one)"
+        )
     if (found := _NAME_FORBIDDEN.search(value)) is not None:
         return "holds '/'" if found.group() == "/" else f"holds the character U+{ord(found.group()):04X}"
     return None
 
 
 def validate_stream_name(value: object, name: str = "name") -> str:
-    """A stream name: 1 to 64 characters, no ``/`` or control character, not ``.`` or ``..``."""
+    """A stream name: 1 to 64 characters, no ``/`` or control character, not ``.``, ``..`` or ``….json``."""
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a str, not {type(value).__name__}")
     if (problem := stream_name_problem(value)) is not None:

@@ -56,7 +56,7 @@ def test_an_injected_httpx_client_on_the_transport_reaches_the_fake_whatever_its
         http = httpx.Client(transport=space.transport(), base_url="https://ignored.example.com")
         with sw.Client(space.project_id, space.api_token, space.url, http_client=http) as client:
             assert client.calls(stream.parent_sid).streams("kept").stop().status == "stopped"
-        with sw.Client(space.project_id, "PTwrong", space.url, http_client=http, max_retries=0) as wrong:
+        with sw.Client(space.project_id, "PTwrong0", space.url, http_client=http, max_retries=0) as wrong:
             with pytest.raises(sw.AuthenticationError):
                 wrong.calls(stream.parent_sid).streams("kept").stop()
         http.close()

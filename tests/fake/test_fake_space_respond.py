@@ -41,7 +41,7 @@ def test_respond_times_then_the_api_rules_resume_and_auth_is_still_required() ->
             assert invoke_stop(client).status_code == 200  # the newest, once
             with pytest.raises(sw.NotFoundError):
                 invoke_stop(client)  # then the earlier one
-        with sw.Client(space.project_id, "PTwrong", space.url) as client, pytest.raises(sw.AuthenticationError):
+        with sw.Client(space.project_id, "PTwrong0", space.url) as client, pytest.raises(sw.AuthenticationError):
             invoke_stop(client)
 
 

@@ -10,6 +10,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ROOT
 
 BASE_PYTHON = str(Path(sys.base_prefix) / "bin" / "python3")  # the interpreter under .venv, without its packages
@@ -88,3 +90,48 @@ def test_the_vendor_docstring_names_the_declared_dependencies_only() -> None:
     assert (
         script.runtime_dependencies() == tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     )
+
+
+def checkout_skeleton(root: Path) -> Path:
+    """A checkout holding scripts/vendor.py and just enough of both packages, so that a vendor.py that
+    failed to refuse a destination damages this copy, never the real one."""
+    (root / "scripts").mkdir(parents=True)
+    (root / "scripts" / "vendor.py").write_bytes((ROOT / "scripts" / "vendor.py").read_bytes())
+    overlay, generated = root / "overlay" / "signalwire_compat", root / "generated" / "signalwire_compat_generated"
+    overlay.mkdir(parents=True)
+    generated.mkdir(parents=True)
+    (overlay / "_generated.py").write_text("import signalwire_compat_generated as generated_package\n")
+    (overlay / "_version.py").write_text('__version__ = "0.0.0"\n')
+    (generated / "__init__.py").write_text("")
+    (generated / "_provenance.py").write_text(f'SPEC_SHA256 = "{"0" * 64}"\n')
+    (root / "LICENSE").write_text("license\n")
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["httpx>=0.27,<1"]\n')
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize(
+    "inside",
+    ["overlay", "overlay/signalwire_compat", "overlay/signalwire_compat/_vendor", "generated", "generated/x/y", "link"],
+)
+def test_a_destination_inside_the_checkouts_own_packages_is_refused_even_with_force(
+    tmp_path: Path, inside: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    checkout = checkout_skeleton(tmp_path / "checkout")
+    (checkout / "link").symlink_to(checkout / "overlay" / "signalwire_compat")
+    spec = importlib.util.spec_from_file_location("vendor_in_skeleton", checkout / "scripts" / "vendor.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    before = tree(checkout)
+    monkeypatch.chdir(checkout)  # a relative DEST, as `make vendor DEST=overlay` passes it
+    assert script.main([inside, "--force"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("vendor: error: ") and len(error.strip().splitlines()) == 1
+    assert "inside this checkout's own" in error and "--force does not change that" in error
+    assert tree(checkout) == before  # nothing deleted, nothing copied

@@ -91,3 +91,36 @@ def test_update_upstream_replaces_the_file_and_its_provenance_row_in_one_step(tm
     with pytest.raises(update_upstream.UpdateError, match=r"not an OpenAPI 3\.1 document"):
         update_upstream.update(tmp_path / "bad.yaml", target=target)
     assert (target.read_bytes(), (target.parent / "PROVENANCE.md").read_text()) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("openapi: 3.1.0\npaths: [/a, /b]\n", "paths must be a mapping of URL paths to path items, not a list"),
+        ("openapi: 3.1.0\npaths:\n  /a: [get]\n", "path '/a' must be a mapping (a path item), not a list"),
+        ("openapi: 3.1.0\npaths: {/a: {get: {}}\n", "not valid YAML"),
+        ("openapi: 3.1.0\n\tpaths: {}\n", "not valid YAML"),
+        ("- just\n- a list\n", "not an OpenAPI 3.1 document"),
+    ],
+    ids=["paths list", "path item list", "unclosed flow mapping", "tab indent", "a list"],
+)
+def test_update_upstream_refuses_bad_yaml_in_one_error_line_and_changes_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    message: str,
+) -> None:
+    target = tmp_path / "upstream" / UPSTREAM_SPEC.name
+    target.parent.mkdir()
+    target.write_text("openapi: 3.1.0\npaths: {}\n")  # stands for the published spec: never read here
+    shutil.copy(UPSTREAM_SPEC.parent / "PROVENANCE.md", target.parent / "PROVENANCE.md")
+    before = {path.name: path.read_bytes() for path in target.parent.iterdir()}
+    monkeypatch.setattr(update_upstream, "UPSTREAM", target)
+    published = tmp_path / "new.yaml"
+    published.write_text(text)
+    assert update_upstream.main([str(published)]) != 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("update-upstream: error: ") and err.count("\n") == 1, err
+    assert message in err
+    assert {path.name: path.read_bytes() for path in target.parent.iterdir()} == before

@@ -161,7 +161,7 @@ page = {
     "page": 0, "page_size": 2, "calls": [],
 }
 with ScriptedServer([Reply.json(200, page)], lifetime=60) as server:
-    with sw.Client(account, "token", server.url) as client:
+    with sw.Client(account, "PTtoken0123456789", server.url) as client:
         result = client.invoke(
             "list_all_calls", end_time_before="Tue, 10 Aug 2021 00:00:00 +0000", end_time_after="2021-08-01",
             status=ListAllCallsStatus.IN_PROGRESS, page_size=2,

@@ -7,6 +7,7 @@ some on a pseudo-terminal.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -65,13 +66,15 @@ def environment(space: FakeSpace | None, **env: str) -> dict[str, str]:
     return result | env
 
 
-def run(space: FakeSpace | None, *args: str, stdin: str = "", **env: str) -> Result:
-    """``signalwire-compat ARGS`` in this process, with this environment."""
+def run(space: FakeSpace | None, *args: str, stdin: str | bytes = "", **env: str) -> Result:
+    """``signalwire-compat ARGS`` in this process, with this environment; ``stdin`` as bytes is read
+    through a text-mode stream over them, as a process's real stdin is."""
     stdout, stderr = io.StringIO(), io.StringIO()
+    source = io.StringIO(stdin) if isinstance(stdin, str) else io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
     with mock.patch.dict(os.environ, environment(space, **env), clear=True):
         with redirect_stdout(stdout), redirect_stderr(stderr):
             try:
-                code = _cli.main(list(args), stdin=io.StringIO(stdin))
+                code = _cli.main(list(args), stdin=source)
             except SystemExit as exit_:  # argparse: --help, usage errors
                 code = int(exit_.code or 0)
     return Result(code, stdout.getvalue(), stderr.getvalue())
@@ -379,6 +382,93 @@ def test_verify_webhook_from_a_saved_request(space: FakeSpace, tmp_path: Path) -
     assert "SIGNALWIRE_SIGNING_KEY" in no_key.stderr
 
 
+class SavedRequest:
+    """A request as a framework hands it to the app's handler (read by sw.webhooks by duck typing)."""
+
+    def __init__(self, url: str, headers: dict[str, str], body: bytes) -> None:
+        self.url, self.headers, self.body = url, headers, body
+
+
+def verify_webhook_verdicts(saved: dict[str, Any], tmp_path: Path, key: str) -> tuple[int, int]:
+    """(exit code of ``verify-webhook --request``, exit code of the same on stdin)."""
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(saved))
+    from_file = run(None, "verify-webhook", "--request", str(path), SIGNALWIRE_SIGNING_KEY=key)
+    from_stdin = run(None, "verify-webhook", "--request", "-", stdin=json.dumps(saved), SIGNALWIRE_SIGNING_KEY=key)
+    return from_file.returncode, from_stdin.returncode
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", b"StreamEvent=stream-started&StreamSid=forged"),  # not a form: URL-only signs it
+        ("application/json", b"StreamEvent=stream-started"),
+        ("application/x-www-form-urlencoded", b'{"StreamEvent": "stream-started"}'),  # a form, JSON-shaped
+        ("Application/X-WWW-Form-Urlencoded; charset=utf-8", b"StreamEvent=stream-started"),
+        ("multipart/form-data; boundary=b", b"--b--\r\n"),
+        (None, b'{"StreamEvent": "stream-started"}'),
+    ],
+)
+def test_verify_webhook_gives_the_verdict_the_apps_verify_request_gives(
+    tmp_path: Path, content_type: str | None, body: bytes
+) -> None:
+    key, url = "PSK_cli-signing-key", "https://example.com/stream-status"
+    for signature in (sw.webhooks.sign_form(key, url=url, params={}), sw.webhooks.sign_json(key, url=url, body=body)):
+        headers = {"X-SignalWire-Signature": signature} | ({"Content-Type": content_type} if content_type else {})
+        try:
+            sw.webhooks.verify_request(key, request=SavedRequest(url, headers, body))
+            expected = cli_parser.EXIT_OK
+        except sw.InvalidSignatureError:
+            expected = cli_parser.EXIT_API_ERROR
+        saved = {"url": url, "headers": headers, "body_base64": base64.b64encode(body).decode()}
+        assert verify_webhook_verdicts(saved, tmp_path, key) == (expected, expected), (signature, content_type)
+        flags = ["--url", url, "--signature", signature, "--body-file", str(tmp_path / "body")]
+        (tmp_path / "body").write_bytes(body)
+        flags += ["--content-type", content_type] if content_type else []
+        assert run(None, "verify-webhook", *flags, SIGNALWIRE_SIGNING_KEY=key).returncode == expected
+
+
+def test_verify_webhook_says_when_a_valid_signature_leaves_the_body_unsigned(tmp_path: Path) -> None:
+    key, url = "PSK_cli-signing-key", "https://example.com/stream-status"
+    headers = {"X-Twilio-Signature": sw.webhooks.sign_form(key, url=url, params={}), "content-type": "text/plain"}
+    saved = tmp_path / "saved.json"
+    saved.write_text(json.dumps({"url": url, "headers": headers, "body": "StreamSid=forged"}))
+    result = run(None, "verify-webhook", "--request", str(saved), SIGNALWIRE_SIGNING_KEY=key)
+    assert (result.returncode, json.loads(result.stdout)) == (0, {"valid": True})
+    assert "covers the URL alone, not the body" in result.stderr
+
+
+def test_verify_webhook_reads_a_body_on_stdin_byte_for_byte(tmp_path: Path) -> None:
+    key, url, body = "PSK_cli-signing-key", "https://example.com/hook", b'{"text": "line\r\nnext\r"}'
+    signature = sw.webhooks.sign_json(key, url=url, body=body)
+    args = ["verify-webhook", "--url", url, "--signature", signature, "--body-file", "-"]
+    assert run(None, *args, stdin=body, SIGNALWIRE_SIGNING_KEY=key).returncode == cli_parser.EXIT_OK
+
+
+@pytest.mark.parametrize(
+    ("saved", "message"),
+    [
+        ({"url": "https://e.com/", "signature": 123, "body": ""}, "signature must be a string, not a number"),
+        ({"url": "https://e.com/", "signature": ["s"]}, "signature must be a string, not an array"),
+        ({"url": "https://e.com/", "body": 5}, "body must be a string, not a number"),
+        ({"url": "https://e.com/", "body_base64": "%%%"}, "body_base64 is not valid base64"),
+        ({"url": "https://e.com/", "body": "", "body_base64": ""}, "give body or body_base64, not both"),
+        ({"url": "https://e.com/", "headers": {"X-SignalWire-Signature": 1}}, "headers must be an object of strings"),
+        ({"url": "https://e.com/", "headers": ["X-SignalWire-Signature"]}, "headers must be an object of strings"),
+        ({"url": 7}, "expected a JSON object with url"),
+        ([], "expected a JSON object with url"),
+    ],
+)
+def test_a_saved_request_with_a_field_of_the_wrong_type_is_one_line_and_exit_2(
+    tmp_path: Path, saved: Any, message: str
+) -> None:
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(saved))
+    result = run(None, "verify-webhook", "--request", str(path), SIGNALWIRE_SIGNING_KEY="PSK_cli-signing-key")
+    assert_clean_failure(result, cli_parser.EXIT_USAGE, None)
+    assert message in result.stderr
+
+
 # -- stop-stream --stdin ---------------------------------------------------------------------------
 
 
@@ -424,13 +514,43 @@ def test_bulk_lines_take_names_comments_and_any_case(space: FakeSpace) -> None:
     named = space.add_call_stream(name="agent-audio")
     conference = space.add_conference_stream()
     lines = [
-        f"Call {named.parent_sid} agent-audio   # the agent's leg",
-        f"CONFERENCE {conference.parent_sid} {conference.sid}#no space before the comment",
+        "   # a comment: its first non-blank character is '#'",
+        f"Call {named.parent_sid} agent-audio  ",
+        f"\tCONFERENCE\t{conference.parent_sid}   {conference.sid}\r",  # a CRLF line end
     ]
     result = run(space, "stop-stream", "--stdin", stdin="\n".join(lines))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert [r["ok"] for r in bulk_records(result).values()] == [True, True]
+    assert sorted((n, r["ok"]) for n, r in bulk_records(result).items()) == [(2, True), (3, True)]
     assert space.stream_status(named.sid) == space.stream_status(conference.sid) == "stopped"
+
+
+def test_bulk_stops_exactly_the_stream_each_line_names_or_fails_the_line(space: FakeSpace) -> None:
+    agent = space.add_call_stream(name="agent")
+    call = agent.parent_sid
+    names = ["agent#2", "Example Audio Stream", "agent\u2028x"]
+    others = [space.add_call_stream(call_sid=call, name=name) for name in names]
+    lines = [
+        f"call {call} agent#2",  # '#' inside a line is part of the name
+        f"call {call}  Example Audio Stream ",  # the name is the rest of the line
+        f"call {call} agent\u2028x",  # U+2028 ends no line
+        f"call {call} agent # a trailing comment is not one: the name is 'agent # a trailing...'",
+        f"call {call} agent\u2028",
+        f"call {call} agent\x85",
+    ]
+    result = run(space, "stop-stream", "--stdin", stdin="\n".join(lines) + "\n")
+    records = bulk_records(result)
+    assert [records[n]["ok"] for n in range(1, 7)] == [True, True, True, False, False, False], result.stdout
+    assert [space.stream_status(s.sid) for s in others] == ["stopped"] * 3
+    assert space.stream_status(agent.sid) == "in-progress"
+    assert result.returncode == cli_parser.EXIT_BULK_FAILURES
+
+
+def test_bulk_reads_stdins_bytes_so_a_carriage_return_inside_a_line_splits_nothing(space: FakeSpace) -> None:
+    agent, other = space.add_call_stream(name="agent"), space.add_call_stream(name="other")
+    data = f"call {agent.parent_sid} agent\rcall {other.parent_sid} other\n".encode()
+    result = run(space, "stop-stream", "--stdin", stdin=data)
+    assert [r["ok"] for r in bulk_records(result).values()] == [False]
+    assert space.stream_status(agent.sid) == space.stream_status(other.sid) == "in-progress"
 
 
 def test_bulk_with_everything_ok_exits_0(space: FakeSpace) -> None:

@@ -90,3 +90,31 @@ def test_a_generated_function_as_the_operation_types_and_parses_the_result() -> 
         result = client.invoke(update_stream.sync, call_sid=CALL, sid=STREAM, body=body)
     assert type(result.parsed).__name__ == "CallStreamResponse"
     assert handler.requests[0].content == b"Status=stopped"
+
+
+@pytest.mark.parametrize(
+    ("operation", "arguments", "model"),
+    [
+        ("create_stream", {"call_sid": CALL}, "CreateCallStreamRequest"),
+        ("create_conference_stream", {"conference_sid": CALL}, "CreateConferenceStreamRequest"),
+        ("update_stream", {"call_sid": CALL, "sid": STREAM}, "UpdateCallStreamRequest"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("body", "given"),
+    [
+        (None, "not None"),
+        ("Status=stopped", "not a str"),
+        ([("Status", "stopped")], "not a list"),
+        (gen.UpdateConferenceStreamRequest(status="stopped"), "not UpdateConferenceStreamRequest"),  # type: ignore[arg-type]
+    ],
+    ids=["None", "str", "list", "another operation's model"],
+)
+def test_a_body_that_is_not_the_operations_model_is_a_type_error_before_sending(
+    operation: str, arguments: dict[str, Any], model: str, body: Any, given: str
+) -> None:
+    handler = Echo(200, call_stream_document())
+    with client_for(handler) as client, pytest.raises(TypeError) as raised:
+        client.invoke(operation, body=body, **arguments)
+    assert f"{operation}: body must be a {model}" in str(raised.value) and given in str(raised.value)
+    assert handler.requests == []  # nothing sent

@@ -181,7 +181,7 @@ def test_import_loads_only_what_a_client_needs_before_its_first_request() -> Non
     code = (
         "import sys, json, signalwire_compat as sw\n"
         "after_import = set(sys.modules)\n"
-        "sw.Client('9b5c7c3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', 'PTx', 'https://example.signalwire.com')\n"
+        "sw.Client('9b5c7c3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', 'PTx0123456789', 'https://example.signalwire.com')\n"
         "print(json.dumps([sorted(after_import), sorted(sys.modules)]))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNALWIRE_", "HTTP", "ALL_PROXY"))}

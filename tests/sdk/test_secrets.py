@@ -229,3 +229,83 @@ def test_the_log_filter_leaves_other_records_as_they_were(caplog: pytest.LogCapt
     first, second = (r for r in caplog.records if r.name == "httpx")
     assert first.msg == 'HTTP Request: %s %s "%s %d %s"' and first.args == arguments  # untouched
     assert second.getMessage() == "another client's token: not-ours-0123456789"
+
+
+def escaped_forms(secret: str) -> dict[str, str]:
+    """``secret`` as servers write it back: JSON-escaped in the ways JSON encoders do, as XML/HTML
+    character references, percent-encoded with lower-case hex, and a mix of them."""
+    import html
+    import json
+    import re
+    from urllib.parse import quote
+
+    return {
+        "json slash": json.dumps(secret)[1:-1].replace("/", "\\/"),  # PHP's json_encode
+        "json unicode": "".join(c if c.isalnum() else f"\\u{ord(c):04x}" for c in secret),
+        "json unicode upper": "".join(c if c.isalnum() else f"\\u{ord(c):04X}" for c in secret),
+        "xml": html.escape(secret),
+        "xml numeric": "".join(c if c.isalnum() else f"&#{ord(c)};" for c in secret),
+        "xml hex": "".join(c if c.isalnum() else f"&#x{ord(c):X};" for c in secret),
+        "percent lower": re.sub("%[0-9A-F]{2}", lambda m: m.group().lower(), quote(secret, safe="")),
+        "percent twice": quote(quote(secret, safe=""), safe=""),
+        "mixed": "".join(
+            c if c.isalnum() else (f"\\u{ord(c):04x}", f"&#{ord(c)};", f"%{ord(c):02x}")[i % 3]
+            for i, c in enumerate(secret)
+        ),
+    }
+
+
+def test_a_secret_echoed_escaped_is_redacted_from_body_response_and_pickle_not_only_the_message(
+    runner: Runner,
+) -> None:
+    import pickle
+
+    forms = escaped_forms(BEARER) | {
+        f"basic {name}": form for name, form in escaped_forms(SECRETS[1]).items() if form != SECRETS[1]
+    }
+    echoed = " ".join(forms.values())
+    # The body is written by hand: a JSON encoder of our own would undo the escapes.
+    body = b'{"code": 21100, "message": "bad request: ' + echoed.replace('"', "&quot;").encode() + b'"}'
+    assert "\\/" in echoed and "\\u002f" in echoed  # what this test is about
+
+    def create(client: Any) -> Any:
+        return client.calls(CALL).streams.create(url="wss://example.com/a", authorization_bearer_token=BEARER)
+
+    reply = Reply(400, body, headers={"Content-Type": "application/json", "X-Echo": echoed[:500]})
+    with ScriptedServer([reply]) as server, pytest.raises(sw.BadRequestError) as caught:
+        runner.run(server.url, create, max_retries=0)
+    error = caught.value
+    kept = {
+        "body": error.body.decode("latin-1"),
+        "response.content": error.response.content.decode("latin-1"),
+        "headers": repr(error.response.headers.raw),
+        "pickle": pickle.dumps(error).decode("latin-1"),
+        "message": error.message,
+    }
+    leaks = [(where, name) for where, text in kept.items() for name, form in forms.items() if form in text]
+    assert leaks == []
+    assert "[redacted]" in kept["body"] and error.body.startswith(b'{"code": 21100')
+    assert BEARER not in error.message and SECRETS[1] not in error.message  # decoded, it stays redacted too
+
+
+def test_a_short_operation_secret_is_redacted_where_it_stands_alone_never_inside_a_word(runner: Runner) -> None:
+    text = 'update_stream refused token "t" (t) for stream t'
+    reply = Reply.json(400, {"code": 21100, "message": text})
+
+    def create(client: Any) -> Any:
+        return client.calls(CALL).streams.create(url="wss://example.com/a", authorization_bearer_token="t")
+
+    with ScriptedServer([reply]) as server, pytest.raises(sw.BadRequestError) as caught:
+        runner.run(server.url, create, max_retries=0)
+    assert caught.value.message == 'update_stream refused token "[redacted]" ([redacted]) for stream [redacted]'
+
+
+@pytest.mark.parametrize("token", ["t", "PT", "PTabcde"])
+def test_an_api_token_too_short_to_redact_is_refused_saying_what_to_fix(token: str) -> None:
+    with pytest.raises(sw.ConfigurationError, match=f"api_token is {len(token)} characters? long") as caught:
+        sw.Client(PROJECT, token, "example.signalwire.com")
+    assert "API token" in str(caught.value) and f"'{token}'" not in str(caught.value)
+    with pytest.raises(sw.ConfigurationError, match="api_token is"):
+        sw.AsyncClient(PROJECT, token, "example.signalwire.com")
+    with sw.Client(PROJECT, "PTabcdef", "example.signalwire.com"):  # 8 characters: enough
+        pass

@@ -3,6 +3,7 @@ exception), and one call that verifies the signature and parses, on a callback F
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -108,6 +109,46 @@ def test_a_get_callback_is_read_from_the_query() -> None:
     url = f"{URL}?{urlencode({'StreamSid': 's', 'StreamEvent': 'stream-stopped'})}"
     status = stream_status_from_request(KEY, request=signed_request({}, url=url, method="GET"))
     assert status.stream_sid == "s" and status.event is sw.StreamEvent.STOPPED
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", urlencode(DOCUMENTED).encode()),
+        ("application/json", urlencode(DOCUMENTED).encode()),
+        ("application/json", json.dumps(DOCUMENTED).encode()),
+        (None, json.dumps(DOCUMENTED).encode()),  # no Content-Type: JSON, so not a form either
+    ],
+    ids=["text-plain", "form-text-declared-json", "json", "json-without-content-type"],
+)
+def test_a_url_only_signature_never_makes_the_body_of_a_stream_status_verified(
+    content_type: str | None, body: bytes
+) -> None:
+    # SignalWire signs an empty-body callback to this URL over the URL alone: whoever saw one can
+    # replay that signature with any body that is not read as a form.
+    url_only = sw.webhooks.sign_form(KEY, url=URL, params={})
+    headers = {"X-SignalWire-Signature": url_only} | ({"Content-Type": content_type} if content_type else {})
+    request = FlaskLikeRequest(URL, headers, body)
+    with pytest.raises(sw.InvalidSignatureError, match="does not cover the body") as caught:
+        stream_status_from_request(KEY, request=request)
+    assert caught.value.reasons and "URL alone" in caught.value.reasons[0]
+    # validate and verify keep the verdict their peers give, and say the body is not covered
+    assert sw.webhooks.validate_request(KEY, request=request)
+    verified = sw.webhooks.verify_request(KEY, request=request)
+    assert (verified.body_covered, verified.scheme) == (False, "B")
+
+
+def test_a_body_the_signature_covers_is_read_whatever_its_content_type() -> None:
+    body = urlencode(DOCUMENTED).encode()
+    scheme_a = sw.webhooks.sign_json(KEY, url=URL, body=body)  # url + raw body: the body is covered
+    request = FlaskLikeRequest(URL, {"X-SignalWire-Signature": scheme_a, "Content-Type": "text/plain"}, body)
+    assert stream_status_from_request(KEY, request=request).stream_name == "Example Audio Stream"
+    form = signed_request(DOCUMENTED)
+    form.headers["Content-Type"] = "application/x-www-form-urlencoded"
+    assert stream_status_from_request(KEY, request=form).stream_name == "Example Audio Stream"
+    assert sw.webhooks.verify_request(KEY, request=form) == sw.webhooks.Verification(
+        body_covered=True, scheme="B", covers="the URL and the form parameters"
+    )
 
 
 @pytest.fixture

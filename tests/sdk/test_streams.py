@@ -4,6 +4,7 @@ input refused before anything is sent (sync and async)."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -263,6 +264,7 @@ def test_a_uuid_is_still_a_sid_and_sent_lower_case(runner: Runner) -> None:
 
 
 BAD_STREAMS = [".", "..", "", "a/b", "/", "x" * 65, "a\tb", "a\nb", "\x7f", "\x85", "\ud800", None, 5, b"bytes"]
+BAD_STREAMS += ["agent.json", "agent.JSON", ".json", f"{STREAM}.json", "a.Json"]
 
 
 @pytest.mark.parametrize("bad", BAD_STREAMS, ids=[repr(b)[:20] for b in BAD_STREAMS])
@@ -284,3 +286,32 @@ def test_validators_directly() -> None:
     assert validate_stream_name("agent-audio") == "agent-audio"
     assert validate_parameters({"b": "1", "a": ""}) == [("b", "1"), ("a", "")]
     assert validate_stream(STREAM.upper()) == STREAM
+
+
+def test_a_name_ending_in_json_is_refused_by_rest_cxml_and_the_fake_saying_why() -> None:
+    # The API strips an optional ".json" from a path: stopping "agent.json" would stop "agent".
+    import httpx
+
+    from signalwire_compat import cxml
+    from signalwire_compat.testing import FakeSpace
+
+    why = "ends in '.json', the format suffix the API strips from a path (it would name the stream 'agent'"
+    with FakeSpace() as space, space.client() as client:
+        agent = space.add_call_stream(name="agent")
+        calls = client.calls(agent.parent_sid)
+        with pytest.raises(ValueError, match=re.escape(why)):
+            calls.streams("agent.json").stop()
+        with pytest.raises(ValueError, match=re.escape(why)):
+            calls.streams.create(url=WSS, name="agent.json")
+        sent = len(space.requests)
+        auth = (space.project_id, space.api_token)
+        path = f"/api/laml/2010-04-01/Accounts/{space.project_id}/Calls/{agent.parent_sid}/Streams"
+        answer = httpx.post(space.url + path, data={"Url": WSS, "Name": "agent.JSON"}, auth=auth)
+        assert space.stream_status(agent.sid) == "in-progress"
+    assert sent == 0  # the SDK sent nothing
+    assert answer.status_code == 422 and "ends in '.JSON', the format suffix" in answer.json()["message"]
+    with pytest.raises(cxml.CXMLError, match=re.escape(why)):
+        cxml.VoiceResponse().stop().stream(name="agent.json")
+    document = '<Response><Stop><Stream name="agent.json"/></Stop></Response>'
+    with pytest.raises(cxml.CXMLError, match=re.escape(why)):
+        cxml.parse(document)

@@ -315,6 +315,21 @@ def test_a_url_only_signature_does_not_cover_a_form_body() -> None:
     assert not webhooks.validate(KEY, signature=b64_sig(KEY, URL), url=URL, body=dict(FORM))
 
 
+def test_verify_says_whether_the_signature_covers_the_body() -> None:
+    def covered(signature: str, body: webhooks.WebhookBody, content_type: str | None = None) -> bool:
+        return webhooks.verify(KEY, signature=signature, url=URL, body=body, content_type=content_type).body_covered
+
+    url_only = b64_sig(KEY, URL)
+    assert not covered(url_only, JSON_BODY)  # peer-compatible: valid, but over the URL alone
+    assert not covered(url_only, form_body(FORM), "text/plain")
+    assert covered(url_only, b"") and covered(url_only, {}) and covered(url_only, b"", "application/json")
+    assert covered(b64_sig(KEY, FORM_DATA), form_body(FORM)) and covered(b64_sig(KEY, FORM_DATA), dict(FORM))
+    assert covered(hex_sig(KEY, URL.encode() + JSON_BODY), JSON_BODY, "application/json")
+    digest = hashlib.sha256(JSON_BODY).hexdigest()
+    hashed = f"{URL}&bodySHA256={digest}"
+    assert webhooks.verify(KEY, signature=b64_sig(KEY, hashed), url=hashed, body=JSON_BODY).body_covered
+
+
 # -- form or not: the Content-Type decides, else whether the body is JSON -------------------------
 
 FORM_TYPE = "application/x-www-form-urlencoded"

@@ -16,9 +16,13 @@ def check(signing_key: str, headers: dict[str, str], url: str, raw: bytes, reque
     assert_type(sw.webhooks.validate(signing_key, signature=signature, url=url, body=raw.decode()), bool)
     parsed = {"To": "+1", "Digits": ["1", "2"]}
     assert_type(sw.webhooks.validate(signing_key, signature=signature, url=url, body=parsed), bool)
-    sw.webhooks.verify(signing_key, signature=signature, url=url, body=raw, content_type=headers.get("Content-Type"))
+    verified = sw.webhooks.verify(
+        signing_key, signature=signature, url=url, body=raw, content_type=headers.get("Content-Type")
+    )
+    assert_type(verified, sw.webhooks.Verification)
+    assert_type(verified.body_covered, bool)
     assert_type(sw.webhooks.validate_request(signing_key, request=request, url=url), bool)
-    sw.webhooks.verify_request(signing_key, request=request, body=raw)
+    assert_type(sw.webhooks.verify_request(signing_key, request=request, body=raw).body_covered, bool)
     assert_type(sw.webhooks.sign_form(signing_key, url=url, params=[("To", "+1")]), str)
     assert_type(sw.webhooks.sign_form(signing_key, url=url, params={"To": "+1"}), str)
     assert_type(sw.webhooks.sign_json(signing_key, url=url, body=raw), str)

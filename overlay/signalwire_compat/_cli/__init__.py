@@ -29,6 +29,7 @@ from ._common import (
     _credentials_hint,
     _exit_code,
     _one_line,
+    read_text,
 )
 from ._parser import (
     _SECRET_FLAGS,
@@ -86,11 +87,11 @@ def main(argv: Sequence[str] | None = None, *, stdin: IO[str] | None = None) -> 
         return EXIT_USAGE
     try:
         if args.command == "verify-webhook":
-            return _verify_webhook(args, source, stdout)
+            return _verify_webhook(args, source, stdout, stderr)
         if args.command == "start-stream":
             return _start_one(args, stdout)
         if args.stdin:
-            return _stop_many(args, source.read().splitlines(), stdout, stderr)
+            return _stop_many(args, read_text(source), stdout, stderr)
         return _stop_one(args, stdout)
     except KeyboardInterrupt:
         stderr.write(f"{PROG}: interrupted\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import time
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
@@ -36,8 +37,29 @@ if TYPE_CHECKING:
     from .._async._client import AsyncClient
 
 
+_BLANKS = " \t"
+_FIELD_SEPARATOR = re.compile(f"[{_BLANKS}]+")
+
+
+def _input_lines(text: str) -> list[tuple[int, str]]:
+    """``(line number, line)`` for each line that asks for a stop: blank lines and comments left out.
+
+    Lines end at ``\n`` only (and a ``\r`` before it): ``str.splitlines`` would also cut at U+2028,
+    U+0085 and other characters a stream name may hold. Only a line whose first non-blank character
+    is ``#`` is a comment; a ``#`` anywhere else is part of the line (``agent#2`` is a name).
+    """
+    jobs = []
+    for number, line in enumerate(text.split("\n"), 1):
+        content = line.removesuffix("\r").strip(_BLANKS)
+        if content and not content.startswith("#"):
+            jobs.append((number, content))
+    return jobs
+
+
 def _parse_line(text: str) -> tuple[str, str, str]:
-    parts = text.split()
+    """``call|conference SID STREAM``: fields apart by spaces or tabs; STREAM is the rest of the line
+    (a name may hold spaces), never a part of it."""
+    parts = _FIELD_SEPARATOR.split(text.strip(_BLANKS), maxsplit=2)
     if len(parts) != 3 or parts[0].lower() not in ("call", "conference"):
         raise ValueError(f"expected 'call CALL_SID STREAM' or 'conference CONFERENCE_SID STREAM', got {text!r}")
     return parts[0].lower(), parts[1], parts[2]
@@ -90,7 +112,7 @@ class _BulkRun:
 
     def __init__(
         self,
-        lines: list[str],
+        jobs: list[tuple[int, str]],
         *,
         client_options: dict[str, Any],
         concurrency: int,
@@ -99,11 +121,7 @@ class _BulkRun:
         stderr: IO[str],
     ) -> None:
         self.client_options = client_options
-        self.jobs: list[tuple[int, str]] = []
-        for number, text in enumerate(lines, 1):
-            content = text.split("#", 1)[0].strip()  # '#' starts a comment; sids and names have none
-            if content:
-                self.jobs.append((number, content))
+        self.jobs = jobs
         self.concurrency = concurrency
         self.keep_going = keep_going
         self.stdout, self.stderr = stdout, stderr
@@ -188,9 +206,10 @@ class _BulkRun:
         return "; ".join(parts)
 
 
-def _stop_many(args: argparse.Namespace, lines: list[str], stdout: IO[str], stderr: IO[str]) -> int:
+def _stop_many(args: argparse.Namespace, text: str, stdout: IO[str], stderr: IO[str]) -> int:
+    """Stop every line of ``text`` (stdin's whole content)."""
     run = _BulkRun(
-        lines,
+        _input_lines(text),
         client_options=_client_options(args),
         concurrency=args.concurrency,
         keep_going=args.keep_going,

@@ -15,6 +15,8 @@ from .._models import CallStream, ConferenceStream
 from ._common import (
     _client_options,
     _one_line,
+    read_bytes,
+    read_text,
     result_json,
 )
 from ._parser import (
@@ -22,6 +24,7 @@ from ._parser import (
     ENV_SIGNING_KEY,
     EXIT_API_ERROR,
     EXIT_OK,
+    PROG,
 )
 
 
@@ -68,44 +71,84 @@ def _stop_one(args: argparse.Namespace, stdout: IO[str]) -> int:
     return EXIT_OK
 
 
-def _verify_webhook(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
-    import base64
+class _SavedRequest:
+    """A saved webhook request, shaped like a framework's request so ``verify_request`` reads it as it
+    reads the application's (signature and Content-Type from the headers, the raw body)."""
 
+    def __init__(self, url: str, headers: dict[str, str], body: bytes) -> None:
+        self.url, self.headers, self.body = url, headers, body
+
+
+def _saved_request(saved: object) -> _SavedRequest:
+    """The request a ``--request`` file holds, every field checked: a wrong type is a usage error."""
+    import base64
+    import binascii
+
+    from ..webhooks import SIGNATURE_HEADERS
+
+    if not isinstance(saved, dict) or not isinstance(saved.get("url"), str):
+        raise ValueError("--request: expected a JSON object with url, signature (or headers) and body")
+    headers = saved.get("headers", {})
+    if headers is None:
+        headers = {}
+    if not isinstance(headers, dict) or not all(isinstance(value, str) for value in headers.values()):
+        raise ValueError('--request: headers must be an object of strings, e.g. {"Content-Type": "..."}')
+    for name in ("signature", "body", "body_base64"):
+        if saved.get(name) is not None and not isinstance(saved[name], str):
+            raise ValueError(f"--request: {name} must be a string, not {_json_type(saved[name])}")
+    if saved.get("body") is not None and saved.get("body_base64") is not None:
+        raise ValueError("--request: give body or body_base64, not both")
+    if saved.get("signature") is not None:  # it stands for the signature headers
+        wanted = {name.lower() for name in SIGNATURE_HEADERS}
+        headers = {SIGNATURE_HEADERS[0]: saved["signature"]} | {
+            name: value for name, value in headers.items() if name.lower() not in wanted
+        }
+    if saved.get("body_base64") is not None:
+        try:
+            body = base64.b64decode(saved["body_base64"], validate=True)
+        except binascii.Error:
+            raise ValueError("--request: body_base64 is not valid base64") from None
+    else:
+        body = (saved.get("body") or "").encode("utf-8", "surrogatepass")
+    return _SavedRequest(saved["url"], headers, body)
+
+
+def _json_type(value: object) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _verify_webhook(args: argparse.Namespace, stdin: IO[str], stdout: IO[str], stderr: IO[str]) -> int:
     from .. import webhooks
 
     key = os.environ.get(ENV_SIGNING_KEY)
     if not key:
         raise ConfigurationError(f"no signing key: set {ENV_SIGNING_KEY} to the project's Signing Key")
     if args.request is not None:
-        text = stdin.read() if args.request == "-" else _read_text(args.request)
+        if args.url is not None or args.signature is not None or args.body_file is not None:
+            raise ValueError("give --request FILE, or --url, --signature and --body-file, not both")
+        text = read_text(stdin) if args.request == "-" else _read_text(args.request)
         try:
             saved = json.loads(text)
         except ValueError as exc:
             raise ValueError(f"--request: not JSON ({exc})") from None
-        if not isinstance(saved, dict) or not isinstance(saved.get("url"), str):
-            raise ValueError("--request: expected a JSON object with url, signature (or headers) and body")
-        headers = saved.get("headers")
-        signature = saved.get("signature")
-        if signature is None and isinstance(headers, dict):
-            signature = webhooks.signature_from_headers({str(k): str(v) for k, v in headers.items()})
-        body: bytes = (
-            base64.b64decode(saved["body_base64"])
-            if isinstance(saved.get("body_base64"), str)
-            else str(saved.get("body") or "").encode("utf-8")
-        )
-        url = saved["url"]
+        request = _saved_request(saved)
     else:
         if args.url is None:
             raise ValueError("give --request FILE, or --url (with --signature and --body-file)")
-        url, signature = args.url, args.signature
+        given = {"X-SignalWire-Signature": args.signature, "Content-Type": args.content_type}
+        headers = {name: value for name, value in given.items() if value is not None}
         body = b"" if args.body_file is None else _read_bytes(args.body_file, stdin)
+        request = _SavedRequest(args.url, headers, body)
     try:
-        webhooks.verify(key, signature=signature, url=url, body=body)
+        verified = webhooks.verify_request(key, request=request)
     except SignalWireError as error:
         reasons = list(getattr(error, "reasons", ())) or [_one_line(error)]
         stdout.write(json.dumps({"valid": False, "reasons": reasons}) + "\n")
         return EXIT_API_ERROR
     stdout.write(json.dumps({"valid": True}) + "\n")
+    if not verified.body_covered:
+        stderr.write(f"{PROG}: note: the signature covers {verified.covers}: do not trust what the body holds\n")
     return EXIT_OK
 
 
@@ -119,7 +162,7 @@ def _read_text(path: str) -> str:
 
 def _read_bytes(path: str, stdin: IO[str]) -> bytes:
     if path == "-":
-        return stdin.read().encode("utf-8")
+        return read_bytes(stdin)
     try:
         with open(path, "rb") as handle:
             return handle.read()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 from .._exceptions import (
     APIConnectionError,
@@ -20,6 +20,25 @@ from ._parser import (
     EXIT_CONNECTION,
     EXIT_USAGE,
 )
+
+
+def read_bytes(source: IO[str]) -> bytes:
+    """Everything ``source`` holds, as sent: a real stdin's bytes, not its text (text mode turns
+    ``\r`` and ``\r\n`` into ``\n``, which changes a signed body and splits a line in two)."""
+    buffer = getattr(source, "buffer", None)
+    if buffer is not None:
+        data = buffer.read()
+        if isinstance(data, bytes):
+            return data
+    return source.read().encode("utf-8", "surrogateescape")
+
+
+def read_text(source: IO[str]) -> str:
+    """Everything ``source`` holds, decoded as it declares, with its line ends left as they are."""
+    if getattr(source, "buffer", None) is None:
+        return source.read()
+    encoding = getattr(source, "encoding", None) or "utf-8"
+    return read_bytes(source).decode(encoding, getattr(source, "errors", None) or "strict")
 
 
 def _iso(value: object) -> str:

@@ -93,7 +93,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parent.add_argument("--call", metavar="CALL_SID", help="the call to stream")
     parent.add_argument("--conference", metavar="CONFERENCE_SID", help="the conference to stream")
     start.add_argument("--url", required=True, help="where to stream: a wss:// URL")
-    start.add_argument("--name", help="a name to stop the stream by later (1-64 characters, no /)")
+    start.add_argument("--name", help="a name to stop the stream by later (1-64 characters, no /, not ending in .json)")
     start.add_argument("--track", help="inbound_track, outbound_track or both_tracks (the API's default)")
     start.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a custom parameter (repeat)")
     start.add_argument("--status-callback", metavar="URL", help="URL told when the stream starts and stops")
@@ -111,7 +111,7 @@ def _build_parser() -> argparse.ArgumentParser:
             f"  {PROG} stop-stream --call CALL_SID STREAM_SID\n"
             f"  {PROG} stop-stream --stdin --concurrency 20 < streams.txt\n"
             "      # streams.txt: 'call CALL_SID STREAM' or 'conference CONFERENCE_SID STREAM' per line,\n"
-            "      # STREAM a sid or a name; '#' starts a comment",
+            "      # STREAM a sid or a name (the rest of the line); a line starting with '#' is a comment",
             "--stdin stops sending new lines once the API refuses the credentials (401/403), or when the\n"
             "space cannot be reached before any line was answered; --keep-going sends every line anyway.",
         ),
@@ -131,8 +131,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "verify-webhook",
         help="check the signature of a saved webhook request (for debugging)",
         description="Check a webhook request's signature with the project's signing key "
-        f"(read only from ${ENV_SIGNING_KEY}). The request is a JSON file with url, signature (or headers) "
-        "and body (text) or body_base64, or given by --url, --signature and --body-file. Prints "
+        f"(read only from ${ENV_SIGNING_KEY}) as the app's verify_request does. The request is a JSON file "
+        "with url, signature (or headers: the signature and Content-Type headers are read from them) and "
+        "body (text) or body_base64, or given by --url, --signature, --content-type and --body-file. Prints "
         '{"valid": true} or {"valid": false, "reasons": [...]}.',
         epilog="\n".join(
             [
@@ -154,6 +155,7 @@ def _build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--url", help="the exact URL SignalWire requested")
     verify.add_argument("--signature", help="the X-SignalWire-Signature (or X-Twilio-Signature) header's value")
     verify.add_argument("--body-file", metavar="FILE", help="the raw request body ('-' for stdin)")
+    verify.add_argument("--content-type", help="the request's Content-Type header (decides whether the body is a form)")
     return parser
 
 

@@ -79,8 +79,8 @@ def create_problem(kind: Kind, fields: Mapping[str, str], numbered: Mapping[int,
     local_ws = parts.scheme == "ws" and is_loopback_url(url)
     if (parts.scheme != "wss" and not local_ws) or not parts.netloc:
         return f"Url must be an absolute wss:// URL (ws:// to a loopback host), not {url!r}"
-    if "Name" in fields and stream_name_problem(fields["Name"]) is not None:
-        return f"Name {fields['Name']!r} is not a valid stream name"
+    if "Name" in fields and (problem := stream_name_problem(fields["Name"])) is not None:
+        return f"Name {fields['Name']!r} is not a valid stream name: it {problem}"
     if fields.get("Track", "both_tracks") not in _TRACKS:
         return f"Track must be one of {', '.join(_TRACKS)}"
     if fields.get("StatusCallbackMethod", "POST") not in ("GET", "POST"):

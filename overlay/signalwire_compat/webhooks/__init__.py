@@ -20,6 +20,7 @@ from ._types import (
     TWILIO_SIGNATURE_HEADER,
     FormParams,
     HeadersLike,
+    Verification,
     WebhookBody,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "TWILIO_SIGNATURE_HEADER",
     "FormParams",
     "HeadersLike",
+    "Verification",
     "WebhookBody",
     "parse_stream_status",
     "sign_form",
@@ -125,22 +127,29 @@ def validate(
     Raises ``sw.ConfigurationError`` (a ``ValueError``) if ``signing_key`` is missing or empty, and
     ``TypeError`` for arguments of the wrong type; never for anything the request itself holds.
     """
-    return check(signing_key, signature, url, body, content_type, explain_why=False)[0]
+    return check(signing_key, signature, url, body, content_type, explain_why=False).valid
 
 
 @_signing_key_only("verify(signing_key, signature=..., url=..., body=..., content_type=...)")
 def verify(
     signing_key: str, *, signature: str | None, url: str, body: WebhookBody, content_type: str | None = None
-) -> None:
-    """Like :func:`validate`, but raise ``sw.InvalidSignatureError`` when the signature is not valid.
+) -> Verification:
+    """Like :func:`validate`, but raise ``sw.InvalidSignatureError`` when the signature is not valid,
+    and say what a valid one covers.
 
     The error's message and ``reasons`` say which checks failed (scheme A, scheme B, how the body
     was read, the URL variants tried, ``bodySHA256``) and what to look at; they never hold the
     signing key or a signature computed from it.
+
+    The result's ``body_covered`` is False when the signature is valid for the URL alone but the
+    body holds data that is not a form (JSON, ``text/plain``): SignalWire signs such requests so,
+    and the body is then unsigned. Check it before reading anything from the body.
     """
-    valid, reasons = check(signing_key, signature, url, body, content_type, explain_why=True)
-    if not valid:
+    checked = check(signing_key, signature, url, body, content_type, explain_why=True)
+    if checked.verification is None:
+        reasons = checked.reasons
         raise InvalidSignatureError("webhook signature is not valid: " + "; ".join(reasons), reasons=tuple(reasons))
+    return checked.verification
 
 
 @_signing_key_only("validate_request(signing_key, request=...)")
@@ -160,16 +169,21 @@ def validate_request(
     Raises ``TypeError`` if the object lacks what is needed (and ``url=``/``body=`` were not given).
     """
     parts = from_request(request, url, body)
-    return check(signing_key, parts.signature, parts.url, parts.body, parts.content_type, explain_why=False)[0]
+    return check(signing_key, parts.signature, parts.url, parts.body, parts.content_type, explain_why=False).valid
 
 
 @_signing_key_only("verify_request(signing_key, request=...)")
 def verify_request(
     signing_key: str, *, request: object, url: str | None = None, body: bytes | str | None = None
-) -> None:
-    """:func:`verify` for a framework request object; reads it like :func:`validate_request`."""
+) -> Verification:
+    """:func:`verify` for a framework request object; reads it like :func:`validate_request`.
+
+    Check the result's ``body_covered`` before reading anything from the body (see :func:`verify`).
+    """
     parts = from_request(request, url, body)
-    verify(signing_key, signature=parts.signature, url=parts.url, body=parts.body, content_type=parts.content_type)
+    return verify(
+        signing_key, signature=parts.signature, url=parts.url, body=parts.body, content_type=parts.content_type
+    )
 
 
 @_signing_key_only("stream_status_from_request(signing_key, request=...)")
@@ -180,8 +194,18 @@ def stream_status_from_request(
 
     ``request`` is read like :func:`verify_request` reads it (pass ``url=`` behind a proxy and
     ``body=await request.body()`` with Starlette). A GET callback (``statusCallbackMethod="GET"``)
-    carries its parameters in the URL's query: they are read there.
+    carries its parameters in the URL's query: they are read there. A body the signature does not
+    cover (a URL-only signature on a JSON or ``text/plain`` body) is refused with
+    ``sw.InvalidSignatureError``: its fields would be anyone's.
     """
     parts = from_request(request, url, body)
-    verify(signing_key, signature=parts.signature, url=parts.url, body=parts.body, content_type=parts.content_type)
+    verified = verify(
+        signing_key, signature=parts.signature, url=parts.url, body=parts.body, content_type=parts.content_type
+    )
+    if not verified.body_covered:
+        reason = (
+            f"the signature covers {verified.covers}: the stream status fields in the body are not signed "
+            "(a stream status callback is a form: application/x-www-form-urlencoded)"
+        )
+        raise InvalidSignatureError(f"webhook signature does not cover the body: {reason}", reasons=(reason,))
     return parse_stream_status(parts.body or urlsplit(parts.url).query)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal, NamedTuple
+
 from ._explain import NO_SIGNATURE, explain
-from ._forms import read_body
+from ._forms import Body, read_body
 from ._schemes import (
     body_hash_matches,
     body_hashes,
@@ -15,11 +17,20 @@ from ._schemes import (
     url_variants,
     utf8,
 )
+from ._types import Verification
+
+
+class Checked(NamedTuple):
+    """A check's outcome: valid or not, why not (with ``explain_why``), and what a valid signature covers."""
+
+    valid: bool
+    reasons: list[str]
+    verification: Verification | None
 
 
 def check(
     signing_key: str, signature: str | None, url: str, body: object, content_type: str | None, *, explain_why: bool
-) -> tuple[bool, list[str]]:
+) -> Checked:
     """Whether the request is validly signed, and (with ``explain_why``) which checks failed, in words."""
     key = key_bytes(signing_key)
     if not isinstance(url, str):
@@ -30,7 +41,7 @@ def check(
 
     given = (signature or "").strip()
     if not given:
-        return False, [NO_SIGNATURE]
+        return Checked(False, [NO_SIGNATURE], None)
     sig = utf8(given)
 
     hashes = body_hashes(url)
@@ -47,13 +58,33 @@ def check(
         orders = signed_orders(read.pairs)
 
     variants = url_variants(url)
-    matched = any(
-        (read.raw is not None and matches(sig, scheme_a(key, candidate, read.raw)))
-        or any(matches(sig, scheme_b(key, candidate, pairs)) for pairs in orders)
-        for _label, candidate in variants
-    )
-    if matched and body_ok:
-        return True, []
+    scheme: Literal["A", "B"] | None = None
+    for _label, candidate in variants:
+        if read.raw is not None and matches(sig, scheme_a(key, candidate, read.raw)):
+            scheme = "A"
+        elif any(matches(sig, scheme_b(key, candidate, pairs)) for pairs in orders):
+            scheme = "B"
+        if scheme is not None:
+            break
+    if scheme is not None and body_ok:
+        return Checked(True, [], _verification(scheme, read, hashes))
     if not explain_why:
-        return False, []
-    return False, explain(signing_key, given, url, read, hashes, matched=matched, body_ok=body_ok, variants=variants)
+        return Checked(False, [], None)
+    reasons = explain(
+        signing_key, given, url, read, hashes, matched=scheme is not None, body_ok=body_ok, variants=variants
+    )
+    return Checked(False, reasons, None)
+
+
+def _verification(scheme: Literal["A", "B"], read: Body, hashes: list[str]) -> Verification:
+    if scheme == "A":
+        return Verification(body_covered=True, scheme="A", covers="the URL and the raw body")
+    if hashes:
+        return Verification(body_covered=True, scheme="B", covers="the URL, whose bodySHA256 covers the raw body")
+    if read.form and read.pairs:
+        return Verification(body_covered=True, scheme="B", covers="the URL and the form parameters")
+    if not read.raw:
+        return Verification(body_covered=True, scheme="B", covers="the URL alone (the body is empty)")
+    if read.form:  # a form body that holds no parameters ("&"): nothing an application reads is unsigned
+        return Verification(body_covered=True, scheme="B", covers="the URL alone (the form holds no parameters)")
+    return Verification(body_covered=False, scheme="B", covers=f"the URL alone, not the body (read as {read.read_as})")

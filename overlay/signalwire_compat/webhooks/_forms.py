@@ -23,6 +23,8 @@ class Body(NamedTuple):
     the URL alone); None when they cannot be read here (a raw multipart body)."""
     read_as: str
     """How the body was read, in words, for ``verify``'s reasons."""
+    form: bool
+    """Read as form parameters (``pairs`` is then all of the body an application reads), or not."""
 
 
 def read_body(body: object, content_type: str | None) -> Body:
@@ -31,20 +33,20 @@ def read_body(body: object, content_type: str | None) -> Body:
     if content_type is not None and not isinstance(content_type, str):
         raise TypeError(f"content_type must be a str or None, not {type(content_type).__name__}")
     if isinstance(body, Mapping):
-        return Body(None, pairs_from_mapping(body), "parsed form parameters")
+        return Body(None, pairs_from_mapping(body), "parsed form parameters", form=True)
     if not isinstance(body, bytes | bytearray | str):
         raise TypeError(f"body must be bytes, str or a mapping of form parameters, not {type(body).__name__}")
     raw = raw_bytes(body)
     media = (content_type or "").partition(";")[0].strip().lower()
     if media == FORM_MEDIA_TYPE:
-        return Body(raw, parse_form(raw), f"a form (Content-Type {media})")
+        return Body(raw, parse_form(raw), f"a form (Content-Type {media})", form=True)
     if media == MULTIPART_MEDIA_TYPE:
-        return Body(raw, [] if not raw else None, f"a multipart form (Content-Type {media})")
+        return Body(raw, [] if not raw else None, f"a multipart form (Content-Type {media})", form=False)
     if media:
-        return Body(raw, [], f"not a form (Content-Type {media})")
+        return Body(raw, [], f"not a form (Content-Type {media})", form=False)
     if _is_json(raw):
-        return Body(raw, [], "JSON (no Content-Type given)")
-    return Body(raw, parse_form(raw), "a form (no Content-Type given, and not JSON)")
+        return Body(raw, [], "JSON (no Content-Type given)", form=False)
+    return Body(raw, parse_form(raw), "a form (no Content-Type given, and not JSON)", form=True)
 
 
 def parse_form(raw: bytes) -> list[tuple[str, str]]:
