@@ -44,8 +44,11 @@ def test_neither_a_saved_request_nor_a_url_is_a_usage_error_naming_both() -> Non
 @pytest.mark.parametrize("option", ["--request", "--body-file"])
 def test_a_file_that_cannot_be_read_is_a_usage_error_naming_it(tmp_path: Path, option: str) -> None:
     missing = tmp_path / "no-such-file"
-    arguments = ["--request", str(missing)] if option == "--request" else ["--url", URL, "--body-file", str(missing)]
-    result = run(None, "verify-webhook", *arguments, "--signature", "abc", **KEY)
+    if option == "--request":
+        arguments = ["--request", str(missing)]
+    else:
+        arguments = ["--url", URL, "--body-file", str(missing), "--signature", "abc"]
+    result = run(None, "verify-webhook", *arguments, **KEY)
     assert_clean_failure(result, cli_parser.EXIT_USAGE, None)
     assert f"cannot read {missing}: No such file or directory" in result.stderr
 

@@ -88,7 +88,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ),
     (
         "a space URL that is not a str",
-        lambda: sw.Client("project", "token", space_url=123),  # type: ignore[arg-type]
+        lambda: sw.Client("project", "PT-test-token", space_url=123),  # type: ignore[arg-type]
         sw.ConfigurationError,
         "space_url must be a str, not int",
     ),
