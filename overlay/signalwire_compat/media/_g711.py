@@ -53,9 +53,15 @@ _SWAP = sys.byteorder != "little"
 
 
 def _bytes_like(data: object, name: str) -> bytes | bytearray | memoryview:
-    if not isinstance(data, bytes | bytearray | memoryview):
+    """``data`` as bytes-like of bytes: a view of 16-bit items (``array("h")``, numpy) is read as its bytes."""
+    if isinstance(data, bytes | bytearray):
+        return data
+    if not isinstance(data, memoryview):
         raise TypeError(f"{name} must be bytes, bytearray or memoryview, not {type(data).__name__}")
-    return data
+    if data.format == "B" and data.ndim == 1 and data.c_contiguous:
+        return data
+    # len() of any other view counts items, and slicing walks items: read its bytes instead.
+    return data.cast("B") if data.c_contiguous else data.tobytes()
 
 
 def ulaw_to_pcm16(data: bytes | bytearray | memoryview) -> bytes:
@@ -78,7 +84,7 @@ def pcm16_to_ulaw(data: bytes | bytearray | memoryview) -> bytes:
         swapped.byteswap()
         samples: Sequence[int] = swapped
     else:
-        samples = memoryview(raw).cast("B").cast("H")
+        samples = memoryview(raw).cast("H")
     if len(samples) < 2:  # itemgetter of one index returns the item, not a tuple
         return bytes(_ENCODED[sample] for sample in samples)
     # One C-level call fetching every sample's code (faster than map() for frame-sized input).
@@ -97,8 +103,11 @@ def _check_order(byteorder: object) -> None:
         raise ValueError(f"byteorder must be 'little' or 'big', got {byteorder!r}")
 
 
-def l16_to_pcm16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder) -> bytes:
-    """L16 samples in ``byteorder`` -> 16-bit signed little-endian PCM (no byte order is assumed)."""
+def l16_to_pcm16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder = "little") -> bytes:
+    """L16 samples in ``byteorder`` -> 16-bit signed little-endian PCM.
+
+    Little-endian by default: what SignalWire's WebSocket carries in practice (the README's L16 passage).
+    """
     raw = _bytes_like(data, "data")
     _check_order(byteorder)
     if len(raw) % 2:
@@ -106,6 +115,6 @@ def l16_to_pcm16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder) 
     return bytes(raw) if byteorder == "little" else _swapped(raw)
 
 
-def pcm16_to_l16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder) -> bytes:
-    """16-bit signed little-endian PCM -> L16 samples in ``byteorder``."""
+def pcm16_to_l16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder = "little") -> bytes:
+    """16-bit signed little-endian PCM -> L16 samples in ``byteorder`` (little-endian by default)."""
     return l16_to_pcm16(data, byteorder=byteorder)  # a swap is its own inverse
