@@ -66,8 +66,9 @@ def test_odd_length_pcm_is_refused_with_the_sdks_error() -> None:
         media.ulaw_to_pcm16("text")  # type: ignore[arg-type]
 
 
-def test_l16_converters_take_an_explicit_byte_order() -> None:
+def test_l16_converters_take_an_explicit_byte_order_and_default_to_little_endian() -> None:
     pcm = struct.pack("<3h", 1, -2, 0x1234)
+    assert media.l16_to_pcm16(pcm) == media.pcm16_to_l16(pcm) == pcm  # what SignalWire's WebSocket carries
     big = media.pcm16_to_l16(pcm, byteorder="big")
     assert big == struct.pack(">3h", 1, -2, 0x1234)
     assert media.l16_to_pcm16(big, byteorder="big") == pcm
