@@ -13,7 +13,7 @@ from typing import Literal
 
 from .._exceptions import MediaProtocolError
 
-__all__ = ["l16_to_pcm16", "pcm16_to_l16", "pcm16_to_ulaw", "ulaw_to_pcm16"]
+__all__ = ["ByteOrder", "as_bytes", "l16_to_pcm16", "pcm16_to_l16", "pcm16_to_ulaw", "ulaw_to_pcm16"]
 
 ByteOrder = Literal["little", "big"]
 _BIAS = 0x84
@@ -52,7 +52,7 @@ _ENCODED = bytes(_BY_14BIT[((index - 65536 if index >= 32768 else index) >> 2) +
 _SWAP = sys.byteorder != "little"
 
 
-def _bytes_like(data: object, name: str) -> bytes | bytearray | memoryview:
+def as_bytes(data: object, name: str) -> bytes | bytearray | memoryview:
     """``data`` as bytes-like of bytes: a view of 16-bit items (``array("h")``, numpy) is read as its bytes."""
     if isinstance(data, bytes | bytearray):
         return data
@@ -66,7 +66,7 @@ def _bytes_like(data: object, name: str) -> bytes | bytearray | memoryview:
 
 def ulaw_to_pcm16(data: bytes | bytearray | memoryview) -> bytes:
     """μ-law bytes (one per sample) -> 16-bit signed little-endian PCM, by the G.711 table."""
-    raw = _bytes_like(data, "data")
+    raw = as_bytes(data, "data")
     codes = raw if isinstance(raw, bytes) else bytes(raw)
     out = bytearray(2 * len(codes))
     out[0::2] = codes.translate(_LOW)
@@ -76,7 +76,7 @@ def ulaw_to_pcm16(data: bytes | bytearray | memoryview) -> bytes:
 
 def pcm16_to_ulaw(data: bytes | bytearray | memoryview) -> bytes:
     """16-bit signed little-endian PCM -> μ-law bytes, exactly as ``audioop.lin2ulaw(data, 2)``."""
-    raw = _bytes_like(data, "data")
+    raw = as_bytes(data, "data")
     if len(raw) % 2:
         raise MediaProtocolError(f"16-bit PCM must have an even number of bytes, got {len(raw)}")
     if _SWAP:
@@ -108,7 +108,7 @@ def l16_to_pcm16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder =
 
     Little-endian by default: what SignalWire's WebSocket carries in practice (the README's L16 passage).
     """
-    raw = _bytes_like(data, "data")
+    raw = as_bytes(data, "data")
     _check_order(byteorder)
     if len(raw) % 2:
         raise MediaProtocolError(f"L16 audio must have an even number of bytes, got {len(raw)}")
