@@ -7,14 +7,18 @@ Timing follows FakeSpace's clock: a sped-up one, or a ManualClock the test moves
 from __future__ import annotations
 
 import contextlib
+import gc
+import os
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+import signalwire_compat as sw
 from signalwire_compat import cxml, media
 from signalwire_compat.testing import FakeCall, FakeSpace, ManualClock, MediaStream
-from tests.sdk.agent_servers import SERVERS, TOKEN, Agent
+from tests.sdk.agent_servers import SERVERS, TOKEN, Agent, WebsocketsServer
 
 VOICE_URL = "http://agent.test/voice"
 BYTES_PER_MS = 8  # PCMU at 8 kHz
@@ -75,8 +79,10 @@ def test_a_clear_mid_play_resolves_as_cleared_with_what_the_caller_heard(server_
     with call_agent(server_type, agent, clock=clock) as (space, call, stream):
         stream.wait_until_connected()
         agent.wait(lambda rs: bool(rs))
-        for step in range(1, 61):  # 1.2 s, frame by frame: the agent keeps ahead of what plays
+        for step in range(1, 61):  # 1.2 s, frame by frame: the agent keeps ahead of what plays...
             _wait_for_audio(stream, step * 20 * BYTES_PER_MS)
+            # ...by at most its documented lead (one frame of slack: a frame may be on its way)
+            assert len(stream.received_audio) <= ((step - 1) * 20 + media.LEAD_MS + 20) * BYTES_PER_MS
             space.advance(0.02)
         _wait_for_audio(stream, 1220 * BYTES_PER_MS)
         stream.send_dtmf("1")  # the caller talks over the greeting: the agent clears
@@ -104,3 +110,74 @@ def wait_for_app(stream: MediaStream, done: Callable[[list[media.AppMessage]], b
 
 def _wait_for_audio(stream: MediaStream, size: int) -> None:
     wait_for_app(stream, lambda _: len(stream.received_audio) >= size)
+
+
+def test_dtmf_from_the_caller_reaches_the_agent_and_the_agents_digits_reach_the_call(server_type: Any) -> None:
+    agent = Agent(greeting_seconds=0.1)
+    with call_agent(server_type, agent) as (_, call, stream):
+        stream.wait_until_connected().send_dtmf("2")
+        messages = wait_for_app(stream, lambda ms: len([m for m in ms if isinstance(m, media.AppDtmf)]) >= 3)
+        call.hangup()
+        (record,) = agent.wait(lambda rs: bool(rs) and rs[0].ended is not None)
+    assert record.digits == ["2"]
+    assert [m.digit for m in messages if isinstance(m, media.AppDtmf)] == ["1", "2", "#"]
+    assert {m.stream_sid for m in messages} == {record.start.stream_sid}
+
+
+def test_a_wrong_bearer_is_refused_with_401_before_the_upgrade(server_type: Any) -> None:
+    agent = Agent()
+    with call_agent(server_type, agent, bearer_in_cxml="not-the-token") as (_, call, stream):
+        with pytest.raises(RuntimeError, match="could not connect"):
+            stream.wait_until_connected()
+        call.hangup()
+    assert stream.error == sw.StreamError.CONNECTION_REFUSED
+    assert stream.error_detail is not None and "401" in stream.error_detail
+    assert agent.records == []  # the agent never ran
+
+
+def test_a_websockets_handler_reached_without_process_request_closes_a_wrong_bearer_with_1008() -> None:
+    agent = Agent()
+
+    def unguarded(agent: Agent) -> WebsocketsServer:
+        return WebsocketsServer(agent, check_before_upgrade=False)
+
+    with call_agent(unguarded, agent, bearer_in_cxml="not-the-token") as (_, call, stream):
+        stream.wait_until_ended()
+        call.hangup()
+    assert stream.frames_sent <= 1 and stream.app_messages == []  # closed before any audio was answered
+    assert agent.records == []
+
+
+def test_a_caller_who_hangs_up_first_ends_the_session_cleanly_and_clears_the_pending_play(server_type: Any) -> None:
+    agent = Agent(greeting_seconds=30.0)
+    # FakeSpace closes its side right after `stop` without waiting for the app's close reply, so an app
+    # writing at that moment may get a reset and lose the `stop`: on the manual clock the agent is idle then.
+    with call_agent(server_type, agent, clock=ManualClock()) as (space, call, stream):
+        wait_for_app(stream, lambda ms: len(ms) >= 5)  # the greeting is playing
+        space.advance(0.1)
+        _wait_for_audio(stream, 300 * BYTES_PER_MS)
+        call.hangup()
+        (record,) = agent.wait(lambda rs: bool(rs) and rs[0].tasks_left is not None)
+    assert record.ended is not None and record.ended.reason == media.EndReason.STOPPED
+    assert isinstance(record.ended.stop, media.Stop)
+    assert record.greeting == media.Cleared(played_ms=100, duration_ms=30_000)
+    assert record.tasks_left == 0  # leaving the block left no task behind
+
+
+def test_nothing_is_left_running_once_the_call_and_the_server_are_over(server_type: Any) -> None:
+    gc.collect()
+    threads, descriptors = set(threading.enumerate()), _open_descriptors()
+    agent = Agent(greeting_seconds=0.2)
+    with call_agent(server_type, agent) as (_, call, stream):
+        stream.wait_until_connected().send_dtmf("1")
+        agent.wait(lambda rs: bool(rs) and rs[0].digits == ["1"])
+        call.hangup()
+        agent.wait(lambda rs: rs[0].tasks_left is not None)
+    gc.collect()
+    assert set(threading.enumerate()) <= threads
+    assert _open_descriptors() <= descriptors
+    assert agent.records[0].tasks_left == 0
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir(f"/proc/{os.getpid()}/fd"))

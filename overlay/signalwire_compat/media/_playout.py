@@ -92,8 +92,8 @@ class Playout(Generic[T]):
 
     def clock(self, timestamp: int) -> None:
         """SignalWire's call time (an inbound ``media`` message's ``timestamp``, in ms)."""
-        if self._now is None:
-            self._drains_at = float(timestamp)
+        if self._now is None:  # what was sent before the clock started is still queued there
+            self._drains_at = timestamp + (self._sent - self._confirmed) / self.bytes_per_ms
             self._now = timestamp
         elif timestamp > self._now:
             self._now = timestamp

@@ -302,9 +302,8 @@ class MediaSession(Generic[W]):
                             await channel.send(self._media_prefix + b64encode(item).decode("ascii") + '"}}')
                         else:
                             await channel.send(self._mark_prefix + str(item) + '"}}')
-        except Exception as error:  # noqa: BLE001 - a send on a closed WebSocket: the stream is over
+        except Exception as error:  # noqa: BLE001 - a send on a closing WebSocket: the reader sees how it ended
             log.debug("media session: a send failed: %r", error)
-            self._end(Ended(EndReason.CLOSED, None, channel.close_code))
 
     async def _send(self, text: str) -> None:
         """Send one control message; a WebSocket gone meanwhile is the SDK's error, not the framework's."""
