@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from fastapi import FastAPI, WebSocket  # at module level: FastAPI resolves the handler's annotations here
+import pytest
 
 import signalwire_compat as sw
 from signalwire_compat import media
@@ -152,12 +152,15 @@ class StarletteServer:
 
     def __init__(self, agent: Agent, *, bearer: str = TOKEN) -> None:
         import uvicorn
+        from fastapi import FastAPI, WebSocket
 
-        app = FastAPI()
-
-        @app.websocket("/media")
         async def handler(websocket: WebSocket) -> None:
             await serve_one(agent, media.session(websocket, bearer=bearer, client=agent.client))
+
+        # This module's annotations are strings (PEP 563) FastAPI would look up in its globals: give it the class.
+        handler.__annotations__ = {"websocket": WebSocket, "return": None}
+        app = FastAPI()
+        app.add_api_websocket_route("/media", handler)
 
         config = uvicorn.Config(
             app, log_level="warning", lifespan="off", ws="websockets-sansio", timeout_graceful_shutdown=2
@@ -231,3 +234,8 @@ class WebsocketsServer:
 
 
 SERVERS = [AiohttpServer, StarletteServer, WebsocketsServer]
+# uvicorn's start and graceful stop make the Starlette runs the slow ones: make quick runs the other two.
+SERVER_PARAMS = [
+    pytest.param(server, id=server.name, marks=[pytest.mark.slow] if server is StarletteServer else [])
+    for server in SERVERS
+]

@@ -18,7 +18,7 @@ import pytest
 import signalwire_compat as sw
 from signalwire_compat import cxml, media
 from signalwire_compat.testing import FakeCall, FakeSpace, ManualClock, MediaStream
-from tests.sdk.agent_servers import SERVERS, TOKEN, Agent, WebsocketsServer
+from tests.sdk.agent_servers import SERVER_PARAMS, TOKEN, Agent, AiohttpServer, WebsocketsServer
 
 VOICE_URL = "http://agent.test/voice"
 BYTES_PER_MS = 8  # PCMU at 8 kHz
@@ -53,7 +53,7 @@ def app_media_bytes(stream: MediaStream) -> int:
     return len(stream.received_audio)
 
 
-@pytest.fixture(params=SERVERS, ids=[server.name for server in SERVERS])
+@pytest.fixture(params=SERVER_PARAMS)
 def server_type(request: pytest.FixtureRequest) -> Any:
     return request.param
 
@@ -164,6 +164,7 @@ def test_a_caller_who_hangs_up_first_ends_the_session_cleanly_and_clears_the_pen
     assert record.tasks_left == 0  # leaving the block left no task behind
 
 
+@pytest.mark.slow  # counts the process's threads and descriptors: alone in its worker is best
 def test_nothing_is_left_running_once_the_call_and_the_server_are_over(server_type: Any) -> None:
     gc.collect()
     threads, descriptors = set(threading.enumerate()), _open_descriptors()
@@ -181,3 +182,51 @@ def test_nothing_is_left_running_once_the_call_and_the_server_are_over(server_ty
 
 def _open_descriptors() -> int:
     return len(os.listdir(f"/proc/{os.getpid()}/fd"))
+
+
+class _CallsRecorder:
+    """Stands in for the REST client's typed Calls operation: records when ``calls(sid).hang_up()`` came."""
+
+    def __init__(self) -> None:
+        self.stream: MediaStream | None = None
+        self.hang_ups: list[tuple[str, int, list[str]]] = []  # call sid, app audio bytes, marks echoed by then
+
+    def calls(self, sid: str) -> _CallsRecorder._Call:
+        return self._Call(self, sid)
+
+    class _Call:
+        def __init__(self, recorder: _CallsRecorder, sid: str) -> None:
+            self.recorder, self.sid = recorder, sid
+
+        async def hang_up(self) -> None:
+            stream = self.recorder.stream
+            assert stream is not None
+            self.recorder.hang_ups.append((self.sid, len(stream.received_audio), stream.marks_echoed))
+
+
+def test_hang_up_after_playout_makes_one_rest_call_after_the_goodbyes_last_frame_played() -> None:
+    recorder = _CallsRecorder()
+    agent = Agent(greeting_seconds=0.2, client=recorder)  # type: ignore[arg-type]
+    with call_agent(AiohttpServer, agent) as (_, call, stream):
+        recorder.stream = stream
+        agent.wait(lambda rs: bool(rs) and rs[0].greeting is not None)
+        stream.send_dtmf("3")  # the agent says goodbye and hangs up
+        (record,) = agent.wait(lambda rs: rs[0].goodbye is not None and bool(recorder.hang_ups))
+        total = len(stream.received_audio)
+        call.hangup()
+        agent.wait(lambda rs: rs[0].ended is not None)
+    assert record.goodbye == media.Played(played_ms=300, duration_ms=300)
+    ((sid, audio, marks),) = recorder.hang_ups
+    assert sid == record.start.call_sid
+    assert audio == total == 500 * BYTES_PER_MS  # greeting and goodbye, all sent before the hang-up...
+    assert marks[-1].endswith(f":{total}")  # ...and all played: the last mark was echoed first
+    assert record.hang_up_error is None
+
+
+def test_hang_up_without_a_client_is_refused_before_anything_is_sent() -> None:
+    agent = Agent(greeting_seconds=0.1)
+    with call_agent(AiohttpServer, agent) as (_, call, stream):
+        stream.wait_until_connected().send_dtmf("3")
+        (record,) = agent.wait(lambda rs: bool(rs) and rs[0].hang_up_error is not None)
+        call.hangup()
+    assert record.hang_up_error is not None and "hang_up needs the REST client" in record.hang_up_error
