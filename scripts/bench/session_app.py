@@ -108,7 +108,10 @@ async def loop_handler(request: web.Request) -> web.StreamResponse:
             position = (position + FRAME_PCM) % len(CHUNK)
             payload = base64.b64encode(frame).decode("ascii")
             out = {"event": "media", "streamSid": stream_sid, "media": {"payload": payload}}
-            await ws.send_str(json.dumps(out))
+            try:
+                await ws.send_str(json.dumps(out))
+            except ConnectionError:  # FakeSpace closed right after its stop: the call is over
+                break
         elif event == "start":
             stream_sid = data["start"]["streamSid"]
         elif event == "stop":
