@@ -108,8 +108,11 @@ class MediaSession(Generic[W]):
     async def __aenter__(self) -> MediaSession[W]:
         channel = self._channel = await self._opener.open(self._bearer)
         try:
-            async with asyncio.timeout(START_TIMEOUT):
-                start = await self._wait_for_start(channel)
+            try:
+                async with asyncio.timeout(START_TIMEOUT):
+                    start = await self._wait_for_start(channel)
+            except TimeoutError:
+                raise MediaSessionError(f"SignalWire sent no start within {START_TIMEOUT:g} s") from None
             self._configure(start)
         except BaseException:
             with contextlib.suppress(Exception):
