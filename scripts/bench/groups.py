@@ -8,6 +8,7 @@ from bench.config import Params
 from bench.fakespace import fakespace_group
 from bench.media import media_group
 from bench.rows import Cell, RowGroup, rows_from_dict, show_cell
+from bench.session import session_group
 
 __all__ = ["EXTRA_GROUPS", "Cell", "GroupMeasure", "RowGroup", "measure_groups", "rows_from_dict", "show_cell"]
 
@@ -17,7 +18,7 @@ __all__ = ["EXTRA_GROUPS", "Cell", "GroupMeasure", "RowGroup", "measure_groups",
 GroupMeasure = Callable[[Params], RowGroup]
 
 
-EXTRA_GROUPS: dict[str, GroupMeasure] = {"media": media_group, "fakespace": fakespace_group}
+EXTRA_GROUPS: dict[str, GroupMeasure] = {"media": media_group, "fakespace": fakespace_group, "session": session_group}
 
 
 def measure_groups(names: Sequence[str], params: Params) -> list[RowGroup]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import time
+from array import array
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,9 @@ def test_odd_length_pcm_is_refused_with_the_sdks_error() -> None:
         media.ulaw_to_pcm16("text")  # type: ignore[arg-type]
 
 
-def test_l16_converters_take_an_explicit_byte_order() -> None:
+def test_l16_converters_take_an_explicit_byte_order_and_default_to_little_endian() -> None:
     pcm = struct.pack("<3h", 1, -2, 0x1234)
+    assert media.l16_to_pcm16(pcm) == media.pcm16_to_l16(pcm) == pcm  # what SignalWire's WebSocket carries
     big = media.pcm16_to_l16(pcm, byteorder="big")
     assert big == struct.pack(">3h", 1, -2, 0x1234)
     assert media.l16_to_pcm16(big, byteorder="big") == pcm
@@ -87,3 +89,16 @@ def test_a_20_ms_frame_decodes_and_encodes_over_1000_times_faster_than_real_time
             media.pcm16_to_ulaw(media.ulaw_to_pcm16(frame))
         best = min(best, (time.process_time() - started) / rounds)
     assert 0.020 / best >= 1000, f"{0.020 / best:.0f}x real time"
+
+
+def test_codecs_measure_a_memoryview_of_16_bit_samples_in_bytes_not_items() -> None:
+    samples = array("h", [0, 1, 2, -3])  # what numpy's or array's buffers look like: items of 2 bytes
+    pcm = samples.tobytes()
+    view = memoryview(samples)
+    assert view.format == "h" and len(view) == 4  # four items, eight bytes
+    assert media.pcm16_to_ulaw(view) == media.pcm16_to_ulaw(pcm)
+    assert media.pcm16_to_l16(view, byteorder="big") == media.pcm16_to_l16(pcm, byteorder="big")
+    assert media.l16_to_pcm16(view, byteorder="little") == pcm
+    assert media.ulaw_to_pcm16(view) == media.ulaw_to_pcm16(pcm)  # eight codes, not four
+    odd = memoryview(array("h", [0, 1, 2]))[::2]  # not contiguous: read as the bytes it shows
+    assert media.pcm16_to_ulaw(odd) == media.pcm16_to_ulaw(struct.pack("<2h", 0, 2))

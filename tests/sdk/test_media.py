@@ -207,6 +207,24 @@ def test_check_bearer_accepts_only_the_token_in_any_header_case() -> None:
         media.check_bearer({"Authorization": "Bearer "}, "")
 
 
+def test_check_bearer_reads_the_headers_http_server_gives() -> None:
+    import email.parser
+    import http.client
+
+    def upgrade(*lines: str) -> http.client.HTTPMessage:
+        text = "".join(f"{line}\r\n" for line in lines) + "\r\n"
+        message = email.parser.Parser(_class=http.client.HTTPMessage).parsestr(text)
+        assert isinstance(message, http.client.HTTPMessage)  # what BaseHTTPRequestHandler.headers is
+        return message
+
+    token = "s3cret-token"
+    assert media.check_bearer(upgrade("Host: x", f"authorization: Bearer {token}"), token)
+    assert not media.check_bearer(upgrade("Host: x", "Authorization: Bearer other"), token)
+    assert not media.check_bearer(upgrade("Host: x"), token)
+    # Repeated headers are all seen: one right value among them is enough, as with pairs.
+    assert media.check_bearer(upgrade("Authorization: Bearer other", f"Authorization: Bearer {token}"), token)
+
+
 def test_check_bearer_compares_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
     import hmac
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from .._exceptions import MediaProtocolError
 
-__all__ = ["l16_to_pcm16", "pcm16_to_l16", "pcm16_to_ulaw", "ulaw_to_pcm16"]
+__all__ = ["ByteOrder", "as_bytes", "l16_to_pcm16", "pcm16_to_l16", "pcm16_to_ulaw", "ulaw_to_pcm16"]
 
 ByteOrder = Literal["little", "big"]
 _BIAS = 0x84
@@ -52,15 +52,21 @@ _ENCODED = bytes(_BY_14BIT[((index - 65536 if index >= 32768 else index) >> 2) +
 _SWAP = sys.byteorder != "little"
 
 
-def _bytes_like(data: object, name: str) -> bytes | bytearray | memoryview:
-    if not isinstance(data, bytes | bytearray | memoryview):
+def as_bytes(data: object, name: str) -> bytes | bytearray | memoryview:
+    """``data`` as bytes-like of bytes: a view of 16-bit items (``array("h")``, numpy) is read as its bytes."""
+    if isinstance(data, bytes | bytearray):
+        return data
+    if not isinstance(data, memoryview):
         raise TypeError(f"{name} must be bytes, bytearray or memoryview, not {type(data).__name__}")
-    return data
+    if data.format == "B" and data.ndim == 1 and data.c_contiguous:
+        return data
+    # len() of any other view counts items, and slicing walks items: read its bytes instead.
+    return data.cast("B") if data.c_contiguous else data.tobytes()
 
 
 def ulaw_to_pcm16(data: bytes | bytearray | memoryview) -> bytes:
     """μ-law bytes (one per sample) -> 16-bit signed little-endian PCM, by the G.711 table."""
-    raw = _bytes_like(data, "data")
+    raw = as_bytes(data, "data")
     codes = raw if isinstance(raw, bytes) else bytes(raw)
     out = bytearray(2 * len(codes))
     out[0::2] = codes.translate(_LOW)
@@ -70,7 +76,7 @@ def ulaw_to_pcm16(data: bytes | bytearray | memoryview) -> bytes:
 
 def pcm16_to_ulaw(data: bytes | bytearray | memoryview) -> bytes:
     """16-bit signed little-endian PCM -> μ-law bytes, exactly as ``audioop.lin2ulaw(data, 2)``."""
-    raw = _bytes_like(data, "data")
+    raw = as_bytes(data, "data")
     if len(raw) % 2:
         raise MediaProtocolError(f"16-bit PCM must have an even number of bytes, got {len(raw)}")
     if _SWAP:
@@ -78,7 +84,7 @@ def pcm16_to_ulaw(data: bytes | bytearray | memoryview) -> bytes:
         swapped.byteswap()
         samples: Sequence[int] = swapped
     else:
-        samples = memoryview(raw).cast("B").cast("H")
+        samples = memoryview(raw).cast("H")
     if len(samples) < 2:  # itemgetter of one index returns the item, not a tuple
         return bytes(_ENCODED[sample] for sample in samples)
     # One C-level call fetching every sample's code (faster than map() for frame-sized input).
@@ -97,15 +103,18 @@ def _check_order(byteorder: object) -> None:
         raise ValueError(f"byteorder must be 'little' or 'big', got {byteorder!r}")
 
 
-def l16_to_pcm16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder) -> bytes:
-    """L16 samples in ``byteorder`` -> 16-bit signed little-endian PCM (no byte order is assumed)."""
-    raw = _bytes_like(data, "data")
+def l16_to_pcm16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder = "little") -> bytes:
+    """L16 samples in ``byteorder`` -> 16-bit signed little-endian PCM.
+
+    Little-endian by default: what SignalWire's WebSocket carries in practice (the README's L16 passage).
+    """
+    raw = as_bytes(data, "data")
     _check_order(byteorder)
     if len(raw) % 2:
         raise MediaProtocolError(f"L16 audio must have an even number of bytes, got {len(raw)}")
     return bytes(raw) if byteorder == "little" else _swapped(raw)
 
 
-def pcm16_to_l16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder) -> bytes:
-    """16-bit signed little-endian PCM -> L16 samples in ``byteorder``."""
+def pcm16_to_l16(data: bytes | bytearray | memoryview, *, byteorder: ByteOrder = "little") -> bytes:
+    """16-bit signed little-endian PCM -> L16 samples in ``byteorder`` (little-endian by default)."""
     return l16_to_pcm16(data, byteorder=byteorder)  # a swap is its own inverse

@@ -41,10 +41,10 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from ._apps import AppRoute
-from ._audio import AudioSource, Tone
+from ._audio import AudioSource, Tone, byte_order
 from ._callbacks import CallbackSender, Delivery
 from ._calls import FakeCall
 from ._canned import Overrides, canned
@@ -98,6 +98,7 @@ class FakeSpace(MediaSpace, InProcessSpace):
         listen: bool = True,
         callback_app: Callable[..., Any] | None = None,
         callback_app_url: str | None = None,
+        l16_byteorder: Literal["little", "big"] = "little",  # L16 audio as SignalWire sends it, or RFC 3551's
     ) -> None:
         self.project_id = project_id or str(uuid.uuid4())
         self.api_token = api_token or "PT" + secrets.token_hex(20)
@@ -117,6 +118,7 @@ class FakeSpace(MediaSpace, InProcessSpace):
         # callback_app: callbacks and voice webhooks to URLs under callback_app_url (None: all) go to the app.
         self._app_route = None if callback_app is None else AppRoute(callback_app, callback_app_url)
         self._callbacks = CallbackSender(self.signing_key, self._app_route)
+        self.l16_byteorder = byte_order(l16_byteorder)
         self._init_media(speed=speed, clock=clock, audio=audio, ssl_context=ssl_context)
 
     def __repr__(self) -> str:

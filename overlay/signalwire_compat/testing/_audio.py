@@ -1,7 +1,8 @@
 """The audio FakeSpace streams: a tone or the test's own PCM, cut into 20 ms frames in the stream's codec.
 
-Codecs: PCMU -> ``audio/x-mulaw`` 8000 Hz; L16 -> ``audio/x-L16`` at its rate, big-endian (RFC 3551);
-PCMA, for which SignalWire documents no WebSocket format, -> ``audio/x-alaw`` 8000 Hz (G.711 A-law).
+Codecs: PCMU -> ``audio/x-mulaw`` 8000 Hz; L16 -> ``audio/x-L16`` at its rate, little-endian as SignalWire
+sends it (``l16_byteorder="big"``: RFC 3551's network order); PCMA, for which SignalWire documents no
+WebSocket format, -> ``audio/x-alaw`` 8000 Hz (G.711 A-law).
 """
 
 from __future__ import annotations
@@ -15,9 +16,19 @@ import attrs
 
 from .. import media
 
-__all__ = ["FRAME_SECONDS", "AudioSource", "Codec", "FrameSource", "Tone", "codec_named", "pcm16_to_alaw"]
+__all__ = [
+    "FRAME_SECONDS",
+    "AudioSource",
+    "Codec",
+    "FrameSource",
+    "Tone",
+    "byte_order",
+    "codec_named",
+    "pcm16_to_alaw",
+]
 
 FRAME_SECONDS = 0.02
+_L16_RATES = {"L16": 8000, "L16@8000h": 8000, "L16@16000h": 16000, "L16@24000h": 24000}
 
 
 @attrs.frozen
@@ -91,24 +102,38 @@ class Codec:
         return samples * (2 if self.encoding == "audio/x-L16" else 1)
 
 
-def _l16(data: bytes) -> bytes:
+def _l16_little(data: bytes) -> bytes:
+    return media.pcm16_to_l16(data, byteorder="little")
+
+
+def _l16_big(data: bytes) -> bytes:
     return media.pcm16_to_l16(data, byteorder="big")
 
 
 _CODECS = {
     "PCMU": Codec("audio/x-mulaw", 8000, media.pcm16_to_ulaw),
     "PCMA": Codec("audio/x-alaw", 8000, pcm16_to_alaw),
-    "L16": Codec("audio/x-L16", 8000, _l16),
-    "L16@8000h": Codec("audio/x-L16", 8000, _l16),
-    "L16@16000h": Codec("audio/x-L16", 16000, _l16),
-    "L16@24000h": Codec("audio/x-L16", 24000, _l16),
+    **{name: Codec("audio/x-L16", rate, _l16_little) for name, rate in _L16_RATES.items()},
 }
+_BIG_ENDIAN_L16 = {name: Codec("audio/x-L16", rate, _l16_big) for name, rate in _L16_RATES.items()}
 
 
-def codec_named(name: str | None) -> Codec | None:
-    """REST's ``StreamCodec`` or cXML's ``codec`` value -> its ``Codec`` (None: PCMU); None if unknown."""
+def byte_order(value: object) -> media.ByteOrder:
+    """``value`` if it is ``"little"`` or ``"big"``; ``ValueError`` otherwise."""
+    if value == "little" or value == "big":
+        return value
+    raise ValueError(f"l16_byteorder must be 'little' or 'big', got {value!r}")
+
+
+def codec_named(name: str | None, *, l16_byteorder: media.ByteOrder = "little") -> Codec | None:
+    """REST's ``StreamCodec`` or cXML's ``codec`` value -> its ``Codec`` (None: PCMU); None if unknown.
+
+    L16 is sent little-endian, as SignalWire does; ``l16_byteorder="big"`` sends network order instead.
+    """
     if name is None or name in ("PCMU", "PCMU@8000h"):
         return _CODECS["PCMU"]
+    if l16_byteorder == "big" and name in _BIG_ENDIAN_L16:
+        return _BIG_ENDIAN_L16[name]
     return _CODECS.get(name)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from .. import media
 from .._stream_status import StreamError
 from .._validation import is_loopback_url
 from ._audio import AudioSource, Tone, codec_named
@@ -42,6 +43,7 @@ class MediaSpace:
     _streams: dict[StreamKey, StreamState]
     _callbacks: CallbackSender
     _app_route: AppRoute | None
+    l16_byteorder: media.ByteOrder  # how L16 streams carry their audio: "little" as SignalWire, or "big"
 
     def _init_media(
         self, *, speed: float, clock: Clock | None, audio: AudioSource, ssl_context: ssl.SSLContext | None
@@ -134,7 +136,7 @@ class MediaSpace:
     ) -> None:
         """A stream was just stored: connect to a loopback URL, or call it started (any other URL)."""
         account, _, parent, sid = key
-        chosen = codec_named(codec)
+        chosen = codec_named(codec, l16_byteorder=self.l16_byteorder)
         if state.url is None or not is_loopback_url(state.url) or chosen is None:
             self._status_callback(key, state, "stream-started")
             return
