@@ -215,9 +215,10 @@ def test_the_operations_secrets_are_kept_out_of_httpx_log_records_while_the_call
 ) -> None:
     caplog.set_level(logging.INFO, logger="httpx")
     with sw.Client(PROJECT, TOKEN, "example.signalwire.com"):  # installs the filter
-        with Call(operation(secrets=(BEARER,)), SETUP, now=0.0):
+        with Call(operation(secrets=(BEARER,)), SETUP, now=0.0) as call:
             logging.getLogger("httpx").info("during: %s %s", BEARER, TOKEN)
         logging.getLogger("httpx").info("after: %s %s", BEARER, TOKEN)
+        assert call.retries == 0  # still alive here: its secrets go because it ended, not because it was collected
     during, after = (record.getMessage() for record in caplog.records if record.name == "httpx")
     assert during == "during: [redacted] [redacted]"
     assert after == f"after: {BEARER} [redacted]"  # the call is over; the client's token is still watched
