@@ -5,11 +5,11 @@ The async client's loop (``_async/_client.py``, and ``_sync/_client.py`` derived
 
     with Call(operation, setup, now=time.monotonic()) as call:
         while True:
-            deadline = call.start_attempt(time.monotonic())
             try:
-                with http.stream(**call.request) as response:      # within the deadline
-                    reader = call.body_reader(response, time.monotonic())
-                    ...                                             # reader.feed(chunk, time.monotonic())
+                with attempt_deadline(call.start_attempt(time.monotonic())):
+                    with http.stream(**call.request) as response:
+                        reader = call.body_reader(response, time.monotonic())
+                        ...  # reader.feed(chunk, time.monotonic()) until it says stop
                 attempt = call.answered(response, reader.result())
             except httpx.RequestError as exc:
                 attempt = call.failed(exc)
@@ -18,7 +18,8 @@ The async client's loop (``_async/_client.py``, and ``_sync/_client.py`` derived
                 return attempt.unwrap()
             sleep(delay)
 
-Nothing here sends, sleeps or reads a clock: times come in as ``now`` (``time.monotonic()`` seconds).
+Nothing here sends, sleeps or reads a clock (it only logs): times come in as ``now``, in
+``time.monotonic()`` seconds, so a test drives it with plain values.
 ``failed`` is the one place where httpx's exceptions become the SDK's; whether to retry is
 ``_retry.py``'s decision, reading a body ``_body.py``'s.
 """
@@ -179,7 +180,7 @@ class Call(Generic[T]):
                     return Attempt(self.operation.parse(answer), None, None, "ok")
                 except Exception as exc:  # noqa: BLE001 - any failure to read a 2xx body is the same typed error
                     problem = _unparsable(exc)
-            error = unreadable(self.operation.name, problem, answer)
+            error = _unreadable(self.operation.name, problem, answer)
             return Attempt(None, error, AttemptFacts(status, request_sent=True), f"{status}, unreadable")
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         detached = detach(response, body.content, self._redactor)
@@ -253,10 +254,10 @@ def read_answer(operation: Operation[T], answer: Answer) -> T:
     except Exception as exc:  # noqa: BLE001 - as in Call.answered
         problem = _unparsable(exc)
     # Outside the handler: the parser's exception (which may quote the unredacted body) is not attached.
-    raise unreadable(operation.name, problem, answer) from None
+    raise _unreadable(operation.name, problem, answer) from None
 
 
-def unreadable(name: str, problem: str, answer: Answer) -> APIResponseValidationError:
+def _unreadable(name: str, problem: str, answer: Answer) -> APIResponseValidationError:
     """The error for a 2xx whose body cannot be read: the request was most likely carried out."""
     status = answer.status_code
     message = f"{name}: the server answered {status} but {problem}; the request was most likely carried out"
