@@ -3,7 +3,9 @@
 The async modules are the source; this script rewrites them token by token (``async def`` →
 ``def``, ``await x`` → ``x``, ``AsyncClient`` → ``Client``, ...) as httpcore's ``unasync.py`` does,
 and writes the result with a header saying so. ``--check`` writes nothing and fails when the
-committed ``_sync/`` differs from what the source gives (``make drift`` runs it).
+committed ``_sync/`` differs from what the source gives (``make drift`` runs it). Either way, a rule
+that no longer changes anything in the source fails the run, naming it: a stale rule would
+silently rewrite a name the day it comes back with another meaning (httpcore's script does the same).
 """
 
 from __future__ import annotations
@@ -39,23 +41,50 @@ SUBSTITUTIONS = {
     "__aexit__": "__exit__",
     "aiter_raw": "iter_raw",
     "asyncio": "time",
-    "_async": "_sync",
     "asynchronous": "synchronous",
 }
 _IDENTIFIER = re.compile(r"\b(" + "|".join(re.escape(name) for name in SUBSTITUTIONS) + r")\b")
 # Keyword rewrites: `async def`/`async with`/`async for` lose `async`, `await x` becomes `x`.
-_KEYWORDS = [(re.compile(r"\basync (def|with|for)\b"), r"\1"), (re.compile(r"\bawait "), "")]
+_KEYWORDS = {
+    "async def": (re.compile(r"\basync def\b"), "def"),
+    "async with": (re.compile(r"\basync with\b"), "with"),
+    "async for": (re.compile(r"\basync for\b"), "for"),
+    "await": (re.compile(r"\bawait "), ""),
+}
 # `import time` twice once asyncio becomes time: the sync module sleeps with time.sleep.
 _DUPLICATE_IMPORT = re.compile(r"^import time\n(?=import time\n)", re.MULTILINE)
+_DUPLICATE_IMPORT_RULE = "import time (twice)"
 HEADER = "# Derived from _async/{name} by scripts/unasync.py: edit that file and run `make generate`.\n"
 
 
-def unasync_text(text: str) -> str:
-    """The sync twin of one async module's source."""
-    for pattern, replacement in _KEYWORDS:
-        text = pattern.sub(replacement, text)
-    text = _IDENTIFIER.sub(lambda match: SUBSTITUTIONS[match.group(1)], text)
-    return _DUPLICATE_IMPORT.sub("", text)
+def unasync_text(text: str, used: set[str] | None = None) -> str:
+    """The sync twin of one async module's source; the rules that changed it are added to ``used``."""
+    found: set[str] = set()
+    for rule, (pattern, replacement) in _KEYWORDS.items():
+        text, count = pattern.subn(replacement, text)
+        if count:
+            found.add(rule)
+
+    def substitute(match: re.Match[str]) -> str:
+        found.add(match.group(1))
+        return SUBSTITUTIONS[match.group(1)]
+
+    text = _IDENTIFIER.sub(substitute, text)
+    text, count = _DUPLICATE_IMPORT.subn("", text)
+    if count:
+        found.add(_DUPLICATE_IMPORT_RULE)
+    if used is not None:
+        used |= found
+    return text
+
+
+def unused_rules() -> list[str]:
+    """The rules that change nothing in the async source (stale: remove them here)."""
+    used: set[str] = set()
+    for source in sorted(SOURCE.glob("*.py")):
+        unasync_text(source.read_text(encoding="utf-8"), used)
+    rules = [*_KEYWORDS, *SUBSTITUTIONS, _DUPLICATE_IMPORT_RULE]
+    return [rule for rule in rules if rule not in used]
 
 
 def formatted(text: str, path: Path) -> str:
@@ -109,16 +138,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the committed _sync/ differs; write nothing")
     args = parser.parse_args(argv)
+    status = 0
     if args.check:
         problems = drift()
         if problems:
             print("unasync: the sync client differs from its async source (run `make generate`):", file=sys.stderr)
             for problem in problems:
                 print(f"  {problem}", file=sys.stderr)
-            return 1
-        return 0
-    write()
-    return 0
+            status = 1
+    else:
+        write()
+    stale = unused_rules()
+    if stale:
+        print(
+            "unasync: these rules match nothing in the async source (remove them from scripts/unasync.py):",
+            file=sys.stderr,
+        )
+        for rule in stale:
+            print(f"  {rule}", file=sys.stderr)
+        status = 1
+    return status
 
 
 if __name__ == "__main__":

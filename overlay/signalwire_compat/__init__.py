@@ -117,3 +117,8 @@ def __getattr__(name: str) -> Any:
     value = module if source == f".{name}" else getattr(module, name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    # The lazily loaded names too, before their first use (the REPL's completion and dir() read this).
+    return sorted({*globals(), *__all__})

@@ -12,11 +12,10 @@ import enum
 import json
 from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any, NamedTuple, Protocol, TypedDict, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 from uuid import UUID
 
 from . import _generated as gen
-from . import _literals as lit
 from ._models import CallStream, ConferenceStream
 from ._operation_types import Answer, Operation, OperationResult
 from ._validation import (
@@ -32,8 +31,6 @@ from ._wire import numbered_parameters, to_wire
 __all__ = [
     "EXPOSED_BY_PATTERN",
     "REQUEST_FIELDS",
-    "ConferenceStreamOptions",
-    "StreamOptions",
     "StreamSettings",
     "create_call_stream",
     "create_conference_stream",
@@ -110,31 +107,6 @@ class StreamSettings(NamedTuple):
         if unknown:
             raise TypeError(f"create() got unexpected keyword arguments: {', '.join(unknown)}")
         return cls(url, **options)  # names checked above, values by the builders
-
-
-class _StreamOptions(TypedDict, total=False):
-    """The optional arguments every ``streams.create`` takes whose values no enum lists."""
-
-    name: str | None
-    status_callback: str | None
-    parameters: Mapping[str, str] | None
-    authorization_bearer_token: str | None
-
-
-class StreamOptions(_StreamOptions, total=False):
-    """The optional arguments of ``calls(...).streams.create`` (see its docstring); values from the spec's enums."""
-
-    track: lit.CreateCallStreamRequestTrack | None
-    status_callback_method: lit.CreateCallStreamRequestStatusCallbackMethod | None
-
-
-class ConferenceStreamOptions(_StreamOptions, total=False):
-    """The optional arguments of ``conferences(...).streams.create``: the call's, and the codec and pacing."""
-
-    track: lit.CreateConferenceStreamRequestTrack | None
-    status_callback_method: lit.CreateConferenceStreamRequestStatusCallbackMethod | None
-    stream_codec: lit.CreateConferenceStreamRequestStreamCodec | None
-    stream_real_time: bool | None
 
 
 # The request fields the typed wrappers send: generated model -> {wire name: the generated attribute's type}.

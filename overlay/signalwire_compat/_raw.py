@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from functools import partial
 from typing import Generic, TypeVar, final
 
 import httpx
 
+from ._call import read_answer
 from ._operation_types import Answer, Operation
 
 __all__ = ["Parsed", "Raw", "RawResponse", "raw_operation"]
@@ -73,7 +75,7 @@ class RawResponse(Generic[T]):
         parse = self._parse
         if parse is not None:
             self._parsed = parse()
-            self._parse = None  # the parser holds the client: let it go once it has served
+            self._parse = None  # the parser holds the answer's body: let it go once it has served
         return self._parsed  # type: ignore[return-value]  # set above, or on an earlier call
 
     def __repr__(self) -> str:
@@ -83,10 +85,10 @@ class RawResponse(Generic[T]):
         raise TypeError("a RawResponse cannot be pickled: pickle the result of parse() instead")
 
 
-def raw_operation(operation: Operation[T], parse: Callable[[Operation[T], Answer], T]) -> Operation[RawResponse[T]]:
-    """``operation`` answering with a ``RawResponse``; ``parse(operation, answer)`` reads the body when asked."""
+def raw_operation(operation: Operation[T]) -> Operation[RawResponse[T]]:
+    """``operation`` answering with a ``RawResponse``, whose ``parse()`` reads the body when asked."""
 
     def read(answer: Answer) -> RawResponse[T]:
-        return RawResponse(answer.detached(), lambda: parse(operation, answer))
+        return RawResponse(answer.detached(), partial(read_answer, operation, answer))
 
     return Operation(operation.name, operation.wire, read, operation.idempotent, operation.secrets)

@@ -21,7 +21,15 @@ import weakref
 from collections.abc import Iterable
 from typing import NamedTuple, TypeVar
 
-__all__ = ["MIN_SECRET_CHARS", "REDACTED", "Redactor", "credentials_redactor", "secrets_filter", "watch_logs"]
+__all__ = [
+    "MIN_SECRET_CHARS",
+    "REDACTED",
+    "Redactor",
+    "credentials_redactor",
+    "secrets_filter",
+    "unwatch_logs",
+    "watch_logs",
+]
 
 REDACTED = "[redacted]"
 _REDACTED_BYTES = REDACTED.encode("ascii")
@@ -155,7 +163,7 @@ def _replace(text: AnyStr, head: re.Pattern[AnyStr], rest: tuple[re.Pattern[AnyS
 
 # -- the httpx and httpcore loggers ---------------------------------------------------------------------
 
-# Every live client's redactor (and, while a call runs, its operation's): what the filter removes.
+# Every live client's redactor, and each running call's with secrets of its own: what the filter removes.
 _LIVE: weakref.WeakSet[Redactor] = weakref.WeakSet()
 # httpx logs each request at INFO; httpcore traces at DEBUG under these names. A filter on a logger
 # sees only that logger's own records, so each one gets it.
@@ -193,10 +201,15 @@ def secrets_filter() -> logging.Filter:
 
 
 def watch_logs(redactor: Redactor) -> None:
-    """Keep ``redactor``'s secrets out of httpx's and httpcore's log records for as long as it lives."""
+    """Keep ``redactor``'s secrets out of httpx's and httpcore's log records until it is collected or unwatched."""
     if not _LIVE:
         for name in _LOGGERS:
             logger = logging.getLogger(name)
             if _FILTER not in logger.filters:
                 logger.addFilter(_FILTER)
     _LIVE.add(redactor)
+
+
+def unwatch_logs(redactor: Redactor) -> None:
+    """Stop removing ``redactor``'s secrets (a call's, when it ends); a client's go when it is collected."""
+    _LIVE.discard(redactor)

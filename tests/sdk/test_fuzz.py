@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import signalwire_compat as sw
 from signalwire_compat import _builders
 from signalwire_compat._body import Body
+from signalwire_compat._call import Call
 from tests.helpers import CALL, PROJECT, STREAM, TOKEN, call_stream_document, conference_stream_document, examples
 
 CLIENT = sw.Client(PROJECT, TOKEN, "example.signalwire.com")
@@ -42,7 +43,8 @@ def judge(status: int, body: bytes, operation_index: int) -> Any:
     operation = OPERATIONS[operation_index]
     request = httpx.Request("POST", "https://example.signalwire.com" + operation.wire.path)
     response = httpx.Response(status, content=body, request=request)
-    attempt = CLIENT._judge(operation, response, Body(body, truncated=False, timed_out=False, undecodable=None))
+    call = Call(operation, CLIENT._setup, now=0.0)
+    attempt = call.answered(response, Body(body, truncated=False, timed_out=False, undecodable=None))
     try:
         result = attempt.unwrap()
     except DOCUMENTED_ERRORS as error:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,6 +62,76 @@ def test_exported_names_are_pinned() -> None:
     assert sorted(sw.__all__) == sorted(EXPECTED_EXPORTS)
     for name in sw.__all__:
         assert getattr(sw, name) is not None
+
+
+def test_dir_lists_every_public_name_before_the_lazy_ones_are_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    lazy = sorted(sw._LAZY)
+    for name in lazy:  # as a fresh interpreter has them: not loaded yet (other tests may have used them)
+        monkeypatch.delitem(vars(sw), name, raising=False)
+    listed = dir(sw)
+    assert {"AsyncClient", "cxml", "media", "RawResponse"} <= set(lazy)
+    assert set(sw.__all__) <= set(listed)
+    assert listed == sorted(listed)
+    assert not set(lazy) & vars(sw).keys()  # listing them loaded none of them
+
+
+def _stream_builders() -> list[tuple[Any, type]]:
+    """Every public callable taking ``**options: Unpack[SomeTypedDict]``, with that TypedDict."""
+    from signalwire_compat._async._resources import AsyncCallStreams, AsyncConferenceStreams
+    from signalwire_compat._stream_options import ConferenceStreamOptions, StreamOptions
+    from signalwire_compat._sync._resources import CallStreams, ConferenceStreams
+    from signalwire_compat.cxml._build import CallStreamOptions
+    from signalwire_compat.cxml._build import ConferenceStreamOptions as CXMLConferenceStreamOptions
+
+    return [
+        (CallStreams.create, StreamOptions),
+        (AsyncCallStreams.create, StreamOptions),
+        (ConferenceStreams.create, ConferenceStreamOptions),
+        (AsyncConferenceStreams.create, ConferenceStreamOptions),
+        (sw.cxml.Start.stream, CallStreamOptions),
+        (sw.cxml.Connect.stream, CallStreamOptions),
+        (sw.cxml.Conference.stream, CXMLConferenceStreamOptions),
+    ]
+
+
+def _takes_unpacked_keywords(node: ast.AST) -> bool:
+    """A function (not an overload's stub) with ``**kwargs: Unpack[...]``."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.args.kwarg is None:
+        return False
+    annotation = node.args.kwarg.annotation
+    stub = any(ast.unparse(decorator).endswith("overload") for decorator in node.decorator_list)
+    return annotation is not None and ast.unparse(annotation).startswith("Unpack[") and not stub
+
+
+def test_every_callable_taking_unpacked_keyword_arguments_is_checked_below() -> None:
+    found = set()
+    for path in sorted((ROOT / "overlay" / "signalwire_compat").rglob("*.py")):
+        if "_sync" in path.parts:  # derived from _async/
+            continue
+        for owner in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(owner, ast.ClassDef | ast.Module):
+                found |= {
+                    f"{getattr(owner, 'name', path.stem)}.{node.name}"
+                    for node in owner.body
+                    if _takes_unpacked_keywords(node)
+                }
+    assert found
+    assert found <= {builder.__qualname__ for builder, _ in _stream_builders()}
+
+
+@pytest.mark.parametrize(
+    ("builder", "options"), _stream_builders(), ids=lambda value: getattr(value, "__qualname__", "")
+)
+def test_help_of_a_stream_builder_names_each_keyword_argument_it_takes(builder: Any, options: type) -> None:
+    import inspect
+    import pydoc
+
+    parameters = inspect.signature(builder).parameters
+    assert all(p.kind is not p.VAR_KEYWORD for p in parameters.values())
+    assert set(options.__annotations__) <= {name for name, p in parameters.items() if p.kind is p.KEYWORD_ONLY}
+    shown = pydoc.render_doc(builder, renderer=pydoc.plaintext)
+    for name in options.__annotations__:
+        assert f"{name}: " in shown
 
 
 def test_error_hierarchy() -> None:

@@ -220,6 +220,23 @@ def test_httpx_and_httpcore_log_records_never_hold_the_credentials(
         assert_nothing_secret(record.getMessage())
 
 
+def test_httpx_log_records_never_hold_a_secret_the_operation_sends(
+    runner: Runner, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A server that echoes the bearer token in its reason phrase: httpx logs that at INFO, during the call.
+    def create(client: Any) -> Any:
+        return client.calls(CALL).streams.create(url="wss://example.com/a", authorization_bearer_token=BEARER)
+
+    caplog.set_level(logging.INFO, logger="httpx")
+    with ScriptedServer(lambda _: Reply(400, b"", reason=f"refused {BEARER}")) as server:
+        with pytest.raises(sw.BadRequestError):
+            runner.run(server.url, create, max_retries=0)
+    httpx_records = [r for r in caplog.records if r.name == "httpx"]
+    assert httpx_records and "refused [redacted]" in httpx_records[0].getMessage()
+    for record in caplog.records:
+        assert_nothing_secret(record.getMessage(), bearer=BEARER)
+
+
 def test_the_log_filter_leaves_other_records_as_they_were(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="httpx")
     with sw.Client(PROJECT, TOKEN, "example.signalwire.com"):

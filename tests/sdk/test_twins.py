@@ -86,3 +86,23 @@ def test_unasync_check_fails_and_names_the_file_when_the_sync_client_was_edited_
     assert result.returncode == 1
     assert "overlay/signalwire_compat/_sync/_client.py" in result.stderr
     assert re.search(r"make generate", result.stderr)
+
+
+def test_every_unasync_rule_changes_something_in_the_async_source() -> None:
+    assert unasync.unused_rules() == []
+
+
+def test_unasync_fails_and_names_a_rule_that_no_longer_matches_anything(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The async source as it would be once nothing reads a response's raw chunks any more.
+    for source in unasync.SOURCE.glob("*.py"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8").replace("aiter_raw", "aiter_bytes"))
+    monkeypatch.setattr(unasync, "SOURCE", tmp_path)
+    assert unasync.unused_rules() == ["aiter_raw"]
+    monkeypatch.setattr(unasync, "drift", list)  # the rule check alone (drift has a test of its own above)
+    assert unasync.main(["--check"]) == 1
+    assert "match nothing in the async source" in capsys.readouterr().err
+    monkeypatch.setattr(unasync, "write", lambda: None)
+    assert unasync.main([]) == 1
+    assert "  aiter_raw\n" in capsys.readouterr().err

@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack, overload
 from uuid import UUID
 
+from .._signatures import keywords_of
+from .._stream_options import ConferenceStreamOptions, StreamOptions
 from .._validation import is_loopback_url, validate_stream
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-    from .._builders import ConferenceStreamOptions, StreamOptions
     from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
     from .._models import CallStream, ConferenceStream
     from .._operation_types import Operation
@@ -168,6 +169,7 @@ class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext[M]"], Generic[M]):
     async def create(
         self: AsyncCallStreams[Raw], *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
     ) -> RawResponse[CallStream]: ...
+    @keywords_of(StreamOptions)
     async def create(
         self, *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
     ) -> CallStream | RawResponse[CallStream]:
@@ -248,6 +250,7 @@ class AsyncConferenceStreams(_AsyncStreams["AsyncConferenceStreamContext[M]"], G
         timeout: float | None = None,
         **options: Unpack[ConferenceStreamOptions],
     ) -> RawResponse[ConferenceStream]: ...
+    @keywords_of(ConferenceStreamOptions)
     async def create(
         self, *, url: str, timeout: float | None = None, **options: Unpack[ConferenceStreamOptions]
     ) -> ConferenceStream | RawResponse[ConferenceStream]:

@@ -1,7 +1,8 @@
 # Derived from _async/_client.py by scripts/unasync.py: edit that file and run `make generate`.
 """The synchronous client: ``Client(...).calls(sid).streams(sid).stop()``.
 
-Configuration, retries and errors live in ``BaseClient``; this module adds the send/read/sleep loop.
+Configuration lives in ``BaseClient``; what a call sends, and how its answers are judged and
+retried, in ``_call.Call``. This module adds the I/O: send, feed the body's chunks, sleep.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from uuid import UUID
 
 import httpx
 
-from .._attempt import Attempt, CallClock
 from .._base_client import BaseClient
+from .._call import Attempt, Call
 from .._transports import attempt_deadline, new_sync_http_client
 from .._validation import validate_sid
 from ._resources import CallContext, ConferenceContext
@@ -132,38 +133,35 @@ class Client(BaseClient[httpx.Client]):
     # -- the request loop --------------------------------------------------------------------------
 
     def _execute(self, operation: Operation[T], timeout: float | None = None) -> T:
-        if timeout is not None:
-            return self.with_options(timeout=timeout)._execute(operation)
+        setup = self._setup_with(timeout=timeout)
         self._check_open()
-        secrets = self._watch_secrets(operation)  # noqa: F841 - kept alive (and so watched) during the call
-        clock = CallClock(self._options)
-        while True:  # bounded: _delay_after returns None after max_retries or total_timeout
-            started = time.perf_counter()
-            attempt = self._attempt(operation, clock.attempt_deadline())
-            if attempt.error is not None and self._closed:
-                raise self._closed_meanwhile()
-            delay = self._delay_after(operation, attempt, clock, started)
-            if delay is None:
-                return attempt.unwrap()
-            time.sleep(delay)
-            self._check_still_open()
+        with Call(operation, setup, now=time.monotonic()) as call:
+            while True:  # bounded: next_delay returns None after max_retries or total_timeout
+                attempt = self._attempt(call)
+                if attempt.error is not None and self._closed:
+                    raise self._closed_meanwhile()
+                delay = call.next_delay(attempt, time.monotonic())
+                if delay is None:
+                    return attempt.unwrap()
+                time.sleep(delay)
+                self._check_still_open()
 
-    def _attempt(self, operation: Operation[T], deadline: float) -> Attempt[T]:
+    def _attempt(self, call: Call[T]) -> Attempt[T]:
         try:
-            with attempt_deadline(deadline):
-                with self._http.stream(**self._request_args(operation)) as response:
-                    reader = self._body_reader(response, deadline)
+            with attempt_deadline(call.start_attempt(time.monotonic())):
+                with self._http.stream(**call.request) as response:
+                    reader = call.body_reader(response, time.monotonic())
                     if not reader.done:
                         for chunk in response.iter_raw():
                             if reader.feed(chunk, time.monotonic()):
                                 break
         except httpx.RequestError as exc:
-            return self._transport_failure(operation, exc)
+            return call.failed(exc)
         except RuntimeError:  # httpx's or aiohttp's "client closed", when close() ran during the call
             if self._closed or self._http.is_closed:
                 raise self._closed_meanwhile() from None
             raise
-        return self._judge(operation, response, reader.result())
+        return call.answered(response, reader.result())
 
 
 class ClientWithRawResponse:
@@ -196,8 +194,7 @@ class ClientWithRawResponse:
     def _execute(self, operation: Operation[T], timeout: float | None = None) -> RawResponse[T]:
         from .._raw import raw_operation
 
-        client = self._client
-        return client._execute(raw_operation(operation, client._parse_later), timeout)
+        return self._client._execute(raw_operation(operation), timeout)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"

@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack, overload
 from uuid import UUID
 
+from .._signatures import keywords_of
+from .._stream_options import ConferenceStreamOptions, StreamOptions
 from .._validation import is_loopback_url, validate_stream
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-    from .._builders import ConferenceStreamOptions, StreamOptions
     from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
     from .._models import CallStream, ConferenceStream
     from .._operation_types import Operation
@@ -167,6 +168,7 @@ class CallStreams(_Streams["CallStreamContext[M]"], Generic[M]):
     def create(
         self: CallStreams[Raw], *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
     ) -> RawResponse[CallStream]: ...
+    @keywords_of(StreamOptions)
     def create(
         self, *, url: str, timeout: float | None = None, **options: Unpack[StreamOptions]
     ) -> CallStream | RawResponse[CallStream]:
@@ -247,6 +249,7 @@ class ConferenceStreams(_Streams["ConferenceStreamContext[M]"], Generic[M]):
         timeout: float | None = None,
         **options: Unpack[ConferenceStreamOptions],
     ) -> RawResponse[ConferenceStream]: ...
+    @keywords_of(ConferenceStreamOptions)
     def create(
         self, *, url: str, timeout: float | None = None, **options: Unpack[ConferenceStreamOptions]
     ) -> ConferenceStream | RawResponse[ConferenceStream]:

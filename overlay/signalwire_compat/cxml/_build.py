@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import ClassVar, Literal, TypedDict, Unpack
 
+from .._signatures import keywords_of
 from . import _checks as c
 from ._checks import Codec, Method, Rule, Track, fail
 from ._element import Element
@@ -83,6 +84,7 @@ class Start(_StreamHolder):
     TAG = "Start"
     __slots__ = ()
 
+    @keywords_of(CallStreamOptions)
     def stream(self, *, url: str, track: Track | None = None, **options: Unpack[CallStreamOptions]) -> Stream:
         """Add ``<Stream>`` (``track`` defaults to ``inbound_track`` in cXML); returns it."""
         return self._new_stream("start", {"url": url, "track": track, **options})
@@ -101,6 +103,7 @@ class Connect(_StreamHolder):
             raise fail(self.TAG, None, f"cannot hold <{child.tag}> (only <Stream>, <Room>, <VirtualAgent>)")
         Element._add(self, child)  # not _StreamHolder's: <Connect> may also hold <Room> or <VirtualAgent>
 
+    @keywords_of(CallStreamOptions)
     def stream(
         self, *, url: str, track: Literal["inbound_track"] | None = None, **options: Unpack[CallStreamOptions]
     ) -> Stream:
@@ -143,6 +146,7 @@ class Conference(_StreamHolder):
         if not (self._text or "").strip():
             raise fail(self.TAG, None, "needs the room's name as its text")
 
+    @keywords_of(ConferenceStreamOptions)
     def stream(self, *, name: str, url: str, **options: Unpack[ConferenceStreamOptions]) -> Stream:
         """Add the conference's ``<Stream>`` (``name`` is required here); returns it."""
         return self._new_stream("conference", {"name": name, "url": url, **options})
