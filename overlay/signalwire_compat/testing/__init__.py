@@ -100,6 +100,8 @@ class FakeSpace(MediaSpace, InProcessSpace):
         callback_app_url: str | None = None,
         l16_byteorder: Literal["little", "big"] = "little",  # L16 audio as SignalWire sends it, or RFC 3551's
     ) -> None:
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise ValueError(f"port must be from 0 (any free port) to 65535, got {port!r}")
         self.project_id = project_id or str(uuid.uuid4())
         self.api_token = api_token or "PT" + secrets.token_hex(20)
         self.signing_key = signing_key or "PSK_" + secrets.token_hex(16)  # signs status callbacks

@@ -17,16 +17,36 @@ from .. import webhooks
 from ._apps import AppRoute
 from ._audio import AudioSource
 from ._clock import Clock, wait_until
-from ._loop import CONNECT_TIMEOUT, LoopThread
+from ._loop import CONNECT_TIMEOUT, LoopThread, fetch_on_loopback
 from ._records import FakeStream
 
 if TYPE_CHECKING:
     from ..cxml import Stream, VoiceResponse
 
-__all__ = ["CallHost", "FakeCall"]
+__all__ = ["CallHost", "FakeCall", "check_incoming_call"]
 
 CallStatus = Literal["ringing", "in-progress", "completed", "failed"]
-_MAX_DOCUMENT = 1024 * 1024
+
+
+def check_incoming_call(
+    url: object, *, from_: object, to: object, method: object, audio: object, route: AppRoute | None
+) -> None:
+    """Refuse (``ValueError``, ``TypeError``) an incoming call the space would not place: its webhook URL is
+    loopback or one ``route`` takes, by GET or POST, from and to someone, with audio a stream can carry."""
+    from .._validation import is_loopback_url
+    from ._audio import Tone
+
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        raise ValueError(f"url must be an absolute http(s):// URL, got {url!r}")
+    if not (route is not None and route.matches(url)) and not is_loopback_url(url):
+        raise ValueError(f"a FakeSpace calls loopback addresses (or its callback_app) only, not {url!r}")
+    if method not in ("GET", "POST"):
+        raise ValueError(f"method must be GET or POST, got {method!r}")
+    for name, value in (("from_", from_), ("to", to)):
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{name} must be a non-empty str")
+    if audio is not None and not isinstance(audio, Tone | bytes):
+        raise TypeError(f"audio must be a Tone or 16-bit PCM bytes, not {type(audio).__name__}")
 
 
 class CallHost(Protocol):
@@ -146,6 +166,9 @@ class FakeCall:
             await self._execute(document)
         except asyncio.CancelledError:
             pass  # hung up
+        except Exception as error:  # noqa: BLE001 - a document the fake cannot carry out fails the call, as SignalWire's would
+            status = "failed"
+            self._set(error=f"the call failed: {type(error).__name__}: {error}"[:300])
         finally:
             self._host._end_call_streams(self)
             self._set(status=status)
@@ -153,6 +176,7 @@ class FakeCall:
     async def _fetch(self) -> VoiceResponse | None:
         """POST (or GET) the signed voice webhook; the parsed cXML, or None with ``error`` set."""
         from .. import cxml
+        from ..cxml._parse import MAX_BYTES
 
         params = [
             ("AccountSid", self.account_sid),
@@ -177,7 +201,7 @@ class FakeCall:
         if route is not None and route.matches(url):
             # Off the loop: a WSGI app blocks, and an ASGI one runs on the route's own loop.
             answer = await asyncio.to_thread(
-                route.call, self.method, url, headers, body or b"", max_bytes=_MAX_DOCUMENT + 1
+                route.call, self.method, url, headers, body or b"", max_bytes=MAX_BYTES + 1
             )
             if answer.error is not None:
                 self._set(error=f"the voice webhook failed: {answer.error}")
@@ -187,21 +211,21 @@ class FakeCall:
             http = await self._loop.http()
             try:
                 async with asyncio.timeout(CONNECT_TIMEOUT):
-                    async with http.request(self.method, url, data=body, headers=headers) as response:
-                        text = await response.content.read(_MAX_DOCUMENT + 1)
-                        status = response.status
+                    status, text = await fetch_on_loopback(
+                        http, self.method, url, body=body, headers=headers, limit=MAX_BYTES + 1
+                    )
             except Exception as error:  # noqa: BLE001 - refused, timed out, aiohttp's errors: recorded on the call
                 self._set(error=f"the voice webhook failed: {type(error).__name__}: {error}")
                 return None
         if not 200 <= status <= 299:
             self._set(error=f"the voice webhook answered HTTP {status}")
             return None
-        if len(text) > _MAX_DOCUMENT:
-            self._set(error=f"the cXML document is larger than {_MAX_DOCUMENT} bytes")
+        if len(text) > MAX_BYTES:
+            self._set(error=f"the cXML document is larger than {MAX_BYTES} bytes")
             return None
         try:
-            return cxml.parse(text.decode("utf-8"))
-        except (cxml.CXMLError, UnicodeDecodeError) as error:
+            return cxml.parse(text)  # the bytes, read as XML reads them: declared encoding, byte order mark
+        except cxml.CXMLError as error:
             self._set(error=f"the cXML document is invalid: {error}")
             return None
 

@@ -17,7 +17,7 @@ from .. import media
 from .._stream_status import StreamError
 from .._validation import is_loopback_url
 from ._audio import AudioSource, Tone, codec_named
-from ._calls import FakeCall
+from ._calls import FakeCall, check_incoming_call
 from ._clock import Clock, ManualClock, RealClock
 from ._loop import LoopThread
 from ._media_stream import MediaSettings, MediaStream
@@ -82,18 +82,7 @@ class MediaSpace:
         Returns the call at once; wait on it with ``call.wait_until_ended()`` / ``wait_for_streams()``.
         ``audio`` (a ``Tone`` or 16-bit PCM) is what its streams carry (default: ``space.audio``).
         """
-        if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
-            raise ValueError(f"url must be an absolute http(s):// URL, got {url!r}")
-        in_process = self._app_route is not None and self._app_route.matches(url)
-        if not in_process and not is_loopback_url(url):
-            raise ValueError(f"a FakeSpace calls loopback addresses (or its callback_app) only, not {url!r}")
-        if method not in ("GET", "POST"):
-            raise ValueError(f"method must be GET or POST, got {method!r}")
-        for name, value in (("from_", from_), ("to", to)):
-            if not isinstance(value, str) or not value:
-                raise ValueError(f"{name} must be a non-empty str")
-        if audio is not None and not isinstance(audio, Tone | bytes):
-            raise TypeError(f"audio must be a Tone or 16-bit PCM bytes, not {type(audio).__name__}")
+        check_incoming_call(url, from_=from_, to=to, method=method, audio=audio, route=self._app_route)
         call = FakeCall(
             self,
             self._loop,
