@@ -18,7 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import IO
 from urllib.parse import urlencode, urlsplit
 
@@ -28,7 +28,7 @@ from .. import webhooks
 from .._validation import is_loopback_url
 from ._apps import AppRoute
 
-__all__ = ["CallbackSender", "Delivery"]
+__all__ = ["CallbackSender", "Delivery", "Signed"]
 
 _TIMEOUT = 5.0
 _CLOSE_GRACE = 0.5  # wall seconds the callbacks still queued or in flight get when the space stops
@@ -54,6 +54,30 @@ class Delivery:
     @property
     def ok(self) -> bool:
         return 200 <= self.status <= 299
+
+
+@attrs.frozen
+class Signed:
+    """A request as SignalWire signs it: a form ``POST``, or a ``GET`` with the parameters in its query."""
+
+    url: str  # as requested
+    signature: str
+    body: bytes | None
+    headers: Mapping[str, str]  # both signature headers, and the form's Content-Type
+
+    @classmethod
+    def request(cls, signing_key: str, url: str, method: str, params: Sequence[tuple[str, str]]) -> Signed:
+        body = None
+        if method == "GET":
+            url = f"{url}{'&' if urlsplit(url).query else '?'}{urlencode(params)}"
+            signature = webhooks.sign_form(signing_key, url=url, params={})
+        else:
+            signature = webhooks.sign_form(signing_key, url=url, params=params)
+            body = urlencode(params).encode()
+        headers = {webhooks.SIGNATURE_HEADER: signature, webhooks.TWILIO_SIGNATURE_HEADER: signature}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return cls(url, signature, body, headers)
 
 
 class _Line:
@@ -204,26 +228,17 @@ class CallbackSender:
             self._deliveries.append(delivery)
             self._done.notify_all()
 
-    def _signed(self, url: str, method: str, params: tuple[tuple[str, str], ...]) -> tuple[str, str, bytes | None]:
-        """The URL to request (a GET's carries the parameters), its signature, and the body."""
-        if method == "GET":
-            url = f"{url}{'&' if urlsplit(url).query else '?'}{urlencode(params)}"
-            return url, webhooks.sign_form(self._signing_key, url=url, params={}), None
-        return url, webhooks.sign_form(self._signing_key, url=url, params=params), urlencode(params).encode()
-
     def _not_sent(self, url: str, method: str, params: tuple[tuple[str, str], ...]) -> Delivery:
-        url, signature, _ = self._signed(url, method, params)
-        return Delivery(url, method, params, signature, 0, NOT_SENT)
+        signed = Signed.request(self._signing_key, url, method, params)
+        return Delivery(signed.url, method, params, signed.signature, 0, NOT_SENT)
 
     def _deliver(self, url: str, method: str, params: tuple[tuple[str, str], ...]) -> Delivery:
-        url, signature, body = self._signed(url, method, params)
+        signed = Signed.request(self._signing_key, url, method, params)
+        url, body, headers = signed.url, signed.body, dict(signed.headers)
 
         def record(status: int, error: str | None) -> Delivery:
-            return Delivery(url, method, params, signature, status, error)
+            return Delivery(url, method, params, signed.signature, status, error)
 
-        headers = {webhooks.SIGNATURE_HEADER: signature, webhooks.TWILIO_SIGNATURE_HEADER: signature}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
         if self._app is not None and self._app.matches(url):
             answer = self._app.call(method, url, headers, body or b"", max_bytes=64 * 1024)
             return record(answer.status, answer.error)

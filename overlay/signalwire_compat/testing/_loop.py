@@ -10,53 +10,16 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["CONNECT_TIMEOUT", "LoopThread", "RedirectRefusedError", "fetch_on_loopback"]
+__all__ = ["CONNECT_TIMEOUT", "LoopThread"]
 
 T = TypeVar("T")
 CONNECT_TIMEOUT = 5.0  # seconds (wall time) to open a WebSocket or get a webhook's answer
-_REDIRECTS = (301, 302, 303, 307, 308)
-_MAX_REDIRECTS = 10
-
-
-class RedirectRefusedError(Exception):
-    """A redirect not followed: off loopback (a FakeSpace contacts loopback addresses only), or one too many."""
-
-
-async def fetch_on_loopback(
-    http: aiohttp.ClientSession, method: str, url: str, *, body: bytes | None, headers: Mapping[str, str], limit: int
-) -> tuple[int, bytes]:
-    """The status and up to ``limit`` bytes of the answer, following redirects on loopback only.
-
-    aiohttp would follow a redirect anywhere (``0.0.0.0`` reaches this host's listeners, a public host
-    the network): each hop is checked first, and a method and body change as aiohttp changes them.
-    """
-    from urllib.parse import urljoin
-
-    from .._validation import is_loopback_url
-
-    sent = dict(headers)
-    for _ in range(_MAX_REDIRECTS + 1):
-        async with http.request(method, url, data=body, headers=sent, allow_redirects=False) as response:
-            location = response.headers.get("Location")
-            if response.status not in _REDIRECTS or location is None:
-                answer = b""
-                while len(answer) < limit and (chunk := await response.content.read(limit - len(answer))):
-                    answer += chunk
-                return response.status, answer
-        target = urljoin(url, location)
-        if not is_loopback_url(target):
-            raise RedirectRefusedError(f"redirected to {target}, which is not a loopback address: not followed")
-        if response.status == 303 or (response.status in (301, 302) and method == "POST"):
-            method, body = "GET", None
-            sent.pop("Content-Type", None)
-        url = target
-    raise RedirectRefusedError(f"more than {_MAX_REDIRECTS} redirects")
 
 
 class LoopThread:
