@@ -118,6 +118,19 @@ def test_a_status_callback_redirected_off_loopback_is_recorded_and_not_followed(
     assert [request.path for request in receiver.received] == ["/hop"]
 
 
+def test_a_websocket_redirected_off_loopback_is_not_followed_and_its_token_goes_nowhere_else() -> None:
+    routes = {"/elsewhere": Reply(404)}
+    with ScriptedServer(redirecting(routes)) as app, FakeSpace() as space, space.client() as client:
+        routes["/audio"] = Reply(302, headers={"Location": f"http://0.0.0.0:{app.port}/elsewhere"})
+        stream = client.calls(CALL).streams.create(
+            url=f"ws://127.0.0.1:{app.port}/audio", authorization_bearer_token="s3cret"
+        )
+        session = space.media(stream.sid).wait_until_ended()
+    assert session.state == "failed" and session.error == sw.StreamError.CONNECTION_REFUSED
+    assert session.error_detail is not None and "0.0.0.0" in session.error_detail
+    assert [request.path for request in app.received] == ["/audio"]
+
+
 # -- a receiver that never answers ------------------------------------------------------------------------------
 
 

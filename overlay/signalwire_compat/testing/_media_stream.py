@@ -61,6 +61,10 @@ def _stream_error(error: BaseException) -> StreamError:
     """SignalWire's ``StreamError`` for why a WebSocket could not be opened."""
     import aiohttp
 
+    from ._loopback import NotLoopbackError
+
+    if isinstance(error, NotLoopbackError):  # e.g. the upgrade redirected off loopback: refused, as no server
+        return StreamError.CONNECTION_REFUSED
     if isinstance(error, aiohttp.ClientSSLError | ssl.SSLError | TimeoutError | aiohttp.ServerTimeoutError):
         return StreamError.CONNECTION_REFUSED_TIMEOUT_OR_SSL_ERROR
     if isinstance(error, aiohttp.WSServerHandshakeError | aiohttp.ClientConnectorError | ConnectionError):

@@ -8,11 +8,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
 import attrs
 
-from .._validation import is_loopback_url
 from ._apps import AppRoute
 from ._callbacks import Signed
 from ._loop import CONNECT_TIMEOUT, LoopThread
@@ -22,14 +20,7 @@ if TYPE_CHECKING:
 
     from ..cxml import VoiceResponse
 
-__all__ = ["Webhook", "fetch_on_loopback"]
-
-_REDIRECTS = (301, 302, 303, 307, 308)
-_MAX_REDIRECTS = 10
-
-
-class RedirectRefusedError(Exception):
-    """A redirect not followed: off loopback (a FakeSpace contacts loopback addresses only), or one too many."""
+__all__ = ["Webhook", "read_answer"]
 
 
 @attrs.frozen
@@ -59,9 +50,7 @@ class Webhook:
             http = await self.loop.http()
             try:
                 async with asyncio.timeout(CONNECT_TIMEOUT):
-                    status, text = await fetch_on_loopback(
-                        http, method, url, body=body, headers=headers, limit=MAX_BYTES + 1
-                    )
+                    status, text = await read_answer(http, method, url, body=body, headers=headers, limit=MAX_BYTES + 1)
             except Exception as error:  # noqa: BLE001 - refused, timed out, aiohttp's errors: recorded on the call
                 return f"the voice webhook failed: {type(error).__name__}: {error}"
         if not 200 <= status <= 299:
@@ -74,28 +63,13 @@ class Webhook:
             return f"the cXML document is invalid: {error}"
 
 
-async def fetch_on_loopback(
+async def read_answer(
     http: aiohttp.ClientSession, method: str, url: str, *, body: bytes | None, headers: Mapping[str, str], limit: int
 ) -> tuple[int, bytes]:
-    """The status and up to ``limit`` bytes of the answer, following redirects on loopback only.
-
-    aiohttp would follow a redirect anywhere (``0.0.0.0`` reaches this host's listeners, a public host
-    the network): each hop is checked first, and a method and body change as aiohttp changes them.
-    """
-    sent = dict(headers)
-    for _ in range(_MAX_REDIRECTS + 1):
-        async with http.request(method, url, data=body, headers=sent, allow_redirects=False) as response:
-            location = response.headers.get("Location")
-            if response.status not in _REDIRECTS or location is None:
-                answer = b""
-                while len(answer) < limit and (chunk := await response.content.read(limit - len(answer))):
-                    answer += chunk
-                return response.status, answer
-        target = urljoin(url, location)
-        if not is_loopback_url(target):
-            raise RedirectRefusedError(f"redirected to {target}, which is not a loopback address: not followed")
-        if response.status == 303 or (response.status in (301, 302) and method == "POST"):
-            method, body = "GET", None
-            sent.pop("Content-Type", None)
-        url = target
-    raise RedirectRefusedError(f"more than {_MAX_REDIRECTS} redirects")
+    """The status and up to ``limit`` bytes of the answer (redirects followed as aiohttp follows them, on
+    loopback only: the loop's session connects nowhere else)."""
+    async with http.request(method, url, data=body, headers=headers) as response:
+        answer = b""
+        while len(answer) < limit and (chunk := await response.content.read(limit - len(answer))):
+            answer += chunk
+        return response.status, answer
