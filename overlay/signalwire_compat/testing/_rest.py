@@ -18,7 +18,6 @@ from ._rules import (
     KEPT_APART,
     PARAMETER,
     Answer,
-    StreamRequest,
     create_problem,
     error_body,
     fault_answer,
@@ -60,14 +59,13 @@ class RestAPI:
         parent = Parent(request.kind, request.account, request.parent)
         if request.stream is None:
             return self._create(parent, request.pairs)
-        return self._update(parent, request, path)
+        return self._update(parent, request.stream, request.pairs, path)
 
-    def _update(self, parent: Parent, request: StreamRequest, path: str) -> Answer:
-        assert request.stream is not None
-        found = self._streams.store.find(parent, request.stream)
+    def _update(self, parent: Parent, stream: str, pairs: list[tuple[str, str]], path: str) -> Answer:
+        found = self._streams.store.find(parent, stream)
         if found is None:
             return Answer(404, error_body(404, f"The requested resource {path} was not found"))
-        status = [value for name, value in request.pairs if name == "Status"]
+        status = [value for name, value in pairs if name == "Status"]
         if status != ["stopped"]:
             problem = "Status is required" if not status else f"Status must be 'stopped', not {status[0]!r}"
             return invalid(parent.kind, problem)
