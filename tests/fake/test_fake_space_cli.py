@@ -7,13 +7,16 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from urllib.parse import unquote
 
 import pytest
 
 import signalwire_compat as sw
+from signalwire_compat.testing import FakeSpace
 from signalwire_compat.testing.__main__ import main
 from tests.servers import CallbackReceiver
 
@@ -169,3 +172,80 @@ def test_stream_lines_are_labelled_with_the_ids_and_the_name_to_stop_them_by() -
             assert client.calls(first["call"]).streams(first["name"]).stop().sid == first["stream"]
             stopped = client.conferences(conference["conference"]).streams(conference["name"]).stop()
             assert stopped.sid == conference["stream"]
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "65536", "http"])
+def test_a_port_that_is_not_one_is_a_one_line_usage_error_and_nothing_starts(
+    port: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [name for name in os.environ if name.startswith("SIGNALWIRE_")]:
+        monkeypatch.delenv(name)
+    code, out, err = _run_in_process(["--port", port], capsys)
+    assert (code, out) == (2, "")
+    assert "--port" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--incoming-call", "https://app.example.com/voice"], "loopback"),
+        (["--incoming-call", "ftp://127.0.0.1/voice"], "http(s)://"),
+        (["--incoming-call", "http://127.0.0.1:9/voice", "--from", ""], "from_ must be a non-empty str"),
+    ],
+    ids=["not-loopback", "not-http", "empty-from"],
+)
+def test_a_refused_incoming_call_is_one_line_before_any_setting_is_printed(
+    args: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [name for name in os.environ if name.startswith("SIGNALWIRE_")]:
+        monkeypatch.delenv(name)
+    code, out, err = _run_in_process(args, capsys)
+    assert (code, out) == (2, "")  # no export lines for a space that never served
+    assert message in err and err.count("\n") == 1, err
+
+
+class OneRound(threading.Event):
+    """A stop signal for ``_watch`` that lets it look once, then stop (no waiting)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rounds = 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.rounds += 1
+        return self.rounds > 1
+
+
+def read_record(line: str) -> tuple[str, dict[str, str]]:
+    """A record as the help text says to read it: split at spaces, each field at its first '=', values
+    percent-decoded."""
+    marker, label, *fields = line.split(" ")
+    assert marker == "#"
+    pairs = [field.split("=", 1) for field in fields]
+    assert len({key for key, _ in pairs}) == len(pairs), line  # no field given twice
+    return label, {key: unquote(value) for key, value in pairs}
+
+
+def test_record_values_are_percent_encoded_so_a_name_reads_back_whole_and_cannot_pose_as_a_field(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from signalwire_compat.testing.__main__ import _watch
+
+    name = "agent 1 call=forged%41 ü\u2028+"
+    response = sw.cxml.VoiceResponse()
+    response.start().stream(url="wss://media.example.com/audio", name=name)
+    document = str(response.say("bye").redirect("http://127.0.0.1:9/next")).encode()
+
+    def app(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/xml")])
+        return [document]
+
+    with FakeSpace(listen=False, callback_app=app) as space:
+        call = space.incoming_call("https://app.example.com/voice").wait_until_ended()
+        _watch(space, call, OneRound())
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2, lines
+    (label, stream), (ended_label, ended) = (read_record(line) for line in lines)
+    assert (label, ended_label) == ("call-stream", "call-ended")
+    assert stream == {"call": call.sid, "stream": call.streams[0].sid, "name": name}
+    assert ended == {"call": call.sid, "status": "completed", "verbs": "Start", "streams": "1"}

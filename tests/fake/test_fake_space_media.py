@@ -197,7 +197,7 @@ def test_a_space_that_streams_nothing_starts_no_media_thread_and_importing_it_lo
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
     with FakeSpace() as space, space.client() as client:
         client.calls(CALL).streams.create(url="wss://media.example.com/audio")
-        assert not space._loop.started
+        assert not space._media.loop.started
         assert "FakeSpace-media" not in {thread.name for thread in threading.enumerate()}
 
 
@@ -270,7 +270,7 @@ def test_every_thread_socket_and_task_is_gone_when_the_with_block_ends() -> None
             for n in range(3):
                 client.calls(CALL).streams.create(url=app.ws_url, name=f"s{n}")
             app.wait_for_connection(2).wait_for(lambda ms: len(ms) > 5)
-            loop = space._loop._loop
+            loop = space._media.loop._loop
             assert loop is not None and threading.active_count() > len(threads)
         assert loop.is_closed()
         assert all(c.closed.wait(5) for c in app.connections)

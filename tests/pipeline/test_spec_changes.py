@@ -170,7 +170,7 @@ def repository(tmp_path: Path) -> Path:
 
 
 CREATE_RECORDING_CHILD = r"""
-import json, httpx
+import base64, json, httpx
 import signalwire_compat as sw
 from signalwire_compat.testing import FakeSpace
 from signalwire_compat._generated import generated_package
@@ -186,7 +186,7 @@ with FakeSpace() as space:
         except sw.NotFoundError as error:  # the fake has no recordings: error mapping applies
             mapped = type(error).__name__
     (wire,) = space.requests
-    expected_auth = FakeSpace._basic(space.project_id, space.api_token)
+    expected_auth = "Basic " + base64.b64encode(f"{space.project_id}:{space.api_token}".encode()).decode()
 
 answers = [httpx.Response(503, json={"code": 1, "message": "busy", "more_info": "", "status": 503}),
            httpx.Response(200, json={"sid": "a9a9a9a9-0000-4000-8000-000000000001", "call_sid": stream.parent_sid,

@@ -86,7 +86,7 @@ def test_full_spec_generates_and_passes_mypy_strict(upstream_build: Path, upstre
 
 
 CHILD = r"""
-import json
+import base64, json
 import signalwire_compat as sw
 from signalwire_compat.testing import FakeSpace
 from signalwire_compat._generated import generated_package, update_stream
@@ -109,7 +109,7 @@ with FakeSpace() as space:
         except sw.NotFoundError:
             mapped = True
     requests = space.requests
-    auth = FakeSpace._basic(space.project_id, space.api_token)
+    auth = "Basic " + base64.b64encode(f"{space.project_id}:{space.api_token}".encode()).decode()
 
 print(json.dumps({
     "generated_from": generated_package.__file__,

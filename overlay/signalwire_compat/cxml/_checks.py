@@ -15,6 +15,7 @@ from .._validation import STREAM_NAME_RULE, is_loopback, stream_name_problem
 
 __all__ = [
     "CODECS",
+    "MAX_DIGITS",
     "METHODS",
     "TRACKS",
     "Codec",
@@ -104,15 +105,22 @@ def boolean(element: str, attribute: str, value: object) -> str:
     raise fail(element, attribute, f"must be true or false, got {_shown(value)}")
 
 
+MAX_DIGITS = 18  # an integer attribute's digits, built or read: every 64-bit reader takes it
+
+
 def integer(minimum: int) -> Rule:
+    """An ``int`` (not a bool), or a document's digits; written as digits, at most ``MAX_DIGITS`` of them."""
+
     def rule(element: str, attribute: str, value: object) -> str:
         number: int | None = None
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
-        elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_DIGITS:
             number = int(value)
-        if number is None or number < minimum:
-            raise fail(element, attribute, f"must be an integer >= {minimum}, got {_shown(value)}")
+        if number is None or not minimum <= number < 10**MAX_DIGITS:
+            raise fail(
+                element, attribute, f"must be an integer >= {minimum}, at most {MAX_DIGITS} digits, got {_shown(value)}"
+            )
         return str(number)
 
     return rule

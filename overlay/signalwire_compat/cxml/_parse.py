@@ -12,7 +12,7 @@ from . import _build as b
 from ._element import Element, Other
 from ._stream import Parameter, Stream, StreamKind
 
-__all__ = ["parse"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "parse"]
 
 # The verbs SignalWire documents (cXML reference -> Voice); the ones not modelled are kept as Other.
 _VERBS: dict[str, type[Element] | None] = {
@@ -34,7 +34,10 @@ _STREAM_KIND: dict[type[Element], StreamKind] = {
     b.Stop: "stop",
     b.Conference: "conference",
 }
-_MAX_BYTES = 1024 * 1024
+MAX_BYTES = 1024 * 1024  # the largest document read (lint-cxml and FakeSpace read no more than this and one byte)
+# cXML nests a few levels (<Response><Dial><Conference><Stream><Parameter>); the tree's readers, its
+# comparison and its repr recurse, so a deeper document is refused while it is read.
+MAX_DEPTH = 64
 
 
 class _Node:
@@ -55,7 +58,10 @@ class _Target:
         self.root: _Node | None = None
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
-        node = _Node(tag, dict(attributes), self.parser.parser.CurrentLineNumber)
+        line = self.parser.parser.CurrentLineNumber
+        if len(self.stack) >= MAX_DEPTH:
+            raise CXMLError(f"line {line}: elements are nested more than {MAX_DEPTH} deep", line=line)
+        node = _Node(tag, dict(attributes), line)
         if self.stack:
             self.stack[-1].children.append(node)
         else:
@@ -114,19 +120,28 @@ def _build(node: _Node, parent: Element) -> None:
         _build(child, element)
 
 
+def _size(document: str | bytes) -> int:
+    """Bytes as given; a ``str`` as UTF-8 (encoded only when it could be over the limit)."""
+    if isinstance(document, bytes) or len(document) * 4 <= MAX_BYTES:
+        return len(document)
+    return len(document.encode("utf-8", "surrogatepass"))
+
+
 def parse(document: str | bytes) -> b.VoiceResponse:
     """A cXML voice document -> ``VoiceResponse``, checked as the builder checks; ``CXMLError`` names the line.
 
-    DTDs, entity declarations and external references are refused (defusedxml). Elements this package
-    does not model are kept, unchecked, as ``Other``.
+    ``bytes`` are read as XML reads them: in the encoding the declaration names, or the byte order
+    mark shows (UTF-8 when neither). At most ``MAX_BYTES`` (1 MiB) and ``MAX_DEPTH`` (64) elements
+    deep. DTDs, entity declarations and external references are refused (defusedxml). Elements this
+    package does not model are kept, unchecked, as ``Other``.
     """
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
     if not isinstance(document, str | bytes):
         raise TypeError(f"document must be str or bytes, not {type(document).__name__}")
-    if len(document) > _MAX_BYTES:
-        raise CXMLError(f"the document is larger than {_MAX_BYTES} bytes")
+    if _size(document) > MAX_BYTES:
+        raise CXMLError(f"the document is larger than {MAX_BYTES} bytes")
     target = _Target()
     parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     target.parser = parser

@@ -19,7 +19,12 @@ the SDK's own dependencies are used; threads and sockets are released when the `
 
 It also plays SignalWire's part of a stream whose URL is a loopback address: a real WebSocket
 (``_media_stream``), paced by its clock (``speed=`` or ``clock=ManualClock()``), and incoming calls
-that carry out an app's cXML (``incoming_call``); see ``_media_space``.
+that carry out an app's cXML (``incoming_call``, ``_calls``).
+
+FakeSpace is the front of parts it composes: the stream store (``_store``) that ``Streams`` (``_streams``:
+starting and stopping, with WebSockets and status callbacks) changes for the REST rules (``_rest``) and the
+calls (``_call_store``, ``_calls``); the media part (``_media``); the callback sender (``_callbacks``); the
+socket server (``_server``) or the in-process transports (``_inprocess``).
 
 Tests need no port at all with ``space.transport()`` / ``space.client(in_process=True)`` (``_inprocess``)
 and ``callback_app=`` (a WSGI or ASGI app receiving the callbacks and voice webhooks in-process, ``_apps``).
@@ -30,42 +35,40 @@ in another language, and prints its settings as ``export SIGNALWIRE_…=`` lines
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import secrets
 import ssl
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
 from types import ModuleType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+import httpx
+
+from .. import media
 from ._apps import AppRoute
 from ._audio import AudioSource, Tone, byte_order
+from ._call_store import CallStore
 from ._callbacks import CallbackSender, Delivery
-from ._calls import FakeCall
-from ._canned import Overrides, canned
+from ._calls import CallSpace, FakeCall
+from ._canned import Overrides, canned, status_fault
 from ._clock import Clock, ManualClock, RealClock
-from ._inprocess import InProcessSpace
-from ._media_space import MediaSpace
+from ._inprocess import NOT_LISTENING_URL, AsyncFakeTransport, FakeTransport, bound_async_client, bound_client
+from ._media import Media, check_audio
 from ._media_stream import MediaStream
-from ._records import FakeStream, Fault, Kind, RecordedRequest, StreamState
-from ._rules import (
-    KEPT_APART,
-    PARAMETER,
-    Answer,
-    create_problem,
-    error_body,
-    fault_answer,
-    find_stream,
-    invalid,
-    read_request,
-    stream_document,
-)
+from ._records import FakeStream, Fault, RecordedRequest
+from ._rest import RestAPI
+from ._rules import Answer
 from ._server import Server
+from ._store import Stored, StreamStore
+from ._streams import Streams
+from ._webhook import Webhook
+
+if TYPE_CHECKING:
+    from .._async._client import AsyncClient
+    from .._sync._client import Client
 
 __all__ = [
     "Clock",
@@ -81,7 +84,7 @@ __all__ = [
 ]
 
 
-class FakeSpace(MediaSpace, InProcessSpace):
+class FakeSpace:
     """A local stand-in for a SignalWire space; see the module docstring."""
 
     def __init__(
@@ -100,6 +103,8 @@ class FakeSpace(MediaSpace, InProcessSpace):
         callback_app_url: str | None = None,
         l16_byteorder: Literal["little", "big"] = "little",  # L16 audio as SignalWire sends it, or RFC 3551's
     ) -> None:
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise ValueError(f"port must be from 0 (any free port) to 65535, got {port!r}")
         self.project_id = project_id or str(uuid.uuid4())
         self.api_token = api_token or "PT" + secrets.token_hex(20)
         self.signing_key = signing_key or "PSK_" + secrets.token_hex(16)  # signs status callbacks
@@ -108,25 +113,22 @@ class FakeSpace(MediaSpace, InProcessSpace):
         self.peak_in_flight = 0  # the most requests it was answering at once
         self._flying = 0
         self._listening, self._running = listen, False  # listen=False: no socket, in-process only
-        self._lock = threading.Lock()
-        self._streams: dict[tuple[str, Kind, str, str], StreamState] = {}
-        self._overrides = Overrides()  # faults and canned answers, served before the API's own
+        self._lock = threading.Lock()  # the requests record and the in-flight count
         self._requests: list[RecordedRequest] = []
+        self._overrides = Overrides()  # faults and canned answers, served before the API's own
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
-        self._expected_auth = self._basic(self.project_id, self.api_token)
         # callback_app: callbacks and voice webhooks to URLs under callback_app_url (None: all) go to the app.
         self._app_route = None if callback_app is None else AppRoute(callback_app, callback_app_url)
         self._callbacks = CallbackSender(self.signing_key, self._app_route)
-        self.l16_byteorder = byte_order(l16_byteorder)
-        self._init_media(speed=speed, clock=clock, audio=audio, ssl_context=ssl_context)
+        self._media = Media(speed=speed, clock=clock, audio=audio, ssl_context=ssl_context, l16_byteorder=l16_byteorder)
+        self._streams = Streams(StreamStore(), self._media, self._callbacks)
+        webhook = Webhook(self.signing_key, self._app_route, self._media.loop)
+        self._calls = CallStore(CallSpace(self._streams, self._media, webhook), account=self.project_id)
+        self._api = RestAPI(self._streams, self._overrides, account=self.project_id, api_token=self.api_token)
 
     def __repr__(self) -> str:
         return f"<FakeSpace url={self.url if self._running else None!r} project_id={self.project_id!r}>"
-
-    @staticmethod
-    def _basic(user: str, password: str) -> str:
-        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -151,7 +153,10 @@ class FakeSpace(MediaSpace, InProcessSpace):
                 self._thread.join(timeout=5)
             server.close_connections()
             server.server_close()  # joins the connection threads, which the closed sockets have released
-        self._stop_media()  # calls hung up, WebSockets sent `stop` and closed, the media thread joined
+        if self._media.started:  # calls hung up, WebSockets sent `stop` and closed, the media thread joined
+            self._calls.hang_up_all(timeout=5.0)
+            self._streams.stop_streaming()
+            self._media.close(timeout=5.0)
         self._callbacks.close()
         if self._app_route is not None:
             self._app_route.close()
@@ -162,7 +167,42 @@ class FakeSpace(MediaSpace, InProcessSpace):
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    # -- state ------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """True inside the ``with`` block (between ``start()`` and ``stop()``)."""
+        return self._running
+
+    @property
+    def url(self) -> str:
+        """The space URL to give a client: ``http://127.0.0.1:PORT`` once started (``listen=False``:
+        ``http://127.0.0.1:0``, where nothing listens: give the client ``transport()``)."""
+        if not self._running:
+            raise RuntimeError("start the FakeSpace first (use it in a with block)")
+        if self._server is None:
+            return NOT_LISTENING_URL
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    # -- clients -----------------------------------------------------------------------------------
+
+    def transport(self) -> httpx.BaseTransport:
+        """An httpx transport answering from this space in-process: ``httpx.Client(transport=space.transport())``."""
+        return FakeTransport(self)
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        """The ``httpx.AsyncClient`` twin of ``transport()``."""
+        return AsyncFakeTransport(self)
+
+    def client(self, *, in_process: bool = False, **options: Any) -> Client:
+        """A ``Client`` bound to this space and its credentials; ``options`` go to ``Client``.
+        ``in_process=True``: through ``transport()``, no socket (``http_client`` is then not an option)."""
+        return bound_client(self, in_process=in_process, options=options)
+
+    def async_client(self, *, in_process: bool = False, **options: Any) -> AsyncClient:
+        """An ``AsyncClient`` bound to this space; ``in_process=True``: through ``async_transport()``."""
+        return bound_async_client(self, in_process=in_process, options=options)
+
+    # -- streams -----------------------------------------------------------------------------------
 
     def add_call_stream(
         self,
@@ -173,7 +213,7 @@ class FakeSpace(MediaSpace, InProcessSpace):
         account_sid: str | None = None,
     ) -> FakeStream:
         """Add an in-progress stream on a call (ids are made up unless given)."""
-        return self._add("call", call_sid, sid, name, account_sid)
+        return self._streams.hold("call", account=account_sid or self.project_id, parent=call_sid, sid=sid, name=name)
 
     def add_conference_stream(
         self,
@@ -184,53 +224,27 @@ class FakeSpace(MediaSpace, InProcessSpace):
         account_sid: str | None = None,
     ) -> FakeStream:
         """Add an in-progress stream on a conference (``name`` may be None, as the API allows)."""
-        return self._add("conference", conference_sid, sid, name, account_sid)
-
-    def _add(
-        self, kind: Kind, parent: str | None, sid: str | None, name: str | None, account: str | None
-    ) -> FakeStream:
-        stream = FakeStream(
-            kind=kind,
-            account_sid=(account or self.project_id).lower(),
-            parent_sid=(parent or str(uuid.uuid4())).lower(),
-            sid=(sid or str(uuid.uuid4())).lower(),
-        )
-        with self._lock:
-            self._streams[(stream.account_sid, kind, stream.parent_sid, stream.sid)] = StreamState(
-                name=name, status="in-progress", date_updated=datetime.now(UTC)
-            )
-        return stream
+        account = account_sid or self.project_id
+        return self._streams.hold("conference", account=account, parent=conference_sid, sid=sid, name=name)
 
     def stream_status(self, sid: str | uuid.UUID) -> str:
         """The current status of the stream with this sid (a ``str`` or ``uuid.UUID``)."""
-        wanted = str(sid).lower()
-        with self._lock:
-            for key, state in self._streams.items():
-                if key[3] == wanted:
-                    return state.status
-        raise KeyError(sid)
+        return self._stored(sid).state.status
 
     def streams(self) -> list[FakeStream]:
         """Every stream the space holds, added or created, in the order they appeared."""
-        with self._lock:
-            return [FakeStream(kind, account, parent, sid) for account, kind, parent, sid in self._streams]
+        return [stored.stream for stored in self._streams.store.all()]
 
     def stream_settings(self, sid: str | uuid.UUID) -> dict[str, Any]:
         """What a stream was created with: url, name, status_callback(_method), parameters, and the
         other fields as sent (``Track``, ``StreamCodec``, …)."""
-        wanted = str(sid).lower()
-        with self._lock:
-            for key, state in self._streams.items():
-                if key[3] == wanted:
-                    return {
-                        "url": state.url,
-                        "name": state.name,
-                        "status_callback": state.status_callback,
-                        "status_callback_method": state.status_callback_method,
-                        "parameters": dict(state.parameters),
-                        **state.settings,
-                    }
-        raise KeyError(sid)
+        return self._stored(sid).settings()
+
+    def _stored(self, sid: str | uuid.UUID) -> Stored:
+        stored = self._streams.store.get(str(sid).lower())
+        if stored is None:
+            raise KeyError(sid)
+        return stored
 
     @property
     def deliveries(self) -> list[Delivery]:
@@ -251,6 +265,70 @@ class FakeSpace(MediaSpace, InProcessSpace):
         with self._lock:
             self._requests.clear()
 
+    # -- media and calls ---------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        """The clock media, ``<Pause>`` and mark echoes run on (``RealClock(speed)`` or a ``ManualClock``)."""
+        return self._media.clock
+
+    @property
+    def audio(self) -> AudioSource:
+        """What every stream plays unless its call says otherwise (a ``Tone`` or 16-bit PCM)."""
+        return self._media.audio
+
+    @audio.setter
+    def audio(self, audio: AudioSource) -> None:
+        check_audio(audio)
+        self._media.audio = audio
+
+    @property
+    def l16_byteorder(self) -> media.ByteOrder:
+        """How L16 streams carry their audio: ``"little"``, as SignalWire sends it, or ``"big"`` (RFC 3551)."""
+        return self._media.l16_byteorder
+
+    @l16_byteorder.setter
+    def l16_byteorder(self, order: media.ByteOrder) -> None:
+        self._media.l16_byteorder = byte_order(order)
+
+    @property
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """For a loopback ``wss://`` app (None: certificates are not verified)."""
+        return self._media.ssl_context
+
+    @ssl_context.setter
+    def ssl_context(self, context: ssl.SSLContext | None) -> None:
+        self._media.ssl_context = context
+
+    def media(self, sid: str) -> MediaStream:
+        """The WebSocket session of the stream with this sid (``KeyError``: it has none, e.g. not loopback)."""
+        return self._media.session(sid.lower())
+
+    def incoming_call(
+        self,
+        url: str,
+        *,
+        from_: str = "+15550100001",
+        to: str = "+15550100002",
+        method: str = "POST",
+        audio: AudioSource | None = None,
+    ) -> FakeCall:
+        """Call the app: a signed voice webhook to ``url`` (loopback, or a URL ``callback_app`` takes, which
+        gets it in-process), then its cXML, in the background.
+
+        Returns the call at once; wait on it with ``call.wait_until_ended()`` / ``wait_for_streams()``.
+        ``audio`` (a ``Tone`` or 16-bit PCM) is what its streams carry (default: ``space.audio``).
+        """
+        return self._calls.place_incoming(url, from_=from_, to=to, method=method, audio=audio)
+
+    def calls(self) -> list[FakeCall]:
+        """Every incoming call placed, in order."""
+        return self._calls.all()
+
+    def advance(self, seconds: float) -> None:
+        """Move a ``ManualClock`` on (``FakeSpace(clock=ManualClock())``)."""
+        self._media.advance(seconds)
+
     # -- faults -----------------------------------------------------------------------------------
 
     def fail(
@@ -263,11 +341,7 @@ class FakeSpace(MediaSpace, InProcessSpace):
     ) -> None:
         """Answer the next ``times`` requests with ``status`` (an error document unless ``body``; a ``str``
         is sent UTF-8 encoded)."""
-        if isinstance(body, str):
-            body = body.encode()
-        elif body is not None and not isinstance(body, bytes):
-            raise TypeError(f"body must be bytes, str or None, not {type(body).__name__}")
-        self._queue(Fault("status", times, status, None if retry_after is None else str(retry_after), body))
+        self._overrides.add_fault(status_fault(status, times=times, retry_after=retry_after, body=body))
 
     def respond(
         self, operation: str | ModuleType, *, status: int = 200, json: Any = None, times: int | None = None
@@ -280,16 +354,11 @@ class FakeSpace(MediaSpace, InProcessSpace):
 
     def drop_connection(self, *, times: int = 1) -> None:
         """Close the connection without answering the next ``times`` requests."""
-        self._queue(Fault("drop", times))
+        self._overrides.add_fault(Fault("drop", times))
 
     def send_non_json(self, *, times: int = 1, status: int = 200) -> None:
         """Answer the next ``times`` requests with an HTML body and ``status``."""
-        self._queue(Fault("non_json", times, status))
-
-    def _queue(self, fault: Fault) -> None:
-        if fault.remaining < 1:
-            raise ValueError("times must be >= 1")
-        self._overrides.add_fault(fault)
+        self._overrides.add_fault(Fault("non_json", times, status))
 
     # -- the API ----------------------------------------------------------------------------------
 
@@ -313,84 +382,9 @@ class FakeSpace(MediaSpace, InProcessSpace):
             return self._answer(method, path, headers, body)
 
     def _answer(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        fault = self._overrides.take_fault()
-        if fault is not None:
-            return fault_answer(fault)
-        answer = self._overrides.take_canned(method, path)
-        if answer is not None:
-            if headers.get("authorization") != self._expected_auth:
-                return Answer(401, error_body(401, "Authentication Error - invalid username or password"))
-            return Answer(answer.status, answer.body, {"Content-Type": "application/json"})
-        request = read_request(method, path, headers, body, auth=self._expected_auth, account=self.project_id)
-        if isinstance(request, Answer):
-            return request
-        if request.stream is None:
-            return self._create(request.kind, request.account, request.parent, request.pairs)
-        return self._update(request.kind, request.account, request.parent, request.stream, request.pairs, path)
-
-    def _find(self, account: str, kind: Kind, parent: str, stream: str) -> tuple[str, StreamState] | None:
-        with self._lock:
-            return find_stream(self._streams, (account, kind, parent), stream)
-
-    def _update(
-        self, kind: Kind, account: str, parent: str, stream: str, pairs: list[tuple[str, str]], path: str
-    ) -> Answer:
-        found = self._find(account, kind, parent, stream)
-        if found is None:
-            return Answer(404, error_body(404, f"The requested resource {path} was not found"))
-        sid, state = found
-        status = [value for name, value in pairs if name == "Status"]
-        if status != ["stopped"]:
-            problem = "Status is required" if not status else f"Status must be 'stopped', not {status[0]!r}"
-            return invalid(kind, problem)
-        with self._lock:
-            stopped_now = state.status != "stopped"
-            if stopped_now:
-                state.status = "stopped"
-                state.date_updated = datetime.now(UTC)
-            document = stream_document(kind, account, parent, sid, state)
-        if stopped_now:
-            self._stream_closed((account, kind, parent, sid), state)
-        return Answer(200, json.dumps(document).encode())
-
-    def _create(self, kind: Kind, account: str, parent: str, pairs: list[tuple[str, str]]) -> Answer:
-        fields: dict[str, str] = {}
-        numbered: dict[int, dict[str, str]] = {}
-        for field, value in pairs:
-            parameter = PARAMETER.fullmatch(field)
-            if parameter:
-                numbered.setdefault(int(parameter[1]), {})[parameter[2]] = value
-            else:
-                fields[field] = value
-        problem = create_problem(kind, fields, numbered)
-        if problem is not None:
-            return invalid(kind, problem)
-        name = fields.get("Name")
-        sid = str(uuid.uuid4())
-        with self._lock:
-            if name is not None and any(
-                key[:3] == (account, kind, parent) and running.name == name and running.status != "stopped"
-                for key, running in self._streams.items()
-            ):
-                return invalid(kind, f"A stream named {name!r} is already running on this {kind}")
-            state = StreamState(
-                # The spec's CallStreamResponse requires a string name: an unnamed call stream
-                # is named after its sid here. Conference streams may have none (null).
-                name=name if name is not None else (sid if kind == "call" else None),
-                status="in-progress",
-                date_updated=datetime.now(UTC),
-                url=fields["Url"],
-                status_callback=fields.get("StatusCallback"),
-                status_callback_method=fields.get("StatusCallbackMethod", "POST"),
-                parameters=tuple((numbered[n]["Name"], numbered[n].get("Value", "")) for n in sorted(numbered)),
-                settings={k: v for k, v in fields.items() if k not in KEPT_APART},
-            )
-            self._streams[(account, kind, parent, sid)] = state
-            document = stream_document(kind, account, parent, sid, state)
-        token, codec = fields.get("AuthorizationBearerToken"), fields.get("StreamCodec")
-        self._stream_opened((account, kind, parent, sid), state, token=token, codec=codec)
-        return Answer(200, json.dumps(document).encode())
+        return self._api.answer(method, path, headers, body)
 
     def _record(self, request: RecordedRequest) -> None:
+        """Every request and its answer, whichever way it came, is recorded here (one seam for tests)."""
         with self._lock:
             self._requests.append(request)

@@ -9,10 +9,12 @@ import sys
 import threading
 from collections.abc import Sequence
 from typing import NamedTuple
+from urllib.parse import quote
 
 from .._cli._parser import _SECRET_FLAGS, EXIT_USAGE, _Parser
 from .._validation import validate_sid
 from . import FakeCall, FakeSpace
+from ._calls import check_incoming_call
 
 __all__ = ["main"]
 
@@ -28,11 +30,29 @@ environment (a value given is kept, and never printed; a missing one is generate
   {ENV_SIGNING_KEY}   the key status callbacks and voice webhooks are signed with: environment only
 
 Start it again with the same environment and the app under test keeps working: same credentials,
-same signing key. Lines starting with '#' are labelled key=value records:
+same signing key. Lines starting with '#' and a label are key=value records:
   # call-stream call=CALL_SID stream=STREAM_SID name=NAME
   # conference-stream conference=CONFERENCE_SID stream=STREAM_SID name=NAME
-  # incoming-call call=CALL_SID url=URL       # call-ended call=CALL_SID status=… verbs=… streams=N
+  # incoming-call call=CALL_SID url=URL
+  # call-ended call=CALL_SID status=completed|failed verbs=VERB,VERB streams=N [error=WHY]
+Values are percent-encoded (a space is %20, '=' is %3D): split a record at spaces, each field at its
+first '=', and percent-decode the value (Python: urllib.parse.unquote), so no value can hold a field.
 """
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 (any free port) to 65535, not {text!r}")
+    return port
+
+
+def record(label: str, **fields: object) -> str:
+    """A ``# label key=value …`` line; values percent-encoded, so none can hold a space, a field or a line."""
+    return " ".join(["#", label, *(f"{key}={quote(str(value), safe='/:,')}" for key, value in fields.items())])
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    parser.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: any free port)")
     parser.add_argument("--project-id", help=f"the project id, a UUID (default: ${ENV_PROJECT_ID}, else a new one)")
     parser.add_argument("--call-streams", type=int, default=0, metavar="N", help="add N in-progress call streams")
     parser.add_argument(
@@ -112,13 +132,11 @@ def _watch(space: FakeSpace, call: FakeCall | None, stopping: threading.Event) -
         streams = call.streams
         for stream in streams[shown:]:
             name = space.stream_settings(stream.sid)["name"]
-            print(f"# call-stream call={stream.parent_sid} stream={stream.sid} name={name}")
+            print(record("call-stream", call=stream.parent_sid, stream=stream.sid, name=name))
         shown = len(streams)
         if call.status in ("completed", "failed"):
-            verbs = ",".join(call.verbs) or "-"
-            print(f"# call-ended call={call.sid} status={call.status} verbs={verbs} streams={len(streams)}")
-            if call.error:
-                print(f"# error: {call.error}")
+            ended = {"status": call.status, "verbs": ",".join(call.verbs) or "-", "streams": len(streams)}
+            print(record("call-ended", call=call.sid, **ended, **({"error": call.error} if call.error else {})))
             call = None
         sys.stdout.flush()
 
@@ -136,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(arguments)
     try:
         given = _settings(args)
+        if args.incoming_call is not None:  # refused before the space starts and prints its settings
+            options = {"from_": args.from_, "to": args.to, "method": "POST", "audio": None}
+            check_incoming_call(args.incoming_call, **options, route=None)
     except ValueError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -152,14 +173,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_settings(space, given)
             for _ in range(args.call_streams):
                 stream = space.add_call_stream(name="stream")
-                print(f"# call-stream call={stream.parent_sid} stream={stream.sid} name=stream")
+                print(record("call-stream", call=stream.parent_sid, stream=stream.sid, name="stream"))
             for _ in range(args.conference_streams):
                 stream = space.add_conference_stream(name="stream")
-                print(f"# conference-stream conference={stream.parent_sid} stream={stream.sid} name=stream")
+                print(record("conference-stream", conference=stream.parent_sid, stream=stream.sid, name="stream"))
             call = None
             if args.incoming_call:
                 call = space.incoming_call(args.incoming_call, from_=args.from_, to=args.to)
-                print(f"# incoming-call call={call.sid} url={args.incoming_call}")
+                print(record("incoming-call", call=call.sid, url=args.incoming_call))
             print("# serving until Ctrl-C or SIGTERM", flush=True)
             _watch(space, call, stopping)
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
-"""Incoming calls: the signed voice webhook to the app, then its cXML carried out verb by verb.
+"""A call FakeSpace places to an app: the signed voice webhook (``_webhook``), then its cXML carried out verb by
+verb on the space's loop and clock, its streams started and stopped through the space's ``Streams``.
 
 ``<Start>``/``<Connect>``/``<Stop>`` ``<Stream>``, ``<Pause>`` and ``<Hangup>`` are played; other
 verbs are recorded and skipped. The end of the document (or a hang-up) ends the call and its streams.
@@ -10,36 +11,55 @@ import asyncio
 import threading
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal, Protocol
-from urllib.parse import urlencode, urlsplit
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
 
-from .. import webhooks
+import attrs
+
 from ._apps import AppRoute
 from ._audio import AudioSource
-from ._clock import Clock, wait_until
-from ._loop import CONNECT_TIMEOUT, LoopThread
-from ._records import FakeStream
+from ._clock import wait_until
+from ._media import Media, check_audio
+from ._records import FakeStream, Parent, StreamState
+from ._streams import Streams
+from ._webhook import Webhook
 
 if TYPE_CHECKING:
     from ..cxml import Stream, VoiceResponse
 
-__all__ = ["CallHost", "FakeCall"]
+__all__ = ["CallSpace", "FakeCall", "check_incoming_call"]
 
 CallStatus = Literal["ringing", "in-progress", "completed", "failed"]
-_MAX_DOCUMENT = 1024 * 1024
 
 
-class CallHost(Protocol):
-    """What a call asks of its space (the space imports this module, not the reverse)."""
+def check_incoming_call(
+    url: object, *, from_: object, to: object, method: object, audio: object, route: AppRoute | None
+) -> None:
+    """Refuse (``ValueError``, ``TypeError``) an incoming call the space would not place: its webhook URL is
+    loopback or one ``route`` takes, by GET or POST, from and to someone, with audio a stream can carry."""
+    from .._validation import is_loopback_url
 
-    signing_key: str
-    _app_route: AppRoute | None  # the app that takes some webhooks in-process, if any
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        raise ValueError(f"url must be an absolute http(s):// URL, got {url!r}")
+    if not (route is not None and route.matches(url)) and not is_loopback_url(url):
+        raise ValueError(f"a FakeSpace calls loopback addresses (or its callback_app) only, not {url!r}")
+    if method not in ("GET", "POST"):
+        raise ValueError(f"method must be GET or POST, got {method!r}")
+    for name, value in (("from_", from_), ("to", to)):
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{name} must be a non-empty str")
+    if audio is not None:
+        check_audio(audio)
 
-    def _start_call_stream(self, call: FakeCall, stream: Stream, *, bidirectional: bool) -> FakeStream | None: ...
 
-    def _stop_call_stream(self, call: FakeCall, name: str) -> None: ...
+@attrs.frozen
+class CallSpace:
+    """What a call uses of its space: its streams, its media part (the loop and clock a call runs on, the
+    streams' WebSocket sessions), the webhook to its app."""
 
-    def _end_call_streams(self, call: FakeCall) -> None: ...
+    streams: Streams
+    media: Media
+    webhook: Webhook
 
 
 class FakeCall:
@@ -52,9 +72,7 @@ class FakeCall:
 
     def __init__(
         self,
-        host: CallHost,
-        loop: LoopThread,
-        clock: Clock,
+        space: CallSpace,
         *,
         url: str,
         from_: str,
@@ -73,7 +91,7 @@ class FakeCall:
         self.verbs: list[str] = []
         self.skipped: list[str] = []
         self._streams: list[FakeStream] = []
-        self._host, self._loop, self._clock = host, loop, clock
+        self._space, self._loop, self._clock = space, space.media.loop, space.media.clock
         self._changed = threading.Condition()
         self._task: asyncio.Task[None] | None = None
         self._hangup_wanted = False
@@ -81,6 +99,11 @@ class FakeCall:
 
     def __repr__(self) -> str:
         return f"<FakeCall sid={self.sid!r} status={self.status!r} to={self.to!r}>"
+
+    @property
+    def _parent(self) -> Parent:
+        """The call as its streams' parent."""
+        return Parent("call", self.account_sid, self.sid)
 
     @property
     def streams(self) -> list[FakeStream]:
@@ -127,8 +150,8 @@ class FakeCall:
     async def _begin(self) -> None:
         self._task = asyncio.create_task(self._run())
 
-    def stream_ended(self, sid: str) -> None:
-        """The space's word that one of its streams has stopped (called on the loop thread)."""
+    def _stream_stopped(self, sid: str) -> None:
+        """One of its streams has stopped (on the loop thread)."""
         event = self._stream_ended.get(sid)
         if event is not None:
             event.set()
@@ -138,23 +161,24 @@ class FakeCall:
         try:
             if self._hangup_wanted:
                 return
-            document = await self._fetch()
-            if document is None:
+            document = await self._space.webhook.document(self.url, self.method, self._webhook_params())
+            if isinstance(document, str):
                 status = "failed"
+                self._set(error=document)
                 return
             self._set(status="in-progress", document=document)
             await self._execute(document)
         except asyncio.CancelledError:
             pass  # hung up
+        except Exception as error:  # noqa: BLE001 - a document the fake cannot carry out fails the call, as SignalWire's would
+            status = "failed"
+            self._set(error=f"the call failed: {type(error).__name__}: {error}"[:300])
         finally:
-            self._host._end_call_streams(self)
+            self._space.streams.stop_running(self._parent)
             self._set(status=status)
 
-    async def _fetch(self) -> VoiceResponse | None:
-        """POST (or GET) the signed voice webhook; the parsed cXML, or None with ``error`` set."""
-        from .. import cxml
-
-        params = [
+    def _webhook_params(self) -> list[tuple[str, str]]:
+        return [
             ("AccountSid", self.account_sid),
             ("ApiVersion", "2010-04-01"),
             ("CallSid", self.sid),
@@ -163,47 +187,6 @@ class FakeCall:
             ("From", self.from_),
             ("To", self.to),
         ]
-        url, body = self.url, None
-        if self.method == "GET":
-            url = f"{url}{'&' if urlsplit(url).query else '?'}{urlencode(params)}"
-            signature = webhooks.sign_form(self._host.signing_key, url=url, params={})
-        else:
-            signature = webhooks.sign_form(self._host.signing_key, url=url, params=params)
-            body = urlencode(params).encode()
-        headers = {webhooks.SIGNATURE_HEADER: signature, webhooks.TWILIO_SIGNATURE_HEADER: signature}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        route = self._host._app_route
-        if route is not None and route.matches(url):
-            # Off the loop: a WSGI app blocks, and an ASGI one runs on the route's own loop.
-            answer = await asyncio.to_thread(
-                route.call, self.method, url, headers, body or b"", max_bytes=_MAX_DOCUMENT + 1
-            )
-            if answer.error is not None:
-                self._set(error=f"the voice webhook failed: {answer.error}")
-                return None
-            status, text = answer.status, answer.body
-        else:
-            http = await self._loop.http()
-            try:
-                async with asyncio.timeout(CONNECT_TIMEOUT):
-                    async with http.request(self.method, url, data=body, headers=headers) as response:
-                        text = await response.content.read(_MAX_DOCUMENT + 1)
-                        status = response.status
-            except Exception as error:  # noqa: BLE001 - refused, timed out, aiohttp's errors: recorded on the call
-                self._set(error=f"the voice webhook failed: {type(error).__name__}: {error}")
-                return None
-        if not 200 <= status <= 299:
-            self._set(error=f"the voice webhook answered HTTP {status}")
-            return None
-        if len(text) > _MAX_DOCUMENT:
-            self._set(error=f"the cXML document is larger than {_MAX_DOCUMENT} bytes")
-            return None
-        try:
-            return cxml.parse(text.decode("utf-8"))
-        except (cxml.CXMLError, UnicodeDecodeError) as error:
-            self._set(error=f"the cXML document is invalid: {error}")
-            return None
 
     async def _execute(self, document: VoiceResponse) -> None:
         from .. import cxml
@@ -217,14 +200,14 @@ class FakeCall:
                     stream
                     for child in verb.children
                     if isinstance(child, cxml.Stream)
-                    and (stream := self._host._start_call_stream(self, child, bidirectional=bidirectional))
+                    and (stream := self._start_stream(child, bidirectional=bidirectional))
                 ]
                 if bidirectional and started:  # <Connect><Stream> holds the call until the stream ends
                     await self._until_ended(started[0].sid)
             elif isinstance(verb, cxml.Stop):
                 for child in verb.children:
                     if isinstance(child, cxml.Stream) and child.name is not None:
-                        self._host._stop_call_stream(self, child.name)
+                        self._space.streams.stop_running(self._parent, name=child.name)
             elif isinstance(verb, cxml.Pause):
                 length = int(verb.attributes.get("length", "1"))
                 await self._clock.sleep_until(self._clock.now() + length)
@@ -235,12 +218,45 @@ class FakeCall:
                     self.verbs.pop()
                     self.skipped.append(verb.tag)
 
-    def added_stream(self, stream: FakeStream) -> None:
-        """Record a stream this call started (on the loop, before its session begins)."""
+    def _start_stream(self, element: Stream, *, bidirectional: bool) -> FakeStream:
+        """Start a ``<Stream>`` of its document (on the loop): a name running on the call already is a
+        ``Duplicated stream name`` stream-error, as SignalWire reports it."""
+        from urllib.parse import urljoin
+
+        attributes = element.attributes
+        stream = FakeStream("call", self.account_sid, self.sid, str(uuid.uuid4()))
+        callback = attributes.get("statusCallback")
+        state = StreamState(
+            name=attributes.get("name", stream.sid),
+            status="in-progress",
+            date_updated=datetime.now(UTC),
+            url=attributes.get("url"),
+            status_callback=None if callback is None else urljoin(self.url, callback),
+            status_callback_method=attributes.get("statusCallbackMethod", "POST"),
+            parameters=tuple(element.parameters.items()),
+            # cXML's default track is inbound_track (REST's is both_tracks).
+            settings={
+                "Track": attributes.get("track", "inbound_track"),
+                "Codec": attributes.get("codec", "PCMU@8000h"),
+                "Source": "cXML",
+            },
+        )
         self._stream_ended[stream.sid] = asyncio.Event()
+        self._space.streams.start(
+            stream,
+            state,
+            name_taken="stop",
+            token=attributes.get("authBearerToken"),
+            codec=state.settings["Codec"],
+            bidirectional=bidirectional,
+            audio=self.audio,
+            on_loop=True,
+            on_stopped=lambda: self._loop.call_soon(self._stream_stopped, stream.sid),
+        )
         with self._changed:
             self._streams.append(stream)
             self._changed.notify_all()
+        return stream
 
     async def _until_ended(self, sid: str) -> None:
         event = self._stream_ended.get(sid)

@@ -15,7 +15,7 @@ import attrs
 from ._records import Fault
 from ._rules import API_PATH
 
-__all__ = ["Canned", "Overrides", "canned"]
+__all__ = ["Canned", "Overrides", "canned", "status_fault"]
 
 _METHOD = re.compile(r'"method":\s*"([a-z]+)"')
 _URL = re.compile(r'"url":\s*f?"([^"]+)"')
@@ -76,6 +76,15 @@ def canned(operation: str | ModuleType, status: int, document: Any, times: int |
     return Canned(name, method, route, status, body, times)
 
 
+def status_fault(status: int, *, times: int, retry_after: str | float | None, body: bytes | str | None) -> Fault:
+    """The fault ``FakeSpace.fail`` queues: ``status`` (an error document unless ``body``; a ``str`` UTF-8)."""
+    if isinstance(body, str):
+        body = body.encode()
+    elif body is not None and not isinstance(body, bytes):
+        raise TypeError(f"body must be bytes, str or None, not {type(body).__name__}")
+    return Fault("status", times, status, None if retry_after is None else str(retry_after), body)
+
+
 class Overrides:
     """The queue of faults (served in order, each ``remaining`` times) and the canned answers (newest first)."""
 
@@ -85,6 +94,8 @@ class Overrides:
         self._canned: list[Canned] = []
 
     def add_fault(self, fault: Fault) -> None:
+        if fault.remaining < 1:
+            raise ValueError("times must be >= 1")
         with self._lock:
             self._faults.append(fault)
 

@@ -11,7 +11,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 __all__ = ["Clock", "ManualClock", "RealClock"]
 
@@ -44,6 +44,15 @@ class RealClock:
         await asyncio.sleep(max(delay, 0.0))
 
 
+class _Sleeper(NamedTuple):
+    """One ``sleep_until`` waiting on a ``ManualClock``: ordered by when it is due, then by arrival."""
+
+    when: float
+    order: int
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[None]
+
+
 class ManualClock:
     """Call time moves only when a test calls ``advance(seconds)``; sleepers due by then wake up.
 
@@ -55,7 +64,7 @@ class ManualClock:
         self._now = 0.0
         self._lock = threading.Lock()
         self._order = itertools.count()
-        self._sleepers: list[tuple[float, int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self._sleepers: list[_Sleeper] = []  # a heap: the first due first
 
     def __repr__(self) -> str:
         return f"ManualClock(now={self.now():g})"
@@ -70,11 +79,11 @@ class ManualClock:
         with self._lock:
             self._now += seconds
             due = []
-            while self._sleepers and self._sleepers[0][0] <= self._now:
+            while self._sleepers and self._sleepers[0].when <= self._now:
                 due.append(heapq.heappop(self._sleepers))
-        for _, _, loop, future in due:
-            if not loop.is_closed():
-                loop.call_soon_threadsafe(_wake, future)
+        for sleeper in due:
+            if not sleeper.loop.is_closed():
+                sleeper.loop.call_soon_threadsafe(_wake, sleeper.future)
 
     async def sleep_until(self, when: float) -> None:
         loop = asyncio.get_running_loop()
@@ -82,13 +91,13 @@ class ManualClock:
         with self._lock:
             if when <= self._now:
                 return
-            heapq.heappush(self._sleepers, (when, next(self._order), loop, future))
+            heapq.heappush(self._sleepers, _Sleeper(when, next(self._order), loop, future))
         try:
             await future
         finally:
             if not future.done():  # cancelled: forget it, so a later advance does not touch it
                 with self._lock:
-                    self._sleepers = [entry for entry in self._sleepers if entry[3] is not future]
+                    self._sleepers = [sleeper for sleeper in self._sleepers if sleeper.future is not future]
                     heapq.heapify(self._sleepers)
 
 

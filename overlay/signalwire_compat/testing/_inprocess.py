@@ -1,5 +1,5 @@
 """FakeSpace in-process: httpx transports that answer from the space itself (no thread, no socket), and the
-clients bound to them.
+clients bound to a space (through them, or its socket).
 
 A request goes through the same ``_answer``/``_record`` path as one the socket server read; faults
 become what a client would see on a socket (a dropped connection is httpx's ``RemoteProtocolError``),
@@ -20,18 +20,26 @@ import httpx
 from .._transports._deadline import remaining
 from ._records import RecordedRequest
 from ._rules import Answer
-from ._server import MAX_BODY, Server
+from ._server import MAX_BODY
 
 if TYPE_CHECKING:
     from .._async._client import AsyncClient
     from .._sync._client import Client
 
-__all__ = ["AsyncFakeTransport", "FakeTransport", "InProcessSpace"]
+__all__ = [
+    "NOT_LISTENING_URL",
+    "AsyncFakeTransport",
+    "Bound",
+    "FakeTransport",
+    "Space",
+    "bound_async_client",
+    "bound_client",
+]
 
 NOT_LISTENING_URL = "http://127.0.0.1:0"  # nothing can listen on port 0: a client without the transport fails at once
 
 
-class _Space(Protocol):
+class Space(Protocol):
     """What a transport asks of the space it serves."""
 
     latency: float
@@ -54,7 +62,7 @@ def _read_timeout(request: httpx.Request) -> float | None:
 class _Exchange:
     """One request: what the space answers (recorded), then the httpx response or the transport error."""
 
-    def __init__(self, space: _Space, request: httpx.Request, body: bytes) -> None:
+    def __init__(self, space: Space, request: httpx.Request, body: bytes) -> None:
         self.space, self.request, self.body = space, request, body
         self.path = request.url.raw_path.decode("ascii")
         self.headers = {name.lower(): value for name, value in request.headers.items()}
@@ -100,7 +108,7 @@ class _Exchange:
 class FakeTransport(httpx.BaseTransport):
     """``httpx.Client(transport=space.transport())``: the space answers in the calling thread."""
 
-    def __init__(self, space: _Space) -> None:
+    def __init__(self, space: Space) -> None:
         self._space = space
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -118,7 +126,7 @@ class FakeTransport(httpx.BaseTransport):
 class AsyncFakeTransport(httpx.AsyncBaseTransport):
     """``httpx.AsyncClient(transport=space.async_transport())``: the space answers on the caller's loop."""
 
-    def __init__(self, space: _Space) -> None:
+    def __init__(self, space: Space) -> None:
         self._space = space
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -133,7 +141,7 @@ class AsyncFakeTransport(httpx.AsyncBaseTransport):
             return exchange.answer(timed_out)
 
 
-class _Bound(_Space, Protocol):
+class Bound(Space, Protocol):
     """What the clients ask of the space besides: its credentials and URL."""
 
     project_id: str
@@ -143,53 +151,23 @@ class _Bound(_Space, Protocol):
     def url(self) -> str: ...
 
 
-class InProcessSpace:
-    """FakeSpace's URL, transports and clients (a mixin; its methods' ``self`` is typed by what they use)."""
+def bound_client(space: Bound, *, in_process: bool, options: dict[str, Any]) -> Client:
+    """A ``Client`` bound to the space and its credentials; ``in_process``: through ``FakeTransport``."""
+    from .._sync._client import Client
 
-    _server: Server | None
-    _running: bool
+    if in_process:
+        options["http_client"] = httpx.Client(transport=FakeTransport(space), **_check_in_process(options))
+    return Client(space.project_id, space.api_token, space.url, **options)
 
-    @property
-    def running(self) -> bool:
-        """True inside the ``with`` block (between ``start()`` and ``stop()``)."""
-        return self._running
 
-    @property
-    def url(self) -> str:
-        """The space URL to give a client: ``http://127.0.0.1:PORT`` once started (``listen=False``:
-        ``http://127.0.0.1:0``, where nothing listens: give the client ``transport()``)."""
-        if not self._running:
-            raise RuntimeError("start the FakeSpace first (use it in a with block)")
-        if self._server is None:
-            return NOT_LISTENING_URL
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+def bound_async_client(space: Bound, *, in_process: bool, options: dict[str, Any]) -> AsyncClient:
+    """An ``AsyncClient`` bound to the space; ``in_process``: through ``AsyncFakeTransport``."""
+    from .._async._client import AsyncClient
 
-    def transport(self: _Space) -> httpx.BaseTransport:
-        """An httpx transport answering from this space in-process: ``httpx.Client(transport=space.transport())``."""
-        return FakeTransport(self)
-
-    def async_transport(self: _Space) -> httpx.AsyncBaseTransport:
-        """The ``httpx.AsyncClient`` twin of ``transport()``."""
-        return AsyncFakeTransport(self)
-
-    def client(self: _Bound, *, in_process: bool = False, **options: Any) -> Client:
-        """A ``Client`` bound to this space and its credentials; ``options`` go to ``Client``.
-        ``in_process=True``: through ``transport()``, no socket (``http_client`` is then not an option)."""
-        from .._sync._client import Client
-
-        if in_process:
-            options["http_client"] = httpx.Client(transport=FakeTransport(self), **_check_in_process(options))
-        return Client(self.project_id, self.api_token, self.url, **options)
-
-    def async_client(self: _Bound, *, in_process: bool = False, **options: Any) -> AsyncClient:
-        """An ``AsyncClient`` bound to this space; ``in_process=True``: through ``async_transport()``."""
-        from .._async._client import AsyncClient
-
-        if in_process:
-            transport = AsyncFakeTransport(self)
-            options["http_client"] = httpx.AsyncClient(transport=transport, **_check_in_process(options))
-        return AsyncClient(self.project_id, self.api_token, self.url, **options)
+    if in_process:
+        transport = AsyncFakeTransport(space)
+        options["http_client"] = httpx.AsyncClient(transport=transport, **_check_in_process(options))
+    return AsyncClient(space.project_id, space.api_token, space.url, **options)
 
 
 def _check_in_process(options: Mapping[str, Any]) -> dict[str, Any]:

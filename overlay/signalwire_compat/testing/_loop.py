@@ -73,16 +73,11 @@ class LoopThread:
         return self._loop is not None
 
     async def http(self) -> aiohttp.ClientSession:
-        """The loop's aiohttp session (created on first use, on the loop): no proxies, no cookies kept."""
+        """The loop's aiohttp session (created on first use, on the loop): loopback only (``_loopback``)."""
         if self._http is None:
-            import aiohttp
+            from ._loopback import loopback_session
 
-            self._http = aiohttp.ClientSession(
-                trust_env=False,  # loopback only: never through a proxy
-                cookie_jar=aiohttp.DummyCookieJar(),
-                connector=aiohttp.TCPConnector(limit=0, force_close=True),
-                timeout=aiohttp.ClientTimeout(total=None, connect=CONNECT_TIMEOUT, sock_connect=CONNECT_TIMEOUT),
-            )
+            self._http = loopback_session(CONNECT_TIMEOUT)
         return self._http
 
     def close(self, timeout: float = 5.0) -> None:

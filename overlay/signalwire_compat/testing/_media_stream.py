@@ -12,7 +12,7 @@ import ssl
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -25,18 +25,16 @@ from ._loop import CONNECT_TIMEOUT, LoopThread
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["MediaSettings", "MediaStream", "StreamOwner"]
+__all__ = ["Connected", "Ended", "MediaSettings", "MediaStream"]
 
 State = Literal["connecting", "connected", "stopped", "failed"]
 _TRACKS = {"inbound_track": ("inbound",), "outbound_track": ("outbound",), "both_tracks": ("inbound", "outbound")}
 
 
-class StreamOwner(Protocol):
-    """What a session tells the space it belongs to (the space imports this module, not the reverse)."""
-
-    def _media_connected(self, sid: str) -> None: ...
-
-    def _media_ended(self, sid: str, error: StreamError | None) -> None: ...
+Connected = Callable[[str], None]
+"""Told a stream's sid once its WebSocket is up (on the loop thread)."""
+Ended = Callable[[str, StreamError | None], None]
+"""Told a stream's sid once its session is over, with the ``StreamError`` if it failed (on the loop thread)."""
 
 
 @attrs.frozen(repr=False)
@@ -63,6 +61,10 @@ def _stream_error(error: BaseException) -> StreamError:
     """SignalWire's ``StreamError`` for why a WebSocket could not be opened."""
     import aiohttp
 
+    from ._loopback import NotLoopbackError
+
+    if isinstance(error, NotLoopbackError):  # e.g. the upgrade redirected off loopback: refused, as no server
+        return StreamError.CONNECTION_REFUSED
     if isinstance(error, aiohttp.ClientSSLError | ssl.SSLError | TimeoutError | aiohttp.ServerTimeoutError):
         return StreamError.CONNECTION_REFUSED_TIMEOUT_OR_SSL_ERROR
     if isinstance(error, aiohttp.WSServerHandshakeError | aiohttp.ClientConnectorError | ConnectionError):
@@ -79,9 +81,11 @@ class MediaStream:
     ``StreamError`` sent in the ``stream-error`` callback and ``error_detail`` says why).
     """
 
-    def __init__(self, settings: MediaSettings, owner: StreamOwner, clock: Clock, loop: LoopThread) -> None:
+    def __init__(
+        self, settings: MediaSettings, clock: Clock, loop: LoopThread, *, on_connected: Connected, on_ended: Ended
+    ) -> None:
         self.settings = settings
-        self._owner = owner
+        self._on_connected, self._on_ended = on_connected, on_ended
         self._clock = clock
         self._loop = loop
         self._changed = threading.Condition()
@@ -196,25 +200,25 @@ class MediaStream:
         settings = self.settings
         if self._stop_asked():  # stopped before the session began: never connects
             self._set(state="stopped")
-            self._owner._media_ended(settings.sid, None)
+            self._on_ended(settings.sid, None)
             return
         try:
             async with asyncio.timeout(CONNECT_TIMEOUT):
                 ws = await self._connect()
         except asyncio.CancelledError:  # stopped while connecting
             self._set(state="stopped")
-            self._owner._media_ended(settings.sid, None)
+            self._on_ended(settings.sid, None)
             return
         except Exception as error:  # noqa: BLE001 - every failure becomes the stream-error SignalWire sends
             code = _stream_error(error)
             self._set(state="failed", error=code, error_detail=f"{type(error).__name__}: {error}"[:300])
-            self._owner._media_ended(settings.sid, code)
+            self._on_ended(settings.sid, code)
             return
         self._ws, self._send_lock, self._stop_requested = ws, asyncio.Lock(), asyncio.Event()
         if self._stop_asked():  # while connecting, before the stop event existed
             self._stop_requested.set()
         self._set(state="connected")
-        self._owner._media_connected(settings.sid)
+        self._on_connected(settings.sid)
         try:
             await self._session(ws, self._stop_requested)
         except Exception as error:  # noqa: BLE001 - e.g. the app reset the connection: the stream is over
@@ -225,7 +229,7 @@ class MediaStream:
             with contextlib.suppress(Exception):
                 await asyncio.shield(ws.close())
             self._set(state="stopped")
-            self._owner._media_ended(settings.sid, None)
+            self._on_ended(settings.sid, None)
 
     async def _connect(self) -> aiohttp.ClientWebSocketResponse:
         import aiohttp

@@ -1,4 +1,5 @@
-"""What FakeSpace holds and records: requests with their answers, streams and their state, queued faults."""
+"""What FakeSpace holds and records: requests with their answers, streams (who they belong to, their state),
+queued faults."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from urllib.parse import parse_qs
 
 import attrs
 
-__all__ = ["FakeStream", "Fault", "Kind", "RecordedRequest", "StreamState"]
+__all__ = ["FakeStream", "Fault", "Kind", "Parent", "RecordedRequest", "StreamState"]
 
 Kind = Literal["call", "conference"]
 
@@ -36,6 +37,15 @@ class RecordedRequest:
 
 
 @attrs.frozen
+class Parent:
+    """A call or a conference of an account: what streams belong to, and where their names are unique."""
+
+    kind: Kind
+    account_sid: str
+    sid: str
+
+
+@attrs.frozen
 class FakeStream:
     """A stream the fake holds; ``parent_sid`` is its call or conference sid."""
 
@@ -44,10 +54,14 @@ class FakeStream:
     parent_sid: str
     sid: str
 
+    @property
+    def parent(self) -> Parent:
+        return Parent(self.kind, self.account_sid, self.parent_sid)
+
 
 @attrs.define
 class StreamState:
-    """What the fake knows of one stream; changed under the space's lock."""
+    """What the fake knows of one stream; changed only by the stream store, under its lock."""
 
     name: str | None
     status: str

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import attrs
 
 from .._validation import is_loopback_url, stream_name_problem
-from ._records import Fault, Kind, StreamState
+from ._records import FakeStream, Fault, Kind, StreamState
 
 __all__ = [
     "API_PATH",
@@ -25,7 +25,6 @@ __all__ = [
     "create_problem",
     "error_body",
     "fault_answer",
-    "find_stream",
     "invalid",
     "read_request",
     "stream_document",
@@ -106,9 +105,10 @@ def invalid(kind: Kind, problem: str) -> Answer:
     return Answer(422, error_body(422, problem))
 
 
-def stream_document(kind: Kind, account: str, parent: str, sid: str, state: StreamState) -> dict[str, Any]:
-    segment = "Calls" if kind == "call" else "Conferences"
-    parent_key = "call_sid" if kind == "call" else "conference_sid"
+def stream_document(stream: FakeStream, state: StreamState) -> dict[str, Any]:
+    segment = "Calls" if stream.kind == "call" else "Conferences"
+    parent_key = "call_sid" if stream.kind == "call" else "conference_sid"
+    account, parent, sid = stream.account_sid, stream.parent_sid, stream.sid
     return {
         "sid": sid,
         "account_sid": account,
@@ -168,14 +168,3 @@ def read_request(
         return Answer(400, error_body(400, "Request body is not a valid form"))
     stream = match["stream"]
     return StreamRequest(kind, requested, parent, None if stream is None else unquote(stream), pairs)
-
-
-def find_stream(
-    streams: Mapping[tuple[str, Kind, str, str], StreamState], parent: tuple[str, Kind, str], stream: str
-) -> tuple[str, StreamState] | None:
-    """A stream of ``parent`` (account, kind, parent sid) by sid, or by name: the newest, if names were reused."""
-    if UUID.fullmatch(stream):
-        state = streams.get((*parent, stream.lower()))
-        return None if state is None else (stream.lower(), state)
-    named = [(key[3], state) for key, state in streams.items() if key[:3] == parent and state.name == stream]
-    return named[-1] if named else None

@@ -1,0 +1,46 @@
+"""FakeSpace's calls, beside its streams: every call it placed, by sid, in order; placing one, and hanging
+them all up when the space stops."""
+
+from __future__ import annotations
+
+import threading
+
+from ._audio import AudioSource
+from ._calls import CallSpace, FakeCall, check_incoming_call
+
+__all__ = ["CallStore"]
+
+
+class CallStore:
+    """The calls of one account of a space; each runs its cXML on the space's loop."""
+
+    def __init__(self, space: CallSpace, *, account: str) -> None:
+        self._space = space
+        self._account = account.lower()
+        self._lock = threading.Lock()
+        self._calls: dict[str, FakeCall] = {}
+
+    def place_incoming(self, url: str, *, from_: str, to: str, method: str, audio: AudioSource | None) -> FakeCall:
+        """A call to the app at ``url`` (checked first), started in the background."""
+        route = self._space.webhook.route
+        check_incoming_call(url, from_=from_, to=to, method=method, audio=audio, route=route)
+        call = FakeCall(self._space, url=url, from_=from_, to=to, method=method, account=self._account, audio=audio)
+        with self._lock:
+            self._calls[call.sid] = call
+        call.start()
+        return call
+
+    def all(self) -> list[FakeCall]:
+        with self._lock:
+            return list(self._calls.values())
+
+    def hang_up_all(self, timeout: float) -> None:
+        """Hang every call up and wait for each to end (its streams stopped)."""
+        calls = self.all()
+        for call in calls:
+            call.hangup()
+        for call in calls:
+            try:
+                call.wait_until_ended(timeout=timeout)
+            except TimeoutError:
+                break

@@ -1,0 +1,75 @@
+"""A call's voice webhook, as SignalWire makes it: the signed request for a cXML document (a form ``POST``, or
+a ``GET`` with the parameters in its query), to the space's ``callback_app`` in-process or over HTTP to a
+loopback address (redirects followed on loopback only), and the document read from the answer's bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._apps import AppRoute
+from ._callbacks import Signed
+from ._loop import CONNECT_TIMEOUT, LoopThread
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from ..cxml import VoiceResponse
+
+__all__ = ["Webhook", "read_answer"]
+
+
+@attrs.frozen
+class Webhook:
+    """How a space reaches its app: the key it signs with, the app it hands some URLs to, its loop."""
+
+    signing_key: str
+    route: AppRoute | None
+    loop: LoopThread
+
+    async def document(self, url: str, method: str, params: Sequence[tuple[str, str]]) -> VoiceResponse | str:
+        """Request the cXML document; the parsed document, or why there is none (as SignalWire logs it)."""
+        from .. import cxml
+        from ..cxml._parse import MAX_BYTES
+
+        signed = Signed.request(self.signing_key, url, method, params)
+        url, body, headers = signed.url, signed.body, signed.headers
+        if self.route is not None and self.route.matches(url):
+            # Off the loop: a WSGI app blocks, and an ASGI one runs on the route's own loop.
+            answer = await asyncio.to_thread(
+                self.route.call, method, url, headers, body or b"", max_bytes=MAX_BYTES + 1
+            )
+            if answer.error is not None:
+                return f"the voice webhook failed: {answer.error}"
+            status, text = answer.status, answer.body
+        else:
+            http = await self.loop.http()
+            try:
+                async with asyncio.timeout(CONNECT_TIMEOUT):
+                    status, text = await read_answer(http, method, url, body=body, headers=headers, limit=MAX_BYTES + 1)
+            except Exception as error:  # noqa: BLE001 - refused, timed out, aiohttp's errors: recorded on the call
+                return f"the voice webhook failed: {type(error).__name__}: {error}"
+        if not 200 <= status <= 299:
+            return f"the voice webhook answered HTTP {status}"
+        if len(text) > MAX_BYTES:
+            return f"the cXML document is larger than {MAX_BYTES} bytes"
+        try:
+            return cxml.parse(text)  # the bytes, read as XML reads them: declared encoding, byte order mark
+        except cxml.CXMLError as error:
+            return f"the cXML document is invalid: {error}"
+
+
+async def read_answer(
+    http: aiohttp.ClientSession, method: str, url: str, *, body: bytes | None, headers: Mapping[str, str], limit: int
+) -> tuple[int, bytes]:
+    """The status and up to ``limit`` bytes of the answer (redirects followed as aiohttp follows them, on
+    loopback only: the loop's session connects nowhere else)."""
+    async with http.request(method, url, data=body, headers=headers) as response:
+        answer = b""
+        while len(answer) < limit and (chunk := await response.content.read(limit - len(answer))):
+            answer += chunk
+        return response.status, answer
