@@ -30,8 +30,6 @@ class Playout:
         self.prefix = prefix
         self.played_seconds = 0.0  # audio SignalWire's echoes say the caller heard
         self._sent = 0  # chunks sent (the last mark's number)
-        self._cleared_through = 0  # marks up to this number were dropped by a clear, not played
-        self._played_through = 0
         self._pending: deque[tuple[int, float]] = deque()  # (mark number, seconds) not yet heard
         self._done_at: float | None = None
 
@@ -65,17 +63,15 @@ class Playout:
     def echoed(self, name: str, *, now: float) -> bool:
         """SignalWire sent back the mark ``name`` at ``now``: True if it says more audio was heard."""
         number = self._number(name)
-        if number is None or number <= max(self._cleared_through, self._played_through) or number > self._sent:
-            return False  # another mark, a repeat, or one a clear flushed (its audio was dropped, not played)
+        if number is None or not self._pending or not self._pending[0][0] <= number <= self._sent:
+            return False  # another's mark, a repeat, or one a clear flushed (its chunk is no longer pending)
         while self._pending and self._pending[0][0] <= number:
             self.played_seconds += self._pending.popleft()[1]
-        self._played_through = number
         self._done_at = now + self.pending_seconds  # what is left plays on from here
         return True
 
     def cleared(self, *, now: float) -> None:
-        """A ``clear`` went out at ``now``: everything queued is dropped."""
-        self._cleared_through = self._sent
+        """A ``clear`` went out at ``now``: everything queued is dropped (the marks it flushes count for nothing)."""
         self._pending.clear()
         if self._done_at is not None:
             self._done_at = min(self._done_at, now)
