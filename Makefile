@@ -13,11 +13,11 @@ PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 # without them every test process and subprocess recompiles the SDK and the tests (~3 s each).
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install generate add-operation update-upstream check lint typecheck drift test quick coverage soak bench demo vendor lock clean
+.PHONY: help install generate add-operation update-upstream check lint typecheck drift test quick coverage soak bench demo vendor lock clean test-pipecat lock-pipecat
 
 help:
 	@echo "make demo      a media stream's whole life on a local fake space: start, signed callbacks, stop by name"
-	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command)"
+	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command; CI also runs coverage, test-pipecat)"
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
 	@echo "make coverage  every test under coverage.py (branches too), then the floors in pyproject.toml (CI runs it)"
 	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; write _literals.py, derive _sync/"
@@ -130,4 +130,26 @@ lock: $(VENV)/.installed-bench
 	   $(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints.txt
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist
+	rm -rf $(VENV) $(PIPECAT_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist
+
+# The pipecat integration (signalwire_compat.integrations.pipecat) in an environment of its own: pipecat pulls
+# some 50 packages that make test never needs. Pinned by constraints-pipecat.txt (refresh: make lock-pipecat);
+# runs mypy --strict on the integration with pipecat installed, then tests/pipecat (the docs example included).
+# mypy keeps its cache in the environment: .mypy_cache, made without pipecat, would mislead it (and the reverse).
+PIPECAT_VENV := .venv-pipecat
+PIPECAT_BIN := $(PIPECAT_VENV)/bin
+PIPECAT_INSTALLED := $(PIPECAT_VENV)/.installed
+
+$(PIPECAT_INSTALLED): pyproject.toml constraints-pipecat.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required: run make PYTHON=/path/to/python3.11")'
+	@test -x $(PIPECAT_BIN)/python || $(PYTHON) -m venv $(PIPECAT_VENV)
+	$(PIPECAT_BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints-pipecat.txt --editable '.[dev,pipecat]' uvicorn
+	@touch $@
+
+test-pipecat: $(PIPECAT_INSTALLED)
+	$(PIPECAT_BIN)/mypy --strict --cache-dir $(PIPECAT_VENV)/mypy-cache -p signalwire_compat.integrations
+	$(PIPECAT_BIN)/python -m pytest -n auto --dist worksteal -p no:schemathesis tests/pipecat
+
+lock-pipecat: $(PIPECAT_INSTALLED)
+	@{ echo "# Exact versions of every package make test-pipecat puts in .venv-pipecat (regenerate: make lock-pipecat)."; \
+	   $(PIPECAT_BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints-pipecat.txt
