@@ -36,7 +36,7 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 from pipecat.transports.websocket.fastapi import FastAPIWebsocketParams, FastAPIWebsocketTransport
 from pipecat.workers.runner import WorkerRunner
 
-from signalwire_compat import cxml
+from signalwire_compat import AsyncClient, cxml, media
 from signalwire_compat.integrations.pipecat import SignalWireFrameSerializer, read_start
 
 
@@ -55,6 +55,8 @@ class Script:
     # audio sent faster than it plays, which the end of the pipeline must wait for.
     end_silence_secs: int = 0
     cancel_on_disconnect: bool = True  # pipecat's usual on_client_disconnected handler: cancel the worker
+    pause_after_connect: int | None = None  # <Pause length> after <Connect>: closing the socket then ends no call
+    client: Callable[[], AsyncClient] | None = None  # makes the serializer's client for the hang-up, on the app's loop
     params: SignalWireFrameSerializer.InputParams = attrs.field(
         factory=lambda: SignalWireFrameSerializer.InputParams(auto_hang_up=False)
     )
@@ -155,6 +157,8 @@ class Agent:
         response = cxml.VoiceResponse()
         url = request.url.replace(scheme="ws", path="/media", query="")
         response.connect().stream(url=str(url), codec=self.script.codec)
+        if self.script.pause_after_connect is not None:
+            response.pause(length=self.script.pause_after_connect)
         return Response(str(response), media_type="text/xml")
 
     async def _media(self, websocket: WebSocket) -> None:
@@ -165,41 +169,46 @@ class Agent:
         try:
             await websocket.accept()
             start = await read_start(websocket)
-            serializer = SignalWireFrameSerializer.from_start(
-                start, send=websocket.send_text, params=self.script.params
-            )
-            record.update(lambda r: setattr(r, "serializer", serializer))
-            transport = FastAPIWebsocketTransport(
-                websocket,
-                FastAPIWebsocketParams(
-                    audio_in_enabled=True,
-                    audio_out_enabled=True,
-                    audio_out_end_silence_secs=self.script.end_silence_secs,
-                    serializer=serializer,
-                ),
-            )
-            pipeline = Pipeline([transport.input(), Bot(self.script, record), transport.output()])
-            rate = self.script.rate
-            worker = PipelineWorker(
-                pipeline,
-                params=PipelineParams(audio_in_sample_rate=rate, audio_out_sample_rate=rate),
-                enable_rtvi=False,
-                idle_timeout_secs=None,
-            )
-
-            async def cancel(*_: object) -> None:  # the caller (FakeSpace) went away
-                await worker.cancel()
-
-            if self.script.cancel_on_disconnect:
-                transport.add_event_handler("on_client_disconnected", cancel)
-            runner = WorkerRunner(handle_sigint=False)
-            await runner.add_workers(worker)
-            await runner.run()
+            async with contextlib.AsyncExitStack() as stack:
+                client = None if self.script.client is None else await stack.enter_async_context(self.script.client())
+                await self._run(websocket, start, record, client)
         except BaseException as error:
             record.update(lambda r, caught=error: setattr(r, "error", caught))
             raise
         finally:
             record.update(lambda r: setattr(r, "finished", True))
+
+    async def _run(self, websocket: WebSocket, start: media.Start, record: Record, client: AsyncClient | None) -> None:
+        serializer = SignalWireFrameSerializer.from_start(
+            start, send=websocket.send_text, client=client, params=self.script.params
+        )
+        record.update(lambda r: setattr(r, "serializer", serializer))
+        transport = FastAPIWebsocketTransport(
+            websocket,
+            FastAPIWebsocketParams(
+                audio_in_enabled=True,
+                audio_out_enabled=True,
+                audio_out_end_silence_secs=self.script.end_silence_secs,
+                serializer=serializer,
+            ),
+        )
+        pipeline = Pipeline([transport.input(), Bot(self.script, record), transport.output()])
+        rate = self.script.rate
+        worker = PipelineWorker(
+            pipeline,
+            params=PipelineParams(audio_in_sample_rate=rate, audio_out_sample_rate=rate),
+            enable_rtvi=False,
+            idle_timeout_secs=None,
+        )
+
+        async def cancel(*_: object) -> None:  # the caller (FakeSpace) went away
+            await worker.cancel()
+
+        if self.script.cancel_on_disconnect:
+            transport.add_event_handler("on_client_disconnected", cancel)
+        runner = WorkerRunner(handle_sigint=False)
+        await runner.add_workers(worker)
+        await runner.run()
 
     def wait_for_record(self, *, timeout: float = 10.0) -> Record:
         """The first call's record, once its WebSocket reached the agent."""

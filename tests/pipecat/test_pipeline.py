@@ -8,6 +8,7 @@ import pytest
 from pipecat.audio.dtmf.types import KeypadEntry
 
 from signalwire_compat import media
+from signalwire_compat._async._resources import AsyncCallContext
 from signalwire_compat.integrations.pipecat import SignalWireFrameSerializer
 from signalwire_compat.testing import FakeCall, FakeSpace, MediaStream, Tone
 from tests.pipecat.agent import Agent, Record, Script, served
@@ -149,3 +150,24 @@ def test_l16_at_the_pipelines_rate_is_played_without_resampling(rate: int) -> No
     assert session.received_audio == media.pcm16_to_l16(greeting, byteorder="little")
     assert record.caller_rates == {rate}
     assert len(record.caller_pcm) >= chunks(0.2, rate)
+
+
+def test_the_call_is_hung_up_through_the_sdk_once_the_goodbye_has_played() -> None:
+    if not hasattr(AsyncCallContext, "hang_up"):
+        pytest.skip("waits on the SDK's typed Calls operations: client.calls(sid).hang_up()")
+    goodbye = bot_tone(0.4, 8000)
+    params = SignalWireFrameSerializer.InputParams(playout_margin_secs=0.5)  # auto_hang_up: the default
+    with FakeSpace(speed=2.0) as space:
+        script = Script(
+            goodbye=goodbye,
+            end_after_greeting=True,
+            end_silence_secs=1,
+            pause_after_connect=60,  # closing the WebSocket alone would leave the call in <Pause>
+            client=space.async_client,
+            params=params,
+        )
+        call, session, _ = run_call(space, Agent(script))
+        hang_ups = [r for r in space.requests if r.method == "POST" and call.sid in r.path and "Streams" not in r.path]
+    assert call.status == "completed" and call.verbs == ["Connect"]  # ended in <Connect>, by the hang-up
+    assert [r.form for r in hang_ups] == [{"Status": ["completed"]}]
+    assert session.marks_echoed == sent_marks(session)  # all of it played before the hang-up

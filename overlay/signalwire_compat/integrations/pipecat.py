@@ -7,7 +7,7 @@
 
     await websocket.accept()
     start = await read_start(websocket)  # `connected` and `start`, typed: codec, rate, sids, parameters
-    serializer = SignalWireFrameSerializer.from_start(start, send=websocket.send_text, client=client)
+    serializer = SignalWireFrameSerializer.from_start(start, send=websocket.send_text)
     transport = FastAPIWebsocketTransport(websocket, FastAPIWebsocketParams(serializer=serializer, ...))
 
 Needs the ``pipecat`` extra (``pip install 'signalwire-compat[pipecat]'``). One serializer per stream:
