@@ -133,8 +133,9 @@ clean:
 	rm -rf $(VENV) $(PIPECAT_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist
 
 # The pipecat integration (signalwire_compat.integrations.pipecat) in an environment of its own: pipecat pulls
-# some 50 packages that make test never needs. Pinned by constraints-pipecat.txt (refresh: make lock-pipecat);
-# runs mypy --strict on the integration with pipecat installed, then tests/pipecat (the docs example included).
+# some 50 packages that make test never needs, pinned by constraints-pipecat.txt (refresh: make lock-pipecat,
+# also after make lock changes constraints.txt). Runs mypy --strict on the integration with pipecat installed,
+# then tests/pipecat (the docs example included).
 # mypy keeps its cache in the environment: .mypy_cache, made without pipecat, would mislead it (and the reverse).
 PIPECAT_VENV := .venv-pipecat
 PIPECAT_BIN := $(PIPECAT_VENV)/bin
@@ -150,6 +151,14 @@ test-pipecat: $(PIPECAT_INSTALLED)
 	$(PIPECAT_BIN)/mypy --strict --cache-dir $(PIPECAT_VENV)/mypy-cache -p signalwire_compat.integrations
 	$(PIPECAT_BIN)/python -m pytest -n auto --dist worksteal -p no:schemathesis tests/pipecat
 
-lock-pipecat: $(PIPECAT_INSTALLED)
+# Rebuilds .venv-pipecat from constraints.txt (the packages both environments share keep make install's
+# versions) plus the newest pipecat of the tested line, and pins the result.
+PIPECAT_LINE := pipecat-ai==1.14.*
+
+lock-pipecat:
+	rm -rf $(PIPECAT_VENV)
+	$(PYTHON) -m venv $(PIPECAT_VENV)
+	$(PIPECAT_BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev,pipecat]' '$(PIPECAT_LINE)' uvicorn
 	@{ echo "# Exact versions of every package make test-pipecat puts in .venv-pipecat (regenerate: make lock-pipecat)."; \
 	   $(PIPECAT_BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints-pipecat.txt
+	@touch $(PIPECAT_INSTALLED)

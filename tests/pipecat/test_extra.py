@@ -4,6 +4,8 @@ module, without pipecat, says which extra to install."""
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
+import importlib.util
 import subprocess
 import sys
 
@@ -41,3 +43,16 @@ def test_without_pipecat_the_integration_names_the_extra_to_install(monkeypatch:
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'signalwire-compat\[pipecat\]'") as raised:
         importlib.import_module("signalwire_compat.integrations.pipecat")
     assert str(raised.value.name).startswith("pipecat")  # what was missing, for tools that read it
+
+
+def pins(name: str) -> dict[str, str]:
+    lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+    return dict(line.split("==", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_the_pipecat_environment_keeps_make_installs_versions_and_pipecats_tested_line() -> None:
+    main, pipecat = pins("constraints.txt"), pins("constraints-pipecat.txt")
+    differ = {name: (main[name], pipecat.get(name)) for name in main if pipecat.get(name) != main[name]}
+    assert differ == {}, "constraints.txt changed: run make lock-pipecat"
+    assert pipecat["pipecat-ai"].startswith("1.14.")
+    assert importlib.metadata.version("pipecat-ai") == pipecat["pipecat-ai"]
