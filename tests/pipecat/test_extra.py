@@ -1,5 +1,5 @@
-"""pipecat is an optional extra: the SDK never imports it unless its integration module is imported, and that
-module, without pipecat, says which extra to install."""
+"""pipecat is an optional extra: the SDK never imports it unless its integration module is imported, that module,
+without pipecat, says which extra to install, and its environment keeps the main one's versions."""
 
 from __future__ import annotations
 
