@@ -140,25 +140,33 @@ clean:
 PIPECAT_VENV := .venv-pipecat
 PIPECAT_BIN := $(PIPECAT_VENV)/bin
 PIPECAT_INSTALLED := $(PIPECAT_VENV)/.installed
+# What tests/pipecat needs besides the package and pipecat: the test runner, mypy and the stubs the SDK's
+# imports need, what tests/conftest.py's contract check reads the specs with, and a server for the agent.
+# Not the dev extra: it pins soxr 1.1.0 (the audio extra's tests), and pipecat 1.14 requires soxr 1.0.x.
+PIPECAT_TEST_TOOLS := pytest pytest-xdist pytest-timeout mypy types-python-dateutil types-defusedxml pyyaml jsonschema uvicorn
+# The pins of constraints.txt pipecat requires otherwise (a grep -E alternation); the rest are shared.
+PIPECAT_OWN_PINS := soxr
 
 $(PIPECAT_INSTALLED): pyproject.toml constraints-pipecat.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required: run make PYTHON=/path/to/python3.11")'
 	@test -x $(PIPECAT_BIN)/python || $(PYTHON) -m venv $(PIPECAT_VENV)
-	$(PIPECAT_BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints-pipecat.txt --editable '.[dev,pipecat]' uvicorn
+	$(PIPECAT_BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints-pipecat.txt --editable '.[pipecat]' $(PIPECAT_TEST_TOOLS)
 	@touch $@
 
 test-pipecat: $(PIPECAT_INSTALLED)
 	$(PIPECAT_BIN)/mypy --strict --cache-dir $(PIPECAT_VENV)/mypy-cache -p signalwire_compat.integrations
-	$(PIPECAT_BIN)/python -m pytest -n auto --dist worksteal -p no:schemathesis tests/pipecat
+	$(PIPECAT_BIN)/python -m pytest -n auto --dist worksteal tests/pipecat
 
-# Rebuilds .venv-pipecat from constraints.txt (the packages both environments share keep make install's
-# versions) plus the newest pipecat of the tested line, and pins the result.
+# Rebuilds .venv-pipecat with constraints.txt's versions of everything both environments hold and the newest
+# pipecat of the tested line, and pins the result.
 PIPECAT_LINE := pipecat-ai==1.14.*
 
 lock-pipecat:
 	rm -rf $(PIPECAT_VENV)
 	$(PYTHON) -m venv $(PIPECAT_VENV)
-	$(PIPECAT_BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints.txt --editable '.[dev,pipecat]' '$(PIPECAT_LINE)' uvicorn
+	grep -vE '^($(PIPECAT_OWN_PINS))==' constraints.txt > $(PIPECAT_VENV)/shared-constraints.txt
+	$(PIPECAT_BIN)/python -m pip install $(PIP_FLAGS) --constraint $(PIPECAT_VENV)/shared-constraints.txt \
+	    --editable '.[pipecat]' '$(PIPECAT_LINE)' $(PIPECAT_TEST_TOOLS)
 	@{ echo "# Exact versions of every package make test-pipecat puts in .venv-pipecat (regenerate: make lock-pipecat)."; \
 	   $(PIPECAT_BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints-pipecat.txt
 	@touch $(PIPECAT_INSTALLED)

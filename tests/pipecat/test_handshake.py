@@ -11,7 +11,7 @@ import pytest
 
 import signalwire_compat as sw
 from signalwire_compat import media
-from signalwire_compat.integrations.pipecat import read_start
+from signalwire_compat.integrations._handshake import read_start  # also integrations.pipecat's: no pipecat needed
 from tests.helpers import CALL, PROJECT, STREAM
 
 START = media.signalwire_start(

@@ -141,15 +141,18 @@ def test_signalwires_stop_ends_the_pipeline() -> None:
 
 
 @pytest.mark.parametrize("rate", [16000, 24000])
-def test_l16_at_the_pipelines_rate_is_played_without_resampling(rate: int) -> None:
+def test_l16_at_the_pipelines_rate_goes_both_ways_byte_for_byte_without_resampling(rate: int) -> None:
     greeting = bot_tone(0.4, rate)
     script = Script(codec=f"L16@{rate}h", rate=rate, greeting=greeting, end_after_caller_bytes=chunks(0.2, rate))
     with FakeSpace() as space:
         _, session, record = run_call(space, Agent(script))
-    # Byte for byte: no resampler touched it, and L16 went out little-endian (the default).
+    # Byte for byte both ways: no resampler touched the audio, and L16 is little-endian (the default), as
+    # FakeSpace sends it like SignalWire.
     assert session.received_audio == media.pcm16_to_l16(greeting, byteorder="little")
     assert record.caller_rates == {rate}
-    assert len(record.caller_pcm) >= chunks(0.2, rate)
+    heard_by_pipeline = bytes(record.caller_pcm)
+    assert len(heard_by_pipeline) >= chunks(0.2, rate)
+    assert heard_by_pipeline == (TONE.pcm(rate) * 3)[: len(heard_by_pipeline)]
 
 
 def test_the_call_is_hung_up_through_the_sdk_once_the_goodbye_has_played() -> None:

@@ -440,4 +440,4 @@ def test_a_cancel_ends_at_once_and_only_the_first_end_counts() -> None:
 
 def test_repr_names_the_stream_and_its_format() -> None:
     serializer = make(Socket(), encoding="audio/x-L16", rate=24000)
-    assert repr(serializer).startswith(f"<SignalWireFrameSerializer stream_sid='{STREAM}' audio/x-L16@24000 <Playout")
+    assert repr(serializer).startswith(f"<SignalWireFrameSerializer stream_sid='{STREAM}' audio/x-L16@24000 <Backlog")

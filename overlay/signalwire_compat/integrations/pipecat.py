@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Literal
 
 from .. import media
 from .._exceptions import MediaProtocolError, SignalWireError
+from ._backlog import Backlog
 from ._handshake import ASGIWebSocket, read_start
-from ._playout import Playout
 
 try:
     from pipecat.audio.dtmf.types import KeypadEntry
@@ -124,7 +124,7 @@ class SignalWireFrameSerializer(FrameSerializer):
         self._sample_rate = params.sample_rate or self._stream_rate  # the pipeline's, once set up
         self._input_resampler = create_stream_resampler(clear_after_secs=params.resampler_clear_after_secs)
         self._output_resampler = create_stream_resampler(clear_after_secs=params.resampler_clear_after_secs)
-        self._playout = Playout(_MARK_PREFIX)
+        self._backlog = Backlog(_MARK_PREFIX)
         self._changed = asyncio.Event()  # set when a mark echo or `stop` arrives
         self._stream_stopped = False  # SignalWire sent `stop`: the stream (and maybe the call) is over
         self._send_failed = False
@@ -154,12 +154,12 @@ class SignalWireFrameSerializer(FrameSerializer):
 
     def __repr__(self) -> str:
         encoding, rate = self.media_format.encoding, self._stream_rate
-        return f"<SignalWireFrameSerializer stream_sid={self.stream_sid!r} {encoding}@{rate} {self._playout!r}>"
+        return f"<SignalWireFrameSerializer stream_sid={self.stream_sid!r} {encoding}@{rate} {self._backlog!r}>"
 
     @property
     def played_seconds(self) -> float:
         """Seconds of the audio sent that SignalWire's mark echoes say the caller heard (cleared audio excluded)."""
-        return self._playout.played_seconds
+        return self._backlog.played_seconds
 
     # pipecat's FrameSerializer.setup takes a FrameProcessorSetup where its base, BaseObject.setup, takes a
     # task manager: accepting both keeps the override sound for either.
@@ -186,7 +186,7 @@ class SignalWireFrameSerializer(FrameSerializer):
                 return InputDTMFFrame(KeypadEntry(message.digit))
             return InputTransportMessageFrame(message=json.loads(data))  # A-D: pipecat's keypad has none
         if isinstance(message, media.Mark):
-            if self._playout.echoed(message.name, now=_now()):
+            if self._backlog.echoed(message.name, now=_now()):
                 self._changed.set()
             return InputTransportMessageFrame(message=json.loads(data))
         if isinstance(message, media.Stop):
@@ -218,7 +218,7 @@ class SignalWireFrameSerializer(FrameSerializer):
             await self._end(after_playout=isinstance(frame, EndFrame))
             return None
         if isinstance(frame, InterruptionFrame):
-            self._playout.cleared(now=_now())
+            self._backlog.cleared(now=_now())
             return media.clear_message(self.stream_sid)
         if isinstance(frame, AudioRawFrame):
             await self._play(frame)
@@ -244,7 +244,7 @@ class SignalWireFrameSerializer(FrameSerializer):
             payload = media.pcm16_to_ulaw(pcm)
         else:
             payload = media.pcm16_to_l16(pcm, byteorder=self._params.l16_byteorder)
-        mark = self._playout.sent(len(pcm) / (2 * self._stream_rate), now=_now())
+        mark = self._backlog.sent(len(pcm) / (2 * self._stream_rate), now=_now())
         if await self._send(media.media_message(self.stream_sid, payload)):
             await self._send(media.mark_message(self.stream_sid, mark))
 
@@ -276,8 +276,8 @@ class SignalWireFrameSerializer(FrameSerializer):
         else the time the audio sent since the last echo takes to play (plus the margin); at most the timeout."""
         params = self._params
         deadline = _now() + params.playout_timeout_secs
-        while not (self._playout.done or self._stream_stopped or self._send_failed):
-            done_at = self._playout.done_at
+        while not (self._backlog.done or self._stream_stopped or self._send_failed):
+            done_at = self._backlog.done_at
             left = min(deadline, (done_at or 0.0) + params.playout_margin_secs) - _now()
             if left <= 0:
                 if _now() >= deadline:

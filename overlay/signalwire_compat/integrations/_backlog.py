@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import deque
 
-__all__ = ["Playout"]
+__all__ = ["Backlog"]
 
 _MAX_DIGITS = 12  # a mark number never needs more; longer "numbers" are someone else's mark names
 
 
-class Playout:
+class Backlog:
     """The chunks sent and not yet known to be heard, and when they will have been.
 
     ``sent`` names each chunk's mark (``prefix`` + a counter); ``echoed`` takes a mark SignalWire sent
@@ -34,7 +34,7 @@ class Playout:
         self._done_at: float | None = None
 
     def __repr__(self) -> str:
-        return f"<Playout sent={self._sent} pending={len(self._pending)} played_seconds={self.played_seconds:.3f}>"
+        return f"<Backlog sent={self._sent} pending={len(self._pending)} played_seconds={self.played_seconds:.3f}>"
 
     @property
     def done(self) -> bool:
