@@ -20,7 +20,7 @@ help:
 	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command; CI also runs coverage, test-pipecat)"
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
 	@echo "make coverage  every test under coverage.py (branches too), then the floors in pyproject.toml (CI runs it)"
-	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; write _literals.py, derive _sync/"
+	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; derive the overlay's _literals.py, _results.py, _invoke_types.py and _sync/"
 	@echo "make add-operation OP=retrieve_a_call   write a published operation as openapi/<op>.yaml, regenerate"
 	@echo "make update-upstream FILE=new.yaml [COMMIT=...]   replace openapi/upstream/, refresh PROVENANCE.md"
 	@echo "make check     ruff, mypy --strict, drift check of generated/, _literals.py and _sync/, overlay fit (no tests)"
@@ -52,14 +52,14 @@ $(RUNTIME_INSTALLED): pyproject.toml constraints.txt
 
 generate: install
 	$(BIN)/python scripts/generate.py
-	$(BIN)/python scripts/literals.py
+	$(BIN)/python scripts/derive_overlay.py
 	$(BIN)/python scripts/unasync.py
 
 add-operation: install
 	@test -n "$(OP)" || { echo "usage: make add-operation OP=<operationId of openapi/upstream/compatibility-openapi.yaml>"; exit 2; }
 	$(BIN)/python scripts/add_operation.py "$(OP)"
 	$(BIN)/python scripts/generate.py
-	$(BIN)/python scripts/literals.py
+	$(BIN)/python scripts/derive_overlay.py
 	$(BIN)/python scripts/unasync.py
 
 update-upstream: install
@@ -78,7 +78,7 @@ typecheck: install
 
 drift: install
 	$(BIN)/python scripts/generate.py --check
-	$(BIN)/python scripts/literals.py --check
+	$(BIN)/python scripts/derive_overlay.py --check
 	$(BIN)/python scripts/unasync.py --check
 
 check: lint typecheck drift

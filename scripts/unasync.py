@@ -26,6 +26,7 @@ SUBSTITUTIONS = {
     "AsyncClient": "Client",
     "AsyncClientLike": "ClientLike",
     "AsyncClientWithRawResponse": "ClientWithRawResponse",
+    "AsyncInvoke": "Invoke",
     "AsyncCallContext": "CallContext",
     "AsyncCallStreams": "CallStreams",
     "AsyncCallStreamContext": "CallStreamContext",
