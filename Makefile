@@ -26,7 +26,7 @@ help:
 	@echo "make check     ruff, mypy --strict, drift check of generated/, _literals.py and _sync/, overlay fit (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
 	@echo "make bench     CPU, latency, import time and memory vs raw httpx, http.client, twilio-python"
-	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install)"
+	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install; make check must have passed)"
 	@echo "make install   create .venv with the project and its dev tools"
 	@echo "make lock      refresh constraints.txt from the current .venv"
 
@@ -81,7 +81,9 @@ drift: install
 	$(BIN)/python scripts/derive_overlay.py --check
 	$(BIN)/python scripts/unasync.py --check
 
+# When all of it passes, the tree's digest is noted: make vendor copies only a tree make check passed.
 check: lint typecheck drift
+	@$(BIN)/python scripts/vendor.py --record-check
 
 # -n auto: one pytest worker per core (pytest-xdist); worksteal: an idle worker takes queued tests.
 test: check
@@ -122,8 +124,8 @@ demo: $(RUNTIME_INSTALLED)
 
 # Standard library only: no install, any Python 3.11+.
 vendor:
-	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor [FORCE=1]"; exit 2; }
-	$(PYTHON) scripts/vendor.py "$(DEST)" $(if $(FORCE),--force)
+	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor [FORCE=1] [UNCHECKED=1]"; exit 2; }
+	$(PYTHON) scripts/vendor.py "$(DEST)" $(if $(FORCE),--force) $(if $(UNCHECKED),--unchecked)
 
 lock: $(VENV)/.installed-bench
 	@{ echo "# Exact versions of every package make install puts in .venv (regenerate: make lock)."; \

@@ -323,7 +323,7 @@ def overlay_uses(old: dict[str, Any] | None, new: dict[str, Any], output_dir: Pa
     if old is None or not spec_diff.diff(old, new) or not (package / "__init__.py").is_file():
         return uses
     try:
-        return overlay_fit.merged_uses(overlay_fit.check(package).uses, uses)
+        return overlay_fit.merged_uses(overlay_fit.check(package, uses_only=True).uses, uses)
     except overlay_fit.OverlayFitError as exc:
         print_warning(f"which overlay lines use what changed is not known: {exc}")
         return uses

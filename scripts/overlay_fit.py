@@ -69,8 +69,9 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY) -> Fit:
-    """How the overlay in ``overlay_dir`` fits the client in ``package_dir`` (beside its merged spec)."""
+def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY, *, uses_only: bool = False) -> Fit:
+    """How the overlay in ``overlay_dir`` fits the client in ``package_dir`` (beside its merged spec).
+    ``uses_only``: run the typed calls only, for ``uses`` (the problems and coverage are then partial)."""
     tree = package_dir.resolve().parent
     spec = tree / MERGED_SPEC
     if not spec.is_file():
@@ -87,7 +88,7 @@ def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY) -> Fit:
         names = Path(scratch) / "names.json"
         names.write_text(json.dumps(overlay_probe.spec_names(load_yaml(spec.read_text(encoding="utf-8")))), "utf-8")
         command = [sys.executable, str(PROBE), "--overlay", str(copy.parent), "--generated", str(tree)]
-        command += ["--spec", str(spec), "--names", str(names)]
+        command += ["--spec", str(spec), "--names", str(names)] + (["--uses-only"] if uses_only else [])
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False)
         except subprocess.TimeoutExpired as exc:

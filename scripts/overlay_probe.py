@@ -801,22 +801,23 @@ def _distinct(recorded: list[Any]) -> Iterator[Any]:
 # -- the run -----------------------------------------------------------------------------------------------------
 
 
-async def run(probe: Probe, overlay: Path, generated: Path) -> list[str]:
+async def run(probe: Probe, overlay: Path, generated: Path, *, uses_only: bool = False) -> list[str]:
+    """The three passes; ``uses_only``: the typed calls alone (which lines send what), for the change report."""
     import httpx
 
     recorder = _Recorder(probe, generated)
     client_class = probe_client_class(probe, recorder)
-    client = client_class(
-        str(uuid.UUID(int=1)), "PTprobe", "http://127.0.0.1:9", http_client=httpx.AsyncClient(), max_retries=0
-    )
+    unused = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: httpx.Response(599)))  # never sent to
+    client = client_class(str(uuid.UUID(int=1)), "PTprobe", "http://127.0.0.1:9", http_client=unused, max_retries=0)
     sys.setprofile(recorder)
     try:
         await Walker(probe).walk(client)
         probe.calling = None
-        await invoke_everything(probe, client)
+        if not uses_only:
+            await invoke_everything(probe, client)
     finally:
         sys.setprofile(None)
-    return await fake_space(probe, overlay)
+    return [] if uses_only else await fake_space(probe, overlay)
 
 
 def coverage(probe: Probe, generated_operations: list[str]) -> list[str]:
@@ -846,6 +847,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generated", type=Path, required=True, help="the folder holding signalwire_compat_generated")
     parser.add_argument("--spec", type=Path, required=True, help="the merged spec the client was generated from")
     parser.add_argument("--names", type=Path, help="spec_names() of the spec as JSON (default: made here, slower)")
+    parser.add_argument("--uses-only", action="store_true", help="only which overlay lines send what (no checks)")
     args = parser.parse_args(argv)
     sys.path[:0] = [str(args.overlay.resolve()), str(args.generated.resolve())]
     document = load_yaml(args.spec.read_text(encoding="utf-8"))
@@ -857,7 +859,7 @@ def main(argv: list[str] | None = None) -> int:
         from signalwire_compat import _generated as gen
 
         operations = gen.operation_names()
-        answered = asyncio.run(run(probe, args.overlay, args.generated))
+        answered = asyncio.run(run(probe, args.overlay, args.generated, uses_only=args.uses_only))
     except Exception as exc:  # noqa: BLE001 - an overlay that cannot even be imported or run is the finding
         probe.failure(exc, "running the overlay")
     print(

@@ -580,8 +580,9 @@ class _Diff:
                     inside += self.type_change(before, after, side, "type", name)
             inside += self.enum_changes(before, after, "", self.new.class_of(name))
             inside += self.field_changes(before, after, side, self.new.class_of(name))
-            touched = self.old.users(name) | self.new.users(name)
-            changes += [change._replace(where=label, operations=touched) for change in inside]
+            if inside:
+                touched = self.old.users(name) | self.new.users(name)
+                changes += [change._replace(where=label, operations=touched) for change in inside]
         return changes
 
 

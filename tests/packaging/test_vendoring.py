@@ -82,8 +82,10 @@ def test_make_vendor_copy_runs_in_a_host_project(bare_python: tuple[Path, Path],
     host = tmp_path / "host"
     (host / "host_pkg").mkdir(parents=True)
     (host / "host_pkg" / "__init__.py").write_text("")
+    # UNCHECKED=1: pytest may run without make check before it (the refusal has its own test below).
+    destination = host / "host_pkg" / "_vendor"
     made = subprocess.run(
-        ["make", "--no-print-directory", "-C", str(ROOT), "vendor", f"DEST={host / 'host_pkg' / '_vendor'}"],
+        ["make", "--no-print-directory", "-C", str(ROOT), "vendor", f"DEST={destination}", "UNCHECKED=1"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -105,6 +107,31 @@ def test_make_vendor_copy_runs_in_a_host_project(bare_python: tuple[Path, Path],
     sha = re.search(r'SPEC_SHA256 = "([0-9a-f]{64})"', provenance).group(1)  # type: ignore[union-attr]
     assert sha in str(report["provenance"])
     assert "spec sha256: " + sha in (host / "host_pkg" / "_vendor" / "signalwire_compat" / "VENDORED.txt").read_text()
+
+
+def test_vendor_copies_only_a_tree_make_check_passed_on_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vendor
+
+    stamp = tmp_path / "checked.txt"
+    monkeypatch.setattr(vendor, "CHECKED", stamp)
+    with pytest.raises(vendor.VendorError, match="make check has not passed on this checkout: run make check"):
+        vendor.vendor(tmp_path / "never")
+    assert not (tmp_path / "never").exists()  # nothing written
+    tree = tmp_path / "tree"
+    for folder in ("overlay/signalwire_compat", "generated", "openapi"):
+        (tree / folder).mkdir(parents=True)
+    (tree / "overlay/signalwire_compat/_wire.py").write_text("x = 1\n")
+    (tree / "openapi/update-stream.yaml").write_text("openapi: 3.1.0\n")
+    vendor.record_check(tree, stamp)
+    assert vendor.unchecked(tree, stamp) is None
+    (tree / "openapi/update-stream.yaml").write_text("openapi: 3.1.0\ninfo: {}\n")  # edited after make check
+    assert vendor.unchecked(tree, stamp) == "overlay/, generated/ or openapi/ changed since make check last passed"
+    (tree / "overlay/signalwire_compat/__pycache__").mkdir()
+    vendor.record_check(tree, stamp)
+    (tree / "overlay/signalwire_compat/__pycache__/_wire.cpython-311.pyc").write_bytes(b"cache")  # not the tree
+    assert vendor.unchecked(tree, stamp) is None
 
 
 def test_vendor_refuses_an_unrewritable_seam() -> None:
@@ -196,7 +223,7 @@ def vendored_host(tmp_path: Path) -> Path:
     (host / "host_pkg" / "app.py").write_text(HOST_APP)
     from vendor import vendor
 
-    vendor(host / "host_pkg" / "_vendor")
+    vendor(host / "host_pkg" / "_vendor", checked=False)
     return host
 
 
