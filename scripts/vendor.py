@@ -69,6 +69,19 @@ def runtime_dependencies() -> list[str]:
     return [str(requirement) for requirement in project["dependencies"]]
 
 
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", requirement)[0].lower()
+
+
+def host_type_stubs() -> list[str]:
+    """The stub packages a ``mypy --strict`` host needs besides the runtime dependencies: the dev extra's
+    ``types-X`` for each runtime dependency X that ships no types of its own (pyproject.toml pins them)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = {_name(requirement) for requirement in project["dependencies"]}
+    stubs = [_name(requirement) for requirement in project["optional-dependencies"]["dev"]]
+    return [stub for stub in stubs if stub.startswith("types-") and stub.removeprefix("types-") in runtime]
+
+
 def source_commit() -> str:
     """The checkout's commit, marked when files differ from it; ``unknown`` outside a git checkout."""
     git = shutil.which("git")
@@ -132,8 +145,7 @@ def _record_text(destination: Path, packages: Sequence[str]) -> str:
     sha = re.search(r'SPEC_SHA256 = "([0-9a-f]{64})"', provenance)
     version = re.search(r'__version__ = "([^"]+)"', (OVERLAY / "_version.py").read_text(encoding="utf-8"))
     dependencies = [
-        f"  {requirement}"
-        + ("   (only AsyncClient needs it)" if re.split(r"[<>=!~;\[ ]", requirement)[0] in ASYNC_ONLY else "")
+        f"  {requirement}" + ("   (only AsyncClient needs it)" if _name(requirement) in ASYNC_ONLY else "")
         for requirement in runtime_dependencies()
     ]
     files = [f"  {digest}  {name}" for name, digest in file_hashes(destination, packages).items()]
@@ -142,7 +154,7 @@ def _record_text(destination: Path, packages: Sequence[str]) -> str:
             f"signalwire-compat {version.group(1) if version else '?'} vendored by scripts/vendor.py",
             f"commit: {source_commit()}",
             f"generated client spec sha256: {sha.group(1) if sha else '?'}",
-            "runtime dependencies (the host installs them; mypy --strict hosts also types-python-dateutil):",
+            f"runtime dependencies (the host installs them; mypy --strict hosts also {', '.join(host_type_stubs())}):",
             *dependencies,
             "Do not edit: re-vendor from the signalwire-compat repository (make vendor DEST=...); a file that",
             "differs from the hashes below is refused without --force.",

@@ -227,24 +227,31 @@ def vendored_host(tmp_path: Path) -> Path:
     return host
 
 
-def test_a_host_with_the_runtime_dependencies_and_the_named_stubs_passes_mypy_strict(tmp_path: Path) -> None:
-    # This environment holds the runtime dependencies and types-python-dateutil, the stubs docs/vendoring.md names.
+def test_a_strict_mypy_host_needs_exactly_the_stubs_vendored_txt_names(
+    tmp_path: Path, bare_python: tuple[Path, Path]
+) -> None:
+    from vendor import host_type_stubs
+
+    stubs = host_type_stubs()
+    assert stubs == ["types-python-dateutil", "types-defusedxml"]
     host = vendored_host(tmp_path)
-    checked = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "mypy"),
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "-p",
-            "host_pkg",
-        ],
-        cwd=host,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
+    assert (
+        f"mypy --strict hosts also {', '.join(stubs)}"
+        in (host / "host_pkg" / "_vendor" / "signalwire_compat" / "VENDORED.txt").read_text()
     )
+    stubbed, _ = make_runtime_env(tmp_path / "stubbed-env", [*RUNTIME, *stubs])
+
+    def mypy(python: Path) -> subprocess.CompletedProcess[str]:
+        # mypy reads the packages and stubs of the host's environment: its runtime dependencies only, or those and
+        # the stubs.
+        command = [str(Path(sys.executable).parent / "mypy"), "--strict", "--python-executable", str(python)]
+        command += ["--cache-dir", str(tmp_path / f"cache-{python.parent.parent.name}"), "-p", "host_pkg"]
+        return subprocess.run(command, cwd=host, capture_output=True, text=True, timeout=240, check=False)
+
+    bare = mypy(bare_python[0])
+    assert bare.returncode != 0
+    assert sorted(set(re.findall(r'install (types-[\w-]+)"', bare.stdout))) == sorted(stubs), bare.stdout
+    checked = mypy(stubbed)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
