@@ -15,6 +15,8 @@ package itself. The rules, and why:
 Operations
 - added: compatible (nothing existing changes). Removed: breaking (``invoke("name")`` and the
   generated module are gone). ``operationId`` changed: breaking (the module and ``invoke`` name change).
+  An operation whose route changed only in its path parameters' names (``{Sid}`` -> ``{StreamSid}``)
+  is the same operation: the parameter is reported renamed, not the operation removed and added.
 - a success status (2xx) added, removed or answered with another schema: breaking (what a call
   returns changes type). An error status added or removed: compatible (the overlay raises errors by
   HTTP status, ``NotFoundError`` for any 404, whatever the spec lists).
@@ -35,8 +37,8 @@ Fields of schemas (models), judged by where the schema is used: in requests (use
 responses (users read it), or both (then the stricter rule wins). A schema no operation uses is
 judged as both.
 - added to a request model: breaking if required (constructors need it), compatible if optional.
-  Added to a response model: compatible (the generated model gains an attribute; the overlay's
-  results keep unknown fields in ``.extra``).
+  Added to a response model: compatible (the generated model, and the overlay's typed result derived
+  from it, gain an attribute).
 - removed: breaking (a constructor argument or an attribute disappears). A field removed while
   another of the same type is added in the same model is also marked "possibly renamed" on both lines.
 - retyped: breaking. Made nullable: compatible in a request, breaking in a response (readers now get
@@ -59,11 +61,13 @@ its generated class, so ``$ref: UpdateCallStreamRequestStatus`` and an inline en
 (``update-stream`` and ``update_stream`` are both ``update_stream``). Parameters show their Python
 argument (``'EndTime<' (end_time_before)``, see ``parameter_names``).
 
-A change to a field or parameter names the overlay files that quote its wire name (``[overlay: ...]``,
-``report(uses=...)``), so a maintainer sees which handwritten code to look at.
+A change to a field, a parameter or an enum value names the overlay lines that use it (``[overlay: ...]``,
+``report(uses=...)``; scripts/overlay_fit.py finds them), so a maintainer sees which handwritten code to
+look at.
 
-Documentation (descriptions, summaries, examples, ...) is not API surface: a spec that differs only
-there reports no change (and says so).
+Documentation (descriptions, summaries, examples, ...) is not API surface, and ``required`` and ``enum``
+lists are sets: a spec that differs only in wording or in such an order reports no change, and says
+which.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ def sync_usage(client: sw.Client, call_sid: str, stream_sid: UUID) -> None:
     assert_type(conference, sw.ConferenceStream)
     assert_type(conference.name, str | None)
     assert_type(conference.conference_sid, str)
+    assert_type(conference.status, sw.ConferenceStreamStatus | sw.Unparsed)  # the spec's own enum for conferences
 
 
 async def async_usage(call_sid: str, stream_sid: str) -> None:
