@@ -30,7 +30,6 @@ import argparse
 import ast
 import json
 import re
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -40,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import literals
 from merge_specs import class_name, load_yaml
 from spec_diff import PRIMITIVES, _ref_name, _Spec
+from unasync import ruff
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "overlay" / "signalwire_compat"
@@ -458,21 +458,10 @@ def invoke_types_text(package_dir: Path) -> str:
 def tidy(text: str, path: Path) -> str:
     """``text`` as the project's pinned ruff leaves it under ``path``'s settings: imports sorted, unused ones
     dropped, formatted (the derived modules pass ``make lint`` like the handwritten ones)."""
-    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]  # the pinned ruff, started directly
-
-    for command in (["check", "--fix", "--quiet", "--exit-zero"], ["format", "--quiet"]):
-        result = subprocess.run(
-            [find_ruff_bin(), *command, "--stdin-filename", str(path), "-"],
-            input=text,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise DeriveError(f"ruff could not tidy {path.name}: {(result.stderr or result.stdout).strip()}")
-        text = result.stdout
-    return text
+    try:
+        return ruff(["format"], ruff(["check", "--fix", "--exit-zero"], text, path), path)
+    except ValueError as exc:
+        raise DeriveError(f"ruff could not tidy {path.name}: {exc}") from None
 
 
 def expected(generated: Path = GENERATED, overlay: Path = OVERLAY) -> dict[Path, str]:
