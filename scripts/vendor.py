@@ -187,14 +187,16 @@ def tree_digest(root: Path = ROOT) -> str:
     return digest.hexdigest()
 
 
-def record_check(root: Path = ROOT, stamp: Path = CHECKED) -> None:
-    """Note that ``make check`` passed on the tree as it is now."""
+def record_check(root: Path = ROOT, stamp: Path | None = None) -> None:
+    """Note that ``make check`` passed on the tree as it is now (in ``stamp``, default ``CHECKED``)."""
+    stamp = stamp or CHECKED
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(f"{tree_digest(root)}\nmake check passed on this tree (scripts/vendor.py reads it)\n", "utf-8")
 
 
-def unchecked(root: Path = ROOT, stamp: Path = CHECKED) -> str | None:
+def unchecked(root: Path = ROOT, stamp: Path | None = None) -> str | None:
     """Why the tree is not known to be green (None: ``make check`` passed on it as it is)."""
+    stamp = stamp or CHECKED
     if not stamp.is_file():
         return "make check has not passed on this checkout"
     if stamp.read_text(encoding="utf-8").split("\n", 1)[0] != tree_digest(root):
