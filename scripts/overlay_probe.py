@@ -245,7 +245,9 @@ def parameters(method: Callable[..., Any]) -> tuple[list[Parameter], list[str]]:
     for name, parameter in signature.parameters.items():
         if name in PER_CALL_OPTIONS:
             continue
-        hint = annotations.get(name, Any)
+        # A signature made for help() (``_signatures.keywords_of``) carries its keyword arguments' types itself.
+        hint = annotations.get(name, parameter.annotation)
+        hint = Any if hint is inspect.Parameter.empty or isinstance(hint, str) else hint
         if parameter.kind is inspect.Parameter.VAR_KEYWORD and typing.get_origin(hint) is typing.Unpack:
             (options,) = typing.get_args(hint)
             option_hints = typing.get_type_hints(options)
@@ -467,6 +469,7 @@ def probe_client_class(probe: Probe, recorder: _Recorder) -> type:
 
     from signalwire_compat._async._client import AsyncClient
     from signalwire_compat._operation_types import Answer
+    from signalwire_compat._redaction import Redactor
 
     class ProbeClient(AsyncClient):
         async def _execute(self, operation: Any, timeout: float | None = None) -> Any:  # noqa: ASYNC109 - the override's
@@ -500,15 +503,12 @@ def probe_client_class(probe: Probe, recorder: _Recorder) -> type:
             first = None
             for index, document in enumerate(answers if key not in probe.read else answers[:1]):
                 body = b"" if document is None else json.dumps(document).encode()
-
-                def detached(body: bytes = body) -> httpx.Response:
-                    return httpx.Response(
-                        status, content=body, headers={"content-type": "application/json"}, request=request
-                    )
-
+                response = httpx.Response(
+                    status, content=body, headers={"content-type": "application/json"}, request=request
+                )
                 label = f"{operation.name} answering {status} {_shape(index, document)}"
                 try:
-                    result = operation.parse(Answer(status, body, detached))
+                    result = operation.parse(Answer(response, body, Redactor(())))
                 except Exception as exc:  # noqa: BLE001 - the overlay failing to read a spec-made answer is the finding
                     probe.failure(exc, label)
                     continue
@@ -808,7 +808,9 @@ async def run(probe: Probe, overlay: Path, generated: Path, *, uses_only: bool =
     recorder = _Recorder(probe, generated)
     client_class = probe_client_class(probe, recorder)
     unused = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: httpx.Response(599)))  # never sent to
-    client = client_class(str(uuid.UUID(int=1)), "PTprobe", "http://127.0.0.1:9", http_client=unused, max_retries=0)
+    client = client_class(
+        str(uuid.UUID(int=1)), "PT" + "probe" * 8, "http://127.0.0.1:9", http_client=unused, max_retries=0
+    )
     sys.setprofile(recorder)
     try:
         await Walker(probe).walk(client)
