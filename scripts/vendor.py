@@ -82,6 +82,11 @@ def host_type_stubs() -> list[str]:
     return [stub for stub in stubs if stub.startswith("types-") and stub.removeprefix("types-") in runtime]
 
 
+# What the media session's optional parts import (its resampler: the audio extra; its adapters: the servers they
+# serve), each only when used. A host whose mypy --strict reads the copy needs them installed (or ignored).
+OPTIONAL_IMPORTS = ("numpy", "soxr", "starlette", "websockets")
+
+
 def source_commit() -> str:
     """The checkout's commit, marked when files differ from it; ``unknown`` outside a git checkout."""
     git = shutil.which("git")
@@ -154,7 +159,8 @@ def _record_text(destination: Path, packages: Sequence[str]) -> str:
             f"signalwire-compat {version.group(1) if version else '?'} vendored by scripts/vendor.py",
             f"commit: {source_commit()}",
             f"generated client spec sha256: {sha.group(1) if sha else '?'}",
-            f"runtime dependencies (the host installs them; mypy --strict hosts also {', '.join(host_type_stubs())}):",
+            f"runtime dependencies (the host installs them; mypy --strict hosts also {', '.join(host_type_stubs())},",
+            f"and {', '.join(OPTIONAL_IMPORTS)} for the media session's optional parts, installed or ignored):",
             *dependencies,
             "Do not edit: re-vendor from the signalwire-compat repository (make vendor DEST=...); a file that",
             "differs from the hashes below is refused without --force.",

@@ -230,16 +230,14 @@ def vendored_host(tmp_path: Path) -> Path:
 def test_a_strict_mypy_host_needs_exactly_the_stubs_vendored_txt_names(
     tmp_path: Path, bare_python: tuple[Path, Path]
 ) -> None:
-    from vendor import host_type_stubs
+    from vendor import OPTIONAL_IMPORTS, host_type_stubs
 
     stubs = host_type_stubs()
     assert stubs == ["types-python-dateutil", "types-defusedxml"]
     host = vendored_host(tmp_path)
-    assert (
-        f"mypy --strict hosts also {', '.join(stubs)}"
-        in (host / "host_pkg" / "_vendor" / "signalwire_compat" / "VENDORED.txt").read_text()
-    )
-    stubbed, _ = make_runtime_env(tmp_path / "stubbed-env", [*RUNTIME, *stubs])
+    record = (host / "host_pkg" / "_vendor" / "signalwire_compat" / "VENDORED.txt").read_text()
+    assert f"mypy --strict hosts also {', '.join(stubs)},\nand {', '.join(OPTIONAL_IMPORTS)} for the media" in record
+    stubbed, _ = make_runtime_env(tmp_path / "stubbed-env", [*RUNTIME, *stubs, *OPTIONAL_IMPORTS])
 
     def mypy(python: Path) -> subprocess.CompletedProcess[str]:
         # mypy reads the packages and stubs of the host's environment: its runtime dependencies only, or those and
@@ -251,6 +249,8 @@ def test_a_strict_mypy_host_needs_exactly_the_stubs_vendored_txt_names(
     bare = mypy(bare_python[0])
     assert bare.returncode != 0
     assert sorted(set(re.findall(r'install (types-[\w-]+)"', bare.stdout))) == sorted(stubs), bare.stdout
+    missing = set(re.findall(r'module named "(\w+)[\w.]*"  \[import-not-found\]', bare.stdout))
+    assert missing == set(OPTIONAL_IMPORTS), bare.stdout  # nothing else the copy imports is missing
     checked = mypy(stubbed)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
