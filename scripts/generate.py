@@ -317,11 +317,12 @@ def read_spec(path: Path) -> dict[str, Any]:
 
 def overlay_uses(old: dict[str, Any] | None, new: dict[str, Any], output_dir: Path) -> dict[str, list[str]]:
     """The overlay lines using each wire name and enum value, for the change report from ``old`` to ``new``:
-    found by running the overlay against the client in ``output_dir`` (the one the change is from), when
-    there is a change to report, and by reading the overlay."""
+    found by reading the overlay, and, when a change is breaking, by running the overlay's typed calls
+    against the client in ``output_dir`` (the one the change is from: what they sent before it)."""
     uses = overlay_fit.static_uses()
     package = output_dir / PACKAGE
-    if old is None or not spec_diff.diff(old, new) or not (package / "__init__.py").is_file():
+    breaking = old is not None and any(change.breaking for change in spec_diff.diff(old, new))
+    if not breaking or not (package / "__init__.py").is_file():
         return uses
     try:
         return overlay_fit.merged_uses(overlay_fit.check(package, uses_only=True).uses, uses)
