@@ -104,7 +104,10 @@ def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY, *, uses_on
         if not where:
             return ""
         relative = where.split("/", 1)[1] if "/" in where else where
-        derived = " (derived: run `make generate`)" if relative.split(":", 1)[0] in DERIVED else ""
+        file = relative.split(":", 1)[0]
+        derived = " (derived: run `make generate`)" if file in DERIVED else ""
+        if file.startswith("_sync/"):  # derived from _async/ by scripts/unasync.py: the same code, other lines
+            derived = f" (derived: edit _async/{file.removeprefix('_sync/')})"
         return f"{shown}/{relative}{derived}"
 
     problems = []
