@@ -20,13 +20,13 @@ help:
 	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command; CI also runs coverage, test-pipecat)"
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
 	@echo "make coverage  every test under coverage.py (branches too), then the floors in pyproject.toml (CI runs it)"
-	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; write _literals.py, derive _sync/"
+	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; derive the overlay's _literals.py, _results.py, _invoke_types.py and _sync/"
 	@echo "make add-operation OP=retrieve_a_call   write a published operation as openapi/<op>.yaml, regenerate"
 	@echo "make update-upstream FILE=new.yaml [COMMIT=...]   replace openapi/upstream/, refresh PROVENANCE.md"
 	@echo "make check     ruff, mypy --strict, drift check of generated/, _literals.py and _sync/, overlay fit (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
 	@echo "make bench     CPU, latency, import time and memory vs raw httpx, http.client, twilio-python"
-	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install)"
+	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install; make check must have passed)"
 	@echo "make install   create .venv with the project and its dev tools"
 	@echo "make lock      refresh constraints.txt from the current .venv"
 
@@ -52,14 +52,14 @@ $(RUNTIME_INSTALLED): pyproject.toml constraints.txt
 
 generate: install
 	$(BIN)/python scripts/generate.py
-	$(BIN)/python scripts/literals.py
+	$(BIN)/python scripts/derive_overlay.py
 	$(BIN)/python scripts/unasync.py
 
 add-operation: install
 	@test -n "$(OP)" || { echo "usage: make add-operation OP=<operationId of openapi/upstream/compatibility-openapi.yaml>"; exit 2; }
 	$(BIN)/python scripts/add_operation.py "$(OP)"
 	$(BIN)/python scripts/generate.py
-	$(BIN)/python scripts/literals.py
+	$(BIN)/python scripts/derive_overlay.py
 	$(BIN)/python scripts/unasync.py
 
 update-upstream: install
@@ -78,10 +78,12 @@ typecheck: install
 
 drift: install
 	$(BIN)/python scripts/generate.py --check
-	$(BIN)/python scripts/literals.py --check
+	$(BIN)/python scripts/derive_overlay.py --check
 	$(BIN)/python scripts/unasync.py --check
 
+# When all of it passes, the tree's digest is noted: make vendor copies only a tree make check passed.
 check: lint typecheck drift
+	@$(BIN)/python scripts/vendor.py --record-check
 
 # -n auto: one pytest worker per core (pytest-xdist); worksteal: an idle worker takes queued tests.
 test: check
@@ -122,8 +124,8 @@ demo: $(RUNTIME_INSTALLED)
 
 # Standard library only: no install, any Python 3.11+.
 vendor:
-	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor [FORCE=1]"; exit 2; }
-	$(PYTHON) scripts/vendor.py "$(DEST)" $(if $(FORCE),--force)
+	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor [FORCE=1] [UNCHECKED=1]"; exit 2; }
+	$(PYTHON) scripts/vendor.py "$(DEST)" $(if $(FORCE),--force) $(if $(UNCHECKED),--unchecked)
 
 lock: $(VENV)/.installed-bench
 	@{ echo "# Exact versions of every package make install puts in .venv (regenerate: make lock)."; \
