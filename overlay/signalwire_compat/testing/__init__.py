@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from .. import media
+from .._config import check_api_token
 from ._apps import AppRoute
 from ._audio import AudioSource, Tone, byte_order
 from ._call_store import CallStore
@@ -106,7 +107,7 @@ class FakeSpace:
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
             raise ValueError(f"port must be from 0 (any free port) to 65535, got {port!r}")
         self.project_id = project_id or str(uuid.uuid4())
-        self.api_token = api_token or "PT" + secrets.token_hex(20)
+        self.api_token = "PT" + secrets.token_hex(20) if api_token is None else check_api_token(api_token)
         self.signing_key = signing_key or "PSK_" + secrets.token_hex(16)  # signs status callbacks
         self.port = port  # 0: any free port (see ``url`` once started)
         self.latency = 0.0

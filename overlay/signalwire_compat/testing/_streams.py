@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .._stream_status import StreamError
-from .._validation import is_loopback_url
+from .._validation import is_loopback_url, validate_stream_name
 from ._audio import AudioSource, codec_named
 from ._callbacks import CallbackSender
 from ._media import Media
@@ -88,7 +88,9 @@ class Streams:
 
     def hold(self, kind: Kind, *, account: str, parent: str | None, sid: str | None, name: str | None) -> FakeStream:
         """Hold an in-progress stream a test adds: ids made up unless given (lower-cased), no WebSocket or
-        callback."""
+        callback; a name the SDK would refuse to send (``a/b``, ``agent.json``) is refused here too."""
+        if name is not None:
+            validate_stream_name(name)
         stream = FakeStream(kind, account.lower(), _made_up(parent), _made_up(sid))
         self.store.add(stream, StreamState(name=name, status="in-progress", date_updated=datetime.now(UTC)))
         return stream
