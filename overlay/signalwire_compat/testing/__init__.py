@@ -256,6 +256,10 @@ class FakeSpace:
         """The first ``count`` status callbacks, once made (they are sent in the background)."""
         return self._callbacks.wait(count, timeout)
 
+    async def await_for_deliveries(self, count: int, *, timeout: float = 5.0) -> list[Delivery]:
+        """``wait_for_deliveries``, awaited on the running loop without blocking it."""
+        return await self._callbacks.await_(count, timeout)
+
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request received so far, in order."""

@@ -8,7 +8,6 @@ verbs are recorded and skipped. The end of the document (or a hang-up) ends the 
 from __future__ import annotations
 
 import asyncio
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from ._clock import wait_until
 from ._media import Media, check_audio
 from ._records import FakeStream, Parent, StreamState
 from ._streams import Streams
+from ._waiting import Changes, await_until
 from ._webhook import Webhook
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class FakeCall:
         self.skipped: list[str] = []
         self._streams: list[FakeStream] = []
         self._space, self._loop, self._clock = space, space.media.loop, space.media.clock
-        self._changed = threading.Condition()
+        self._changed = Changes()
         self._task: asyncio.Task[None] | None = None
         self._hangup_wanted = False
         self._stream_ended: dict[str, asyncio.Event] = {}
@@ -113,18 +113,32 @@ class FakeCall:
 
     # -- waiting and commands (any thread) -------------------------------------------------------
 
-    def _wait(self, done: Callable[[], bool], what: str, timeout: float) -> None:
-        late = lambda: f"call {self.sid}: {what} within {timeout:g} s (status {self.status})"  # noqa: E731
-        wait_until(self._changed, done, timeout, late)
+    def _late(self, what: str, timeout: float) -> Callable[[], str]:
+        return lambda: f"call {self.sid}: {what} within {timeout:g} s (status {self.status})"
+
+    def _ended(self) -> bool:
+        return self.status in ("completed", "failed")
 
     def wait_until_ended(self, *, timeout: float = 5.0) -> FakeCall:
         """Until the call is ``completed`` or ``failed``."""
-        self._wait(lambda: self.status in ("completed", "failed"), "not ended", timeout)
+        wait_until(self._changed, self._ended, timeout, self._late("not ended", timeout))
+        return self
+
+    async def await_until_ended(self, *, timeout: float = 5.0) -> FakeCall:
+        """``wait_until_ended``, awaited on the running loop without blocking it."""
+        await await_until(self._changed, self._ended, timeout, self._late("not ended", timeout))
         return self
 
     def wait_for_streams(self, count: int = 1, *, timeout: float = 5.0) -> list[FakeStream]:
         """Until its cXML has started ``count`` streams; returns them."""
-        self._wait(lambda: len(self._streams) >= count, f"fewer than {count} streams started", timeout)
+        late = self._late(f"fewer than {count} streams started", timeout)
+        wait_until(self._changed, lambda: len(self._streams) >= count, timeout, late)
+        return self.streams
+
+    async def await_for_streams(self, count: int = 1, *, timeout: float = 5.0) -> list[FakeStream]:
+        """``wait_for_streams``, awaited on the running loop without blocking it."""
+        late = self._late(f"fewer than {count} streams started", timeout)
+        await await_until(self._changed, lambda: len(self._streams) >= count, timeout, late)
         return self.streams
 
     def hangup(self) -> None:

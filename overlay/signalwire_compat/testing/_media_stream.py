@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-import threading
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,8 +18,10 @@ import attrs
 from .. import media
 from .._stream_status import StreamError
 from ._audio import FRAME_SECONDS, AudioSource, Codec, FrameSource
-from ._clock import Clock, wait_until
+from ._clock import Clock
 from ._loop import CONNECT_TIMEOUT, LoopThread
+from ._stream_waits import StreamWaits
+from ._waiting import Changes
 
 if TYPE_CHECKING:
     import aiohttp
@@ -74,7 +75,7 @@ def _stream_error(error: BaseException) -> StreamError:
     return StreamError.GENERAL_ERROR
 
 
-class MediaStream:
+class MediaStream(StreamWaits):
     """What FakeSpace did on one stream's WebSocket; read it, and wait on it, from any thread.
 
     ``state`` is ``connecting``, ``connected``, ``stopped`` or ``failed`` (then ``error`` is the
@@ -88,7 +89,7 @@ class MediaStream:
         self._on_connected, self._on_ended = on_connected, on_ended
         self._clock = clock
         self._loop = loop
-        self._changed = threading.Condition()
+        self._changed = Changes()
         self.state: State = "connecting"
         self.error: StreamError | None = None
         self.error_detail: str | None = None
@@ -118,38 +119,6 @@ class MediaStream:
         """The audio the app sent (bidirectional streams), in the stream's codec, in order."""
         with self._changed:
             return bytes(self._received)
-
-    # -- waiting (any thread) --------------------------------------------------------------------
-
-    def _wait(self, done: Callable[[], bool], what: str, timeout: float) -> None:
-        late = lambda: f"stream {self.sid}: {what} within {timeout:g} s (state {self.state})"  # noqa: E731
-        wait_until(self._changed, done, timeout, late)
-
-    def wait_until_connected(self, *, timeout: float = 5.0) -> MediaStream:
-        """Until the WebSocket is up (``stream-started`` sent); ``RuntimeError`` if it failed."""
-        self._wait(lambda: self.state != "connecting", "not connected", timeout)
-        if self.state == "failed":
-            raise RuntimeError(f"stream {self.sid} could not connect: {self.error} ({self.error_detail})")
-        return self
-
-    def wait_until_ended(self, *, timeout: float = 5.0) -> MediaStream:
-        """Until the stream has stopped or failed."""
-        self._wait(lambda: self.state in ("stopped", "failed"), "not ended", timeout)
-        return self
-
-    def wait_for_frames(self, count: int, *, timeout: float = 5.0) -> MediaStream:
-        self._wait(lambda: self.frames_sent >= count, f"fewer than {count} media frames sent", timeout)
-        return self
-
-    def wait_for_marks(self, count: int, *, timeout: float = 5.0) -> list[str]:
-        self._wait(lambda: len(self.marks_echoed) >= count, f"fewer than {count} marks echoed", timeout)
-        with self._changed:
-            return list(self.marks_echoed)
-
-    def wait_for_app_messages(self, count: int, *, timeout: float = 5.0) -> list[media.AppMessage]:
-        self._wait(lambda: len(self.app_messages) >= count, f"fewer than {count} app messages", timeout)
-        with self._changed:
-            return list(self.app_messages)
 
     # -- commands (any thread) -------------------------------------------------------------------
 
