@@ -8,6 +8,8 @@ verbs are recorded and skipped. The end of the document (or a hang-up) ends the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,8 +19,10 @@ import attrs
 
 from ._apps import AppRoute
 from ._audio import AudioSource
+from ._caller import Caller
 from ._clock import wait_until
 from ._media import Media, check_audio
+from ._media_stream import MediaStream
 from ._records import FakeStream, Parent, StreamState
 from ._streams import Streams
 from ._waiting import Changes, await_until
@@ -96,6 +100,13 @@ class FakeCall:
         self._task: asyncio.Task[None] | None = None
         self._hangup_wanted = False
         self._stream_ended: dict[str, asyncio.Event] = {}
+        self._caller = Caller(
+            loop=self._loop,
+            clock=self._clock,
+            sessions=self._sessions,
+            hang_up=self._hang_up_now,
+            name=f"call {self.sid}",
+        )
 
     def __repr__(self) -> str:
         return f"<FakeCall sid={self.sid!r} status={self.status!r} to={self.to!r}>"
@@ -141,8 +152,39 @@ class FakeCall:
         await await_until(self._changed, lambda: len(self._streams) >= count, timeout, late)
         return self.streams
 
+    # -- the caller, scripted: now (at=None) or ``at`` seconds on the space's clock after the first stream's connect
+
+    def press(self, digits: str, *, at: float | None = None, duration: int = 250) -> None:
+        """The caller presses ``digits`` (0-9, *, #, A-D): each connected stream of the call gets one ``dtmf``
+        message per digit, the first at ``at``, each next one ``duration`` ms later."""
+        self._caller.press(digits, at=at, duration=duration)
+
+    def speak(self, audio: bytes | str | os.PathLike[str], *, at: float | None = None) -> None:
+        """The caller speaks ``audio`` (16-bit PCM at the streams' rate, or a WAV file's path or bytes: 16-bit
+        mono, resampled to each stream's rate if it needs it, with the ``audio`` extra) on the inbound track."""
+        self._caller.speak(audio, at=at)
+
+    def hang_up(self, *, at: float | None = None) -> None:
+        """The caller hangs up: ``stop`` on each WebSocket, the streams' callbacks, the call ``completed``."""
+        self._caller.hang_up(at=at)
+
     def hangup(self) -> None:
-        """Hang the call up (as the caller would): its streams stop, the call completes."""
+        """``hang_up()`` now."""
+        self._hang_up_now()
+
+    @property
+    def caller_errors(self) -> list[str]:
+        """What a scheduled press or speech could not do (no stream connected then, no audio extra to resample)."""
+        return list(self._caller.errors)
+
+    def _sessions(self) -> list[MediaStream]:
+        sessions = []
+        for stream in self.streams:
+            with contextlib.suppress(KeyError):  # not loopback: no WebSocket
+                sessions.append(self._space.media.session(stream.sid))
+        return sessions
+
+    def _hang_up_now(self) -> None:
         self._hangup_wanted = True
         self._loop.call_soon(self._cancel)
 
@@ -188,6 +230,7 @@ class FakeCall:
             status = "failed"
             self._set(error=f"the call failed: {type(error).__name__}: {error}"[:300])
         finally:
+            self._caller.end()
             self._space.streams.stop_running(self._parent)
             self._set(status=status)
 
@@ -266,6 +309,7 @@ class FakeCall:
             audio=self.audio,
             on_loop=True,
             on_stopped=lambda: self._loop.call_soon(self._stream_stopped, stream.sid),
+            on_connected=self._caller.connected,
         )
         with self._changed:
             self._streams.append(stream)

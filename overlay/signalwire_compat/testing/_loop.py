@@ -68,6 +68,10 @@ class LoopThread:
             with contextlib.suppress(RuntimeError):  # closed meanwhile
                 loop.call_soon_threadsafe(function, *args)
 
+    def on_loop_thread(self) -> bool:
+        """True in the loop's own thread (where waiting on the loop would wait forever)."""
+        return self._thread is threading.current_thread()
+
     @property
     def started(self) -> bool:
         return self._loop is not None

@@ -106,6 +106,7 @@ class MediaStream(StreamWaits):
         self._queue: deque[tuple[str, float | str]] = deque()  # ("audio", seconds) | ("mark", name)
         self._player: asyncio.Task[None] | None = None
         self._stop_wanted = False
+        self._said = bytearray()  # what the caller says (16-bit PCM), ahead of the stream's own audio
 
     def __repr__(self) -> str:
         return f"<MediaStream sid={self.settings.sid!r} state={self.state!r} frames_sent={self.frames_sent}>"
@@ -131,6 +132,20 @@ class MediaStream(StreamWaits):
         if self.state != "connected":
             raise RuntimeError(f"stream {self.sid} is not connected (state {self.state})")
         self._loop.submit(self._send_dtmf(digit, duration))
+
+    def say(self, pcm: bytes) -> None:
+        """The caller speaks: ``pcm`` (16-bit little-endian at the stream's rate) goes on the inbound track from
+        the next frame, after what the caller is still saying (the stream's own audio waits meanwhile)."""
+        if not isinstance(pcm, bytes | bytearray) or len(pcm) % 2:
+            raise ValueError("pcm must be 16-bit PCM bytes (an even number of bytes)")
+        self._loop.call_soon(self._said.extend, bytes(pcm))
+
+    def _said_frame(self) -> bytes:
+        codec = self.settings.codec
+        size = round(codec.sample_rate * FRAME_SECONDS) * 2
+        frame = bytes(self._said[:size]).ljust(size, b"\0")
+        del self._said[:size]
+        return codec.encode(frame)
 
     def stop(self) -> None:
         """Ask the session to send ``stop`` and close (the space does this when the stream stops)."""
@@ -270,7 +285,7 @@ class MediaStream(StreamWaits):
             for track, source in sources.items():
                 message = media.signalwire_media(
                     sequence_number=self._next(),
-                    audio=source.next_frame(),
+                    audio=self._said_frame() if track == "inbound" and self._said else source.next_frame(),
                     chunk=frame + 1,
                     timestamp=timestamp,
                     track=track,

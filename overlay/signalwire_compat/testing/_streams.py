@@ -41,6 +41,7 @@ class Streams:
         self._callbacks = callbacks
         self._lock = threading.Lock()
         self._listeners: dict[str, Listener] = {}  # sid -> told once, when the stream stops
+        self._on_connected: dict[str, Listener] = {}  # sid -> told once, when its WebSocket is up
 
     def start(
         self,
@@ -54,17 +55,22 @@ class Streams:
         audio: AudioSource | None = None,
         on_loop: bool = False,
         on_stopped: Listener | None = None,
+        on_connected: Listener | None = None,
     ) -> Stored | None:
         """Hold a new stream (``name_taken`` as ``StreamStore.add``; None: refused), then connect its WebSocket
         (a loopback URL) or call it started; a stream held stopped (its name taken) gets ``stream-error``.
-        ``on_stopped`` is told once, when it stops (at once, for one held stopped)."""
-        if on_stopped is not None:
-            with self._lock:
+        ``on_stopped`` is told once, when it stops (at once, for one held stopped); ``on_connected`` once its
+        WebSocket is up (on the loop thread)."""
+        with self._lock:
+            if on_stopped is not None:
                 self._listeners[stream.sid] = on_stopped
+            if on_connected is not None:
+                self._on_connected[stream.sid] = on_connected
         stored = self.store.add(stream, state, name_taken=name_taken)
         if stored is None:
             with self._lock:
                 self._listeners.pop(stream.sid, None)
+                self._on_connected.pop(stream.sid, None)
             return None
         if not stored.running:
             self._notify(stored, "stream-error", StreamError.DUPLICATED_STREAM_NAME)
@@ -124,6 +130,10 @@ class Streams:
         stored = self.store.get(sid)
         if stored is not None:
             self._notify(stored, "stream-started")
+        with self._lock:
+            listener = self._on_connected.pop(sid, None)
+        if listener is not None:
+            listener()
 
     def _ended(self, sid: str, error: StreamError | None) -> None:
         """The session is over: if the stream was not stopped already (the app closed, or it failed), it is now."""
