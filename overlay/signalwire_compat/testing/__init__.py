@@ -123,7 +123,7 @@ class FakeSpace:
         self._app_route = None if callback_app is None else AppRoute(callback_app, callback_app_url)
         self._callbacks = CallbackSender(self.signing_key, self._app_route)
         self._media = Media(speed=speed, clock=clock, audio=audio, ssl_context=ssl_context, l16_byteorder=l16_byteorder)
-        self._streams = Streams(StreamStore(), self._media, self._callbacks)
+        self._streams = Streams(StreamStore(), self._media, self._callbacks, self._app_route)
         webhook = Webhook(self.signing_key, self._app_route, self._media.loop)
         self._calls = CallStore(CallSpace(self._streams, self._media, webhook), account=self.project_id)
         self._api = RestAPI(self._streams, self._overrides, account=self.project_id, api_token=self.api_token)

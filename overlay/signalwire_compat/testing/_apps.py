@@ -1,7 +1,8 @@
 """In-process delivery to a WSGI or ASGI app: FakeSpace's status callbacks and voice webhooks with no socket.
 
 The app gets the request a server would have handed it (method, the URL's scheme, host, path and
-query, the signed headers, the form body); an ASGI app runs on a private event loop of the space's.
+query, the signed headers, the form body); an ASGI app runs on an event loop thread of its own, which also
+runs the WebSockets FakeSpace opens to it (``_asgi_websocket``), as one server process would.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 from wsgiref.util import setup_testing_defaults
 
 import attrs
+
+from ._loop import LoopThread
 
 __all__ = ["AppAnswer", "AppRoute"]
 
@@ -50,8 +52,7 @@ class AppRoute:
             url = url.rstrip("/")
         self.app, self.url = app, url
         self.is_asgi = _is_asgi(app)
-        self._lock = threading.Lock()  # one request at a time on the private loop
-        self._runner: asyncio.Runner | None = None
+        self.loop = LoopThread("FakeSpace-app")  # an ASGI app's: its requests and WebSockets run there, as on a server
 
     def __repr__(self) -> str:
         kind = "ASGI" if self.is_asgi else "WSGI"
@@ -62,23 +63,44 @@ class AppRoute:
             return True
         return url == self.url or url.startswith((self.url + "/", self.url + "?"))
 
+    def takes_websocket(self, url: str) -> bool:
+        """An ASGI app takes the WebSockets of its URLs (``ws``/``wss`` as ``http``/``https``); with no ``url``,
+        every one that is not a loopback address (those go to the server listening there)."""
+        from .._validation import is_loopback_url
+
+        scheme, colon, rest = url.partition(":")
+        http_url = {"ws": "http", "wss": "https"}.get(scheme.lower(), "") + colon + rest
+        if not self.is_asgi or not colon or http_url.startswith(":"):
+            return False
+        return self.matches(http_url) if self.url is not None else not is_loopback_url(url)
+
     def call(self, method: str, url: str, headers: Mapping[str, str], body: bytes, *, max_bytes: int) -> AppAnswer:
-        """Hand the request to the app and return its answer (from any thread that runs no event loop)."""
+        """Hand the request to the app and return its answer (from any thread but the app's loop)."""
         try:
             if not self.is_asgi:
                 return _call_wsgi(self.app, method, url, headers, body, max_bytes)
-            with self._lock:
-                if self._runner is None:
-                    self._runner = asyncio.Runner()
-                return self._runner.run(_call_asgi(self.app, method, url, headers, body, max_bytes))
+            return self.loop.submit(_call_asgi(self.app, method, url, headers, body, max_bytes)).result()
         except Exception as error:  # noqa: BLE001 - whatever the app raised is recorded, as a server would log it
-            return AppAnswer(500, b"", f"the app raised {type(error).__name__}: {error}")
+            return _raised(error)
+
+    async def call_async(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes, *, max_bytes: int
+    ) -> AppAnswer:
+        """``call`` awaited on another loop: an ASGI app answers on its own, a WSGI one in a worker thread."""
+        if not self.is_asgi:
+            return await asyncio.to_thread(self.call, method, url, headers, body, max_bytes=max_bytes)
+        try:
+            coroutine = _call_asgi(self.app, method, url, headers, body, max_bytes)
+            return await asyncio.wrap_future(self.loop.submit(coroutine))
+        except Exception as error:  # noqa: BLE001 - as in call
+            return _raised(error)
 
     def close(self) -> None:
-        with self._lock:
-            runner, self._runner = self._runner, None
-        if runner is not None:
-            runner.close()
+        self.loop.close()
+
+
+def _raised(error: Exception) -> AppAnswer:
+    return AppAnswer(500, b"", f"the app raised {type(error).__name__}: {error}")
 
 
 def _wsgi_environ(method: str, url: str, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import ssl
 import threading
 
 from .. import media
+from ._apps import AppRoute
 from ._audio import AudioSource, Codec, Tone, byte_order
 from ._clock import Clock, ManualClock, RealClock
 from ._loop import LoopThread
@@ -59,9 +60,10 @@ class Media:
         on_loop: bool,
         on_connected: Connected,
         on_ended: Ended,
+        app: AppRoute | None = None,
     ) -> MediaStream:
-        """Open the WebSocket of a stream whose URL is a loopback one (from any thread; ``on_loop``: on the
-        loop thread, where the session starts at once)."""
+        """Open the WebSocket of a stream whose URL is a loopback one, or one ``app`` takes in-process (from any
+        thread; ``on_loop``: on the loop thread, where the session starts at once)."""
         stream, state = stored.stream, stored.state
         assert state.url is not None
         settings = MediaSettings(
@@ -76,6 +78,7 @@ class Media:
             audio=self.audio if audio is None else audio,
             bidirectional=bidirectional,
             ssl_context=self.ssl_context,
+            app=app,
         )
         session = MediaStream(settings, self.clock, self.loop, on_connected=on_connected, on_ended=on_ended)
         with self._lock:

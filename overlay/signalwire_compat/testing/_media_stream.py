@@ -26,6 +26,9 @@ from ._waiting import Changes
 if TYPE_CHECKING:
     import aiohttp
 
+    from ._apps import AppRoute
+    from ._asgi_websocket import AsgiWebSocket
+
 __all__ = ["Connected", "Ended", "MediaSettings", "MediaStream"]
 
 State = Literal["connecting", "connected", "stopped", "failed"]
@@ -53,6 +56,7 @@ class MediaSettings:
     audio: AudioSource
     bidirectional: bool
     ssl_context: ssl.SSLContext | None
+    app: AppRoute | None = None  # an ASGI app that takes this WebSocket in-process (None: a loopback socket)
 
     def __repr__(self) -> str:
         return f"MediaSettings(sid={self.sid!r}, url={self.url!r}, bidirectional={self.bidirectional})"
@@ -100,7 +104,7 @@ class MediaStream(StreamWaits):
         self._received = bytearray()
         self._stop_requested: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | AsgiWebSocket | None = None
         self._send_lock: asyncio.Lock | None = None
         self._sequence = 0
         self._queue: deque[tuple[str, float | str]] = deque()  # ("audio", seconds) | ("mark", name)
@@ -215,11 +219,15 @@ class MediaStream(StreamWaits):
             self._set(state="stopped")
             self._on_ended(settings.sid, None)
 
-    async def _connect(self) -> aiohttp.ClientWebSocketResponse:
+    async def _connect(self) -> aiohttp.ClientWebSocketResponse | AsgiWebSocket:
         import aiohttp
 
         settings = self.settings
         headers = {} if settings.token is None else {"Authorization": f"Bearer {settings.token}"}
+        if settings.app is not None:
+            from ._asgi_websocket import open_asgi_websocket
+
+            return await open_asgi_websocket(settings.app.app, settings.app.loop, settings.url, headers)
         http = await self._loop.http()
         return await http.ws_connect(
             settings.url,
@@ -230,7 +238,7 @@ class MediaStream(StreamWaits):
             timeout=aiohttp.ClientWSTimeout(ws_close=2.0),
         )
 
-    async def _session(self, ws: aiohttp.ClientWebSocketResponse, stop: asyncio.Event) -> None:
+    async def _session(self, ws: aiohttp.ClientWebSocketResponse | AsgiWebSocket, stop: asyncio.Event) -> None:
         settings = self.settings
         await self._send(media.signalwire_connected())  # the one message without a sequence number
         await self._send(
@@ -294,7 +302,7 @@ class MediaStream(StreamWaits):
             frame += 1
             self._set(frames_sent=self.frames_sent + len(sources))
 
-    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse | AsgiWebSocket) -> None:
         import aiohttp
 
         async for message in ws:  # ends when the app closes the WebSocket

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from .._stream_status import StreamError
 from .._validation import is_loopback_url, validate_stream_name
+from ._apps import AppRoute
 from ._audio import AudioSource, codec_named
 from ._callbacks import CallbackSender
 from ._media import Media
@@ -35,10 +36,11 @@ def _made_up(given: str | None) -> str:
 class Streams:
     """Starts and stops streams on the store, with their WebSockets, status callbacks and listeners."""
 
-    def __init__(self, store: StreamStore, media: Media, callbacks: CallbackSender) -> None:
+    def __init__(self, store: StreamStore, media: Media, callbacks: CallbackSender, app: AppRoute | None) -> None:
         self.store = store
         self._media = media
         self._callbacks = callbacks
+        self._app = app  # an ASGI app takes the WebSockets of its URLs in-process
         self._lock = threading.Lock()
         self._listeners: dict[str, Listener] = {}  # sid -> told once, when the stream stops
         self._on_connected: dict[str, Listener] = {}  # sid -> told once, when its WebSocket is up
@@ -77,7 +79,12 @@ class Streams:
             self._tell(stored.sid)
             return stored
         chosen = codec_named(codec, l16_byteorder=self._media.l16_byteorder)
-        if state.url is None or not is_loopback_url(state.url) or chosen is None:
+        app = (
+            self._app
+            if state.url is not None and self._app is not None and self._app.takes_websocket(state.url)
+            else None
+        )
+        if state.url is None or not (app or is_loopback_url(state.url)) or chosen is None:
             self._notify(stored, "stream-started")
             return stored
         self._media.open(
@@ -89,6 +96,7 @@ class Streams:
             on_loop=on_loop,
             on_connected=self._connected,
             on_ended=self._ended,
+            app=app,
         )
         return stored
 

@@ -39,10 +39,8 @@ class Webhook:
         signed = Signed.request(self.signing_key, url, method, params)
         url, body, headers = signed.url, signed.body, signed.headers
         if self.route is not None and self.route.matches(url):
-            # Off the loop: a WSGI app blocks, and an ASGI one runs on the route's own loop.
-            answer = await asyncio.to_thread(
-                self.route.call, method, url, headers, body or b"", max_bytes=MAX_BYTES + 1
-            )
+            # Off this loop: a WSGI app blocks, and an ASGI one runs on the route's own loop.
+            answer = await self.route.call_async(method, url, headers, body or b"", max_bytes=MAX_BYTES + 1)
             if answer.error is not None:
                 return f"the voice webhook failed: {answer.error}"
             status, text = answer.status, answer.body
