@@ -7,30 +7,18 @@
         with space.client() as client:
             client.calls(stream.parent_sid).streams(stream.sid).stop()
         assert space.stream_status(stream.sid) == "stopped"
-        assert space.requests[0].form == {"Status": ["stopped"]}
 
-It starts streams (``POST …/Streams``) and stops them by sid or name, per account, with HTTP
-Basic auth and form bodies, answering with the spec's documents (RFC 2822 ``date_updated``) and
-401/404/422 like the API; stopping is idempotent. A stream created with a ``StatusCallback`` gets
-signed status callbacks (``stream-started``, ``stream-stopped``) at that URL, loopback only. It
-records every request and its answer, and injects faults on demand: a status N times (with
-``Retry-After``), latency, a dropped connection, a non-JSON body. Only the standard library and
-the SDK's own dependencies are used; threads and sockets are released when the ``with`` block ends.
+It starts and stops streams as the API does (Basic auth, form bodies, the spec's documents, 401/404/422),
+sends signed status callbacks, records every request, and injects faults on demand. It plays SignalWire's
+part of a stream's WebSocket (``_media_stream``), paced by its clock (``speed=`` or ``ManualClock()``), and
+places incoming calls that carry out an app's cXML (``_calls``), with a caller a test scripts (``_caller``).
 
-It also plays SignalWire's part of a stream whose URL is a loopback address: a real WebSocket
-(``_media_stream``), paced by its clock (``speed=`` or ``clock=ManualClock()``), and incoming calls
-that carry out an app's cXML (``incoming_call``, ``_calls``).
-
-FakeSpace is the front of parts it composes: the stream store (``_store``) that ``Streams`` (``_streams``:
-starting and stopping, with WebSockets and status callbacks) changes for the REST rules (``_rest``) and the
-calls (``_call_store``, ``_calls``); the media part (``_media``); the callback sender (``_callbacks``); the
-socket server (``_server``) or the in-process transports (``_inprocess``).
-
-Tests need no port at all with ``space.transport()`` / ``space.client(in_process=True)`` (``_inprocess``)
-and ``callback_app=`` (a WSGI or ASGI app receiving the callbacks and voice webhooks in-process, ``_apps``).
-
-``python -m signalwire_compat.testing [--port N]`` runs one in the foreground, for the CLI or code
-in another language, and prints its settings as ``export SIGNALWIRE_…=`` lines.
+FakeSpace is the front of parts it composes: the stream store (``_store``) that ``Streams`` (``_streams``)
+changes for the REST rules (``_rest``) and the calls (``_call_store``, ``_calls``); the media part
+(``_media``); the callback sender (``_callbacks``); the socket server (``_server``) or the in-process
+transports (``_inprocess``); ``callback_app=`` (``_apps``, ``_asgi_websocket``): an app taking the callbacks,
+voice webhooks and (ASGI) its WebSockets in-process. Every ``wait_…`` has an awaitable ``await_…`` twin.
+``signalwire-compat fake`` (or ``python -m signalwire_compat.testing``) runs one in the foreground.
 """
 
 from __future__ import annotations
@@ -317,14 +305,18 @@ class FakeSpace:
         to: str = "+15550100002",
         method: str = "POST",
         audio: AudioSource | None = None,
+        wait_for_app: float = 0.0,
     ) -> FakeCall:
         """Call the app: a signed voice webhook to ``url`` (loopback, or a URL ``callback_app`` takes, which
-        gets it in-process), then its cXML, in the background.
+        gets it in-process), then its cXML, in the background; ``wait_for_app``: seconds to try the webhook
+        again while nothing listens at ``url`` yet.
 
         Returns the call at once; wait on it with ``call.wait_until_ended()`` / ``wait_for_streams()``.
         ``audio`` (a ``Tone`` or 16-bit PCM) is what its streams carry (default: ``space.audio``).
         """
-        return self._calls.place_incoming(url, from_=from_, to=to, method=method, audio=audio)
+        return self._calls.place_incoming(
+            url, from_=from_, to=to, method=method, audio=audio, wait_for_app=wait_for_app
+        )
 
     def calls(self) -> list[FakeCall]:
         """Every incoming call placed, in order."""

@@ -37,7 +37,14 @@ CallStatus = Literal["ringing", "in-progress", "completed", "failed"]
 
 
 def check_incoming_call(
-    url: object, *, from_: object, to: object, method: object, audio: object, route: AppRoute | None
+    url: object,
+    *,
+    from_: object,
+    to: object,
+    method: object,
+    audio: object,
+    route: AppRoute | None,
+    wait_for_app: object = 0.0,
 ) -> None:
     """Refuse (``ValueError``, ``TypeError``) an incoming call the space would not place: its webhook URL is
     loopback or one ``route`` takes, by GET or POST, from and to someone, with audio a stream can carry."""
@@ -54,6 +61,8 @@ def check_incoming_call(
             raise ValueError(f"{name} must be a non-empty str")
     if audio is not None:
         check_audio(audio)
+    if isinstance(wait_for_app, bool) or not isinstance(wait_for_app, int | float) or not 0 <= wait_for_app <= 3600:
+        raise ValueError(f"wait_for_app must be seconds from 0 to 3600, got {wait_for_app!r}")
 
 
 @attrs.frozen
@@ -84,8 +93,10 @@ class FakeCall:
         method: str,
         account: str,
         audio: AudioSource | None = None,
+        wait_for_app: float = 0.0,
     ) -> None:
         self.sid = str(uuid.uuid4())
+        self._wait_for_app = wait_for_app
         self.account_sid = account
         self.url, self.from_, self.to, self.method = url, from_, to, method
         self.audio = audio  # what its streams carry (None: the space's)
@@ -217,7 +228,10 @@ class FakeCall:
         try:
             if self._hangup_wanted:
                 return
-            document = await self._space.webhook.document(self.url, self.method, self._webhook_params())
+            params = self._webhook_params()
+            document = await self._space.webhook.document(
+                self.url, self.method, params, wait_for_app=self._wait_for_app
+            )
             if isinstance(document, str):
                 status = "failed"
                 self._set(error=document)
