@@ -156,6 +156,15 @@ class FakeSpace:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    async def __aenter__(self) -> FakeSpace:
+        return self.start()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """``stop()`` in a worker thread: an app on this event loop keeps answering while its calls end."""
+        import asyncio
+
+        await asyncio.to_thread(self.stop)
+
     @property
     def running(self) -> bool:
         """True inside the ``with`` block (between ``start()`` and ``stop()``)."""

@@ -19,7 +19,7 @@ import attrs
 
 from ._loop import LoopThread
 
-__all__ = ["AppAnswer", "AppRoute"]
+__all__ = ["AppAnswer", "AppRoute", "is_asgi"]
 
 _TIMEOUT = 5.0  # seconds an ASGI app has to answer (a WSGI app is called and cannot be interrupted)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -34,7 +34,7 @@ class AppAnswer:
     error: str | None = None
 
 
-def _is_asgi(app: object) -> bool:
+def is_asgi(app: object) -> bool:
     """ASGI apps are coroutine functions (or objects whose ``__call__`` is one); anything else callable is WSGI."""
     return inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(type(app).__call__)
 
@@ -51,7 +51,7 @@ class AppRoute:
                 raise ValueError(f"callback_app_url must be an http(s):// origin or URL prefix, got {url!r}")
             url = url.rstrip("/")
         self.app, self.url = app, url
-        self.is_asgi = _is_asgi(app)
+        self.is_asgi = is_asgi(app)
         self.loop = LoopThread("FakeSpace-app")  # an ASGI app's: its requests and WebSockets run there, as on a server
 
     def __repr__(self) -> str:
