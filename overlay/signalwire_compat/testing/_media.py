@@ -7,6 +7,7 @@ was given when the session is up and when it is over.
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 import threading
 
@@ -105,6 +106,15 @@ class Media:
             session = self._sessions.get(sid)
         if session is not None:
             session.stop()
+
+    def wait_stop_sent(self, sid: str, timeout: float) -> None:
+        """Until the stream's session (if any) has sent ``stop`` or ended: what a REST stop answers after."""
+        with self._lock:
+            session = self._sessions.get(sid)
+        if session is None or self.loop.on_loop_thread():
+            return
+        with contextlib.suppress(TimeoutError):  # an app that holds its socket up gets its answer anyway
+            session.wait_until_stop_sent(timeout=timeout)
 
     def advance(self, seconds: float) -> None:
         if not isinstance(self.clock, ManualClock):

@@ -110,6 +110,7 @@ class MediaStream(StreamWaits):
         self._queue: deque[tuple[str, float | str]] = deque()  # ("audio", seconds) | ("mark", name)
         self._player: asyncio.Task[None] | None = None
         self._stop_wanted = False
+        self.stop_sent = False  # ``stop`` is on its way to the app (or the WebSocket was closed already)
         self._said = bytearray()  # what the caller says (16-bit PCM), ahead of the stream's own audio
 
     def __repr__(self) -> str:
@@ -267,6 +268,7 @@ class MediaStream(StreamWaits):
         if not ws.closed:
             with contextlib.suppress(Exception):
                 await self._send(media.signalwire_stop(sequence_number=self._next()))
+        self._set(stop_sent=True)  # or the app closed first: a REST stop waiting on it may answer now
 
     async def _send(self, text: str) -> None:
         assert self._ws is not None

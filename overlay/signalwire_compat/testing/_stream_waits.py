@@ -24,6 +24,7 @@ class StreamWaits:
     error: StreamError | None
     error_detail: str | None
     frames_sent: int
+    stop_sent: bool
     marks_echoed: list[str]
     app_messages: list[media.AppMessage]
 
@@ -63,6 +64,12 @@ class StreamWaits:
     async def await_until_ended(self, *, timeout: float = 5.0) -> Self:
         """``wait_until_ended``, awaited on the running loop without blocking it."""
         await self._await(lambda: self.state in ("stopped", "failed"), "not ended", timeout)
+        return self
+
+    def wait_until_stop_sent(self, *, timeout: float = 5.0) -> Self:
+        """Until ``stop`` was sent (or the session ended without one)."""
+        ended = ("stopped", "failed")
+        self._wait(lambda: self.stop_sent or self.state in ended, "no stop sent", timeout)
         return self
 
     def wait_for_frames(self, count: int, *, timeout: float = 5.0) -> Self:

@@ -27,6 +27,7 @@ __all__ = ["Streams"]
 _UNIQUE_IDS = uuid.UUID("5f1c2b4e-8a47-4c55-9a0b-3d6f1e2a7c90")  # namespace of the calls' Unique-IDs
 
 Listener = Callable[[], None]
+_STOP_FIRST_WITHIN = 2.0  # wall seconds a REST stop's answer waits for the WebSocket's ``stop`` to be sent
 
 
 def _made_up(given: str | None) -> str:
@@ -109,11 +110,14 @@ class Streams:
         self.store.add(stream, StreamState(name=name, status="in-progress", date_updated=datetime.now(UTC)))
         return stream
 
-    def stop(self, sid: str) -> tuple[Stored, bool] | None:
-        """Stop one stream (``StreamStore.stop``); if it stopped now, its WebSocket and callback follow."""
+    def stop(self, sid: str, *, stop_first: bool = False) -> tuple[Stored, bool] | None:
+        """Stop one stream (``StreamStore.stop``); if it stopped now, its WebSocket and callback follow.
+        ``stop_first``: return once its WebSocket has sent ``stop`` (a REST stop's answer comes after it)."""
         result = self.store.stop(sid)
         if result is not None and result[1]:
             self._closed(result[0])
+            if stop_first:
+                self._media.wait_stop_sent(sid, timeout=_STOP_FIRST_WITHIN)
         return result
 
     def stop_running(self, parent: Parent, *, name: str | None = None) -> None:
