@@ -55,9 +55,9 @@ def agent(record: dict[str, Any], *, bearer_in_cxml: str = BEARER) -> FastAPI:
 
 
 def step_to(space: FakeSpace, stream: MediaStream, seconds: float) -> None:
-    """Move the ManualClock frame by frame, each step once the agent has kept its audio ahead of the player."""
-    steps = round(seconds / 0.02)
-    for step in range(1, steps + 1):
+    """Move the ManualClock on ``seconds``, frame by frame, each step once the agent has kept its audio ahead."""
+    first = stream.frames_sent
+    for step in range(first, first + round(seconds / 0.02)):
         stream.wait_for_frames(step)
         size = min(step * 20, 1500) * 8  # the agent keeps ahead of what plays (until the key press clears it)
         for _ in range(1000):
@@ -77,7 +77,10 @@ def test_a_fastapi_agent_takes_a_whole_call_in_process_barge_in_at_a_scripted_ke
         call.hang_up(at=2.0)
         (stream,) = call.wait_for_streams(1)
         session = space.media(stream.sid).wait_until_connected()
-        step_to(space, session, 2.0)
+        step_to(space, session, 1.5)  # the key goes with the frame due at 1.5 s...
+        while not any(isinstance(m, media.AppClear) for m in session.app_messages):  # ...and the agent clears
+            session.wait_for_app_messages(len(session.app_messages) + 1)
+        step_to(space, session, 0.5)
         call.wait_until_ended()
         session.wait_until_ended()
         deliveries = space.wait_for_deliveries(2)

@@ -209,11 +209,8 @@ def test_a_script_runs_on_a_sped_up_real_clock_as_on_a_manual_one() -> None:
         for connection in connections:
             connection.wait_for(lambda ms: isinstance(ms[-1], media.Stop))
     for connection in connections:
-        (digit,) = connection.of(media.Dtmf)
-        frames = connection.of(media.Media)
-        before = frames[: connection.messages.index(digit) - 2]  # the frames sent before the key (Connected, Start)
-        assert digit.digit == "#" and before and before[-1].timestamp >= 400
-        assert frames[-1].timestamp >= 900  # the caller hung up at 1 s of call time, not before
+        assert [digit.digit for digit in connection.of(media.Dtmf)] == ["#"]
+    assert call.status == "completed"  # by the hang-up: the document would have held the call on <Connect>
 
 
 def test_a_manual_clock_moved_in_20_ms_steps_wakes_what_is_due_at_each_frame() -> None:

@@ -161,10 +161,11 @@ class Caller:
 
     # -- on the loop -----------------------------------------------------------------------------
 
-    def connected(self) -> None:
-        """One of the call's streams is connected (on the loop): the first one sets the script's zero."""
+    def connected(self, at: float | None) -> None:
+        """One of the call's streams connected at ``at`` on the clock (on the loop): the first sets the script's
+        zero, its media's timestamp 0."""
         if self.connected_at is None:
-            self.connected_at = self._clock.now()
+            self.connected_at = self._clock.now() if at is None else at
             self._event().set()
 
     def end(self) -> None:

@@ -323,7 +323,7 @@ class FakeCall:
             audio=self.audio,
             on_loop=True,
             on_stopped=lambda: self._loop.call_soon(self._stream_stopped, stream.sid),
-            on_connected=self._caller.connected,
+            on_connected=lambda: self._caller.connected(self._space.media.session(stream.sid).connected_at),
         )
         with self._changed:
             self._streams.append(stream)

@@ -110,6 +110,7 @@ class MediaStream(StreamWaits):
         self._queue: deque[tuple[str, float | str]] = deque()  # ("audio", seconds) | ("mark", name)
         self._player: asyncio.Task[None] | None = None
         self._stop_wanted = False
+        self.connected_at: float | None = None  # the clock's time when the WebSocket came up: timestamp 0
         self.stop_sent = False  # ``stop`` is on its way to the app (or the WebSocket was closed already)
         self._said = bytearray()  # what the caller says (16-bit PCM), ahead of the stream's own audio
 
@@ -206,7 +207,7 @@ class MediaStream(StreamWaits):
         self._ws, self._send_lock, self._stop_requested = ws, asyncio.Lock(), asyncio.Event()
         if self._stop_asked():  # while connecting, before the stop event existed
             self._stop_requested.set()
-        self._set(state="connected")
+        self._set(state="connected", connected_at=self._clock.now())
         self._on_connected(settings.sid)
         try:
             await self._session(ws, self._stop_requested)
@@ -287,7 +288,7 @@ class MediaStream(StreamWaits):
         sources = {
             track: FrameSource(settings.audio if track == "inbound" else b"", settings.codec) for track in tracks
         }
-        began = self._clock.now()
+        began = self.connected_at if self.connected_at is not None else self._clock.now()  # timestamp 0
         frame = 0
         while True:  # until the session cancels it (stop, the app closed, or a send failed)
             await self._clock.sleep_until(began + frame * FRAME_SECONDS)
