@@ -141,7 +141,8 @@ class Caller:
         return lambda: self._send_digit(digit, duration, now=False)
 
     def _say(self, speech: Speech, *, now: bool) -> None:
-        sessions = self._connected_sessions()
+        # The caller is heard on the inbound track: a stream of the other party's audio only does not carry it.
+        sessions = [s for s in self._connected_sessions() if s.settings.track in ("inbound_track", "both_tracks")]
         if not sessions:
             self._fail(f"{self._none_connected()}; nothing was said", now=now)
         try:
