@@ -19,10 +19,11 @@ import attrs
 
 from ._loop import LoopThread
 
-__all__ = ["AppAnswer", "AppRoute", "is_asgi"]
+__all__ = ["AppAnswer", "AppRoute", "asgi_scope", "is_asgi"]
 
 _TIMEOUT = 5.0  # seconds an ASGI app has to answer (a WSGI app is called and cannot be interrupted)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SCHEME_PORTS = {**_DEFAULT_PORTS, "ws": 80, "wss": 443}
 
 
 @attrs.frozen
@@ -159,15 +160,13 @@ def _call_wsgi(
     return AppAnswer(status[0], b"".join(chunks))
 
 
-async def _call_asgi(
-    app: Callable[..., Any], method: str, url: str, headers: Mapping[str, str], body: bytes, max_bytes: int
-) -> AppAnswer:
+def asgi_scope(kind: str, url: str, headers: Mapping[str, str]) -> dict[str, Any]:
+    """The ASGI scope of a request to ``url`` (``kind``: ``http`` or ``websocket``) with ``headers`` after Host."""
     parts = urlsplit(url)
-    scope = {
-        "type": "http",
+    return {
+        "type": kind,
         "asgi": {"version": "3.0", "spec_version": "2.4"},
         "http_version": "1.1",
-        "method": method,
         "scheme": parts.scheme,
         "path": unquote_to_bytes(parts.path or "/").decode("utf-8", "replace"),
         "raw_path": (parts.path or "/").encode("ascii", "replace"),
@@ -176,12 +175,18 @@ async def _call_asgi(
         "headers": [
             (b"host", parts.netloc.encode("ascii", "replace")),
             *((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()),
-            (b"content-length", str(len(body)).encode()),
         ],
         "client": ("127.0.0.1", 0),
-        "server": (parts.hostname or "", parts.port or _DEFAULT_PORTS.get(parts.scheme, 80)),
+        "server": (parts.hostname or "", parts.port or _SCHEME_PORTS.get(parts.scheme, 80)),
         "state": {},
     }
+
+
+async def _call_asgi(
+    app: Callable[..., Any], method: str, url: str, headers: Mapping[str, str], body: bytes, max_bytes: int
+) -> AppAnswer:
+    scope = asgi_scope("http", url, {**headers, "content-length": str(len(body))})
+    scope["method"] = method
     answered = asyncio.Event()
     request_sent = False
     status: list[int] = []

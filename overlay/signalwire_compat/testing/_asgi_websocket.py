@@ -15,43 +15,24 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
-from urllib.parse import unquote_to_bytes, urlsplit
 
 import aiohttp
 
+from ._apps import asgi_scope
 from ._loop import LoopThread
 
 __all__ = ["AsgiWebSocket", "open_asgi_websocket"]
 
-_DEFAULT_PORTS = {"ws": 80, "wss": 443}
 _GOING_AWAY, _INTERNAL_ERROR, _NORMAL = 1001, 1011, 1000
 _END = object()  # the app closed (or ended): nothing more to read
 
 
 def websocket_scope(url: str, headers: Mapping[str, str]) -> dict[str, Any]:
-    parts = urlsplit(url)
-    return {
-        "type": "websocket",
-        "asgi": {"version": "3.0", "spec_version": "2.4"},
-        "http_version": "1.1",
-        "scheme": parts.scheme,
-        "path": unquote_to_bytes(parts.path or "/").decode("utf-8", "replace"),
-        "raw_path": (parts.path or "/").encode("ascii", "replace"),
-        "query_string": parts.query.encode("ascii", "replace"),
-        "root_path": "",
-        "headers": [
-            (b"host", parts.netloc.encode("ascii", "replace")),
-            (b"connection", b"Upgrade"),
-            (b"upgrade", b"websocket"),
-            (b"sec-websocket-version", b"13"),
-            *((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()),
-        ],
-        "client": ("127.0.0.1", 0),
-        "server": (parts.hostname or "", parts.port or _DEFAULT_PORTS.get(parts.scheme, 80)),
-        "subprotocols": [],  # SignalWire asks for none
-        "state": {},
-        "extensions": {"websocket.http.response": {}},
-    }
+    upgrade = {"connection": "Upgrade", "upgrade": "websocket", "sec-websocket-version": "13"}
+    scope = asgi_scope("websocket", url, {**upgrade, **headers})
+    scope["subprotocols"] = []  # SignalWire asks for none
+    scope["extensions"] = {"websocket.http.response": {}}  # so a refusal can be an HTTP answer (a 401)
+    return scope
 
 
 class AsgiWebSocket:
