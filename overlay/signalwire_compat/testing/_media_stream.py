@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-import threading
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,11 +18,16 @@ import attrs
 from .. import media
 from .._stream_status import StreamError
 from ._audio import FRAME_SECONDS, AudioSource, Codec, FrameSource
-from ._clock import Clock, wait_until
+from ._clock import Clock
 from ._loop import CONNECT_TIMEOUT, LoopThread
+from ._stream_waits import StreamWaits
+from ._waiting import Changes
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from ._apps import AppRoute
+    from ._asgi_websocket import AsgiWebSocket
 
 __all__ = ["Connected", "Ended", "MediaSettings", "MediaStream"]
 
@@ -52,6 +56,7 @@ class MediaSettings:
     audio: AudioSource
     bidirectional: bool
     ssl_context: ssl.SSLContext | None
+    app: AppRoute | None = None  # an ASGI app that takes this WebSocket in-process (None: a loopback socket)
 
     def __repr__(self) -> str:
         return f"MediaSettings(sid={self.sid!r}, url={self.url!r}, bidirectional={self.bidirectional})"
@@ -74,7 +79,7 @@ def _stream_error(error: BaseException) -> StreamError:
     return StreamError.GENERAL_ERROR
 
 
-class MediaStream:
+class MediaStream(StreamWaits):
     """What FakeSpace did on one stream's WebSocket; read it, and wait on it, from any thread.
 
     ``state`` is ``connecting``, ``connected``, ``stopped`` or ``failed`` (then ``error`` is the
@@ -88,7 +93,7 @@ class MediaStream:
         self._on_connected, self._on_ended = on_connected, on_ended
         self._clock = clock
         self._loop = loop
-        self._changed = threading.Condition()
+        self._changed = Changes()
         self.state: State = "connecting"
         self.error: StreamError | None = None
         self.error_detail: str | None = None
@@ -99,12 +104,15 @@ class MediaStream:
         self._received = bytearray()
         self._stop_requested: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | AsgiWebSocket | None = None
         self._send_lock: asyncio.Lock | None = None
         self._sequence = 0
         self._queue: deque[tuple[str, float | str]] = deque()  # ("audio", seconds) | ("mark", name)
         self._player: asyncio.Task[None] | None = None
         self._stop_wanted = False
+        self.connected_at: float | None = None  # the clock's time when the WebSocket came up: timestamp 0
+        self.stop_sent = False  # ``stop`` is on its way to the app (or the WebSocket was closed already)
+        self._said = bytearray()  # what the caller says (16-bit PCM), ahead of the stream's own audio
 
     def __repr__(self) -> str:
         return f"<MediaStream sid={self.settings.sid!r} state={self.state!r} frames_sent={self.frames_sent}>"
@@ -119,38 +127,6 @@ class MediaStream:
         with self._changed:
             return bytes(self._received)
 
-    # -- waiting (any thread) --------------------------------------------------------------------
-
-    def _wait(self, done: Callable[[], bool], what: str, timeout: float) -> None:
-        late = lambda: f"stream {self.sid}: {what} within {timeout:g} s (state {self.state})"  # noqa: E731
-        wait_until(self._changed, done, timeout, late)
-
-    def wait_until_connected(self, *, timeout: float = 5.0) -> MediaStream:
-        """Until the WebSocket is up (``stream-started`` sent); ``RuntimeError`` if it failed."""
-        self._wait(lambda: self.state != "connecting", "not connected", timeout)
-        if self.state == "failed":
-            raise RuntimeError(f"stream {self.sid} could not connect: {self.error} ({self.error_detail})")
-        return self
-
-    def wait_until_ended(self, *, timeout: float = 5.0) -> MediaStream:
-        """Until the stream has stopped or failed."""
-        self._wait(lambda: self.state in ("stopped", "failed"), "not ended", timeout)
-        return self
-
-    def wait_for_frames(self, count: int, *, timeout: float = 5.0) -> MediaStream:
-        self._wait(lambda: self.frames_sent >= count, f"fewer than {count} media frames sent", timeout)
-        return self
-
-    def wait_for_marks(self, count: int, *, timeout: float = 5.0) -> list[str]:
-        self._wait(lambda: len(self.marks_echoed) >= count, f"fewer than {count} marks echoed", timeout)
-        with self._changed:
-            return list(self.marks_echoed)
-
-    def wait_for_app_messages(self, count: int, *, timeout: float = 5.0) -> list[media.AppMessage]:
-        self._wait(lambda: len(self.app_messages) >= count, f"fewer than {count} app messages", timeout)
-        with self._changed:
-            return list(self.app_messages)
-
     # -- commands (any thread) -------------------------------------------------------------------
 
     def send_dtmf(self, digit: str, *, duration: int = 250) -> None:
@@ -162,6 +138,20 @@ class MediaStream:
         if self.state != "connected":
             raise RuntimeError(f"stream {self.sid} is not connected (state {self.state})")
         self._loop.submit(self._send_dtmf(digit, duration))
+
+    def say(self, pcm: bytes) -> None:
+        """The caller speaks: ``pcm`` (16-bit little-endian at the stream's rate) goes on the inbound track from
+        the next frame, after what the caller is still saying (the stream's own audio waits meanwhile)."""
+        if not isinstance(pcm, bytes | bytearray) or len(pcm) % 2:
+            raise ValueError("pcm must be 16-bit PCM bytes (an even number of bytes)")
+        self._loop.call_soon(self._said.extend, bytes(pcm))
+
+    def _said_frame(self) -> bytes:
+        codec = self.settings.codec
+        size = round(codec.sample_rate * FRAME_SECONDS) * 2
+        frame = bytes(self._said[:size]).ljust(size, b"\0")
+        del self._said[:size]
+        return codec.encode(frame)
 
     def stop(self) -> None:
         """Ask the session to send ``stop`` and close (the space does this when the stream stops)."""
@@ -217,7 +207,7 @@ class MediaStream:
         self._ws, self._send_lock, self._stop_requested = ws, asyncio.Lock(), asyncio.Event()
         if self._stop_asked():  # while connecting, before the stop event existed
             self._stop_requested.set()
-        self._set(state="connected")
+        self._set(state="connected", connected_at=self._clock.now())
         self._on_connected(settings.sid)
         try:
             await self._session(ws, self._stop_requested)
@@ -231,11 +221,15 @@ class MediaStream:
             self._set(state="stopped")
             self._on_ended(settings.sid, None)
 
-    async def _connect(self) -> aiohttp.ClientWebSocketResponse:
+    async def _connect(self) -> aiohttp.ClientWebSocketResponse | AsgiWebSocket:
         import aiohttp
 
         settings = self.settings
         headers = {} if settings.token is None else {"Authorization": f"Bearer {settings.token}"}
+        if settings.app is not None:
+            from ._asgi_websocket import open_asgi_websocket
+
+            return await open_asgi_websocket(settings.app.app, settings.app.loop, settings.url, headers)
         http = await self._loop.http()
         return await http.ws_connect(
             settings.url,
@@ -246,7 +240,7 @@ class MediaStream:
             timeout=aiohttp.ClientWSTimeout(ws_close=2.0),
         )
 
-    async def _session(self, ws: aiohttp.ClientWebSocketResponse, stop: asyncio.Event) -> None:
+    async def _session(self, ws: aiohttp.ClientWebSocketResponse | AsgiWebSocket, stop: asyncio.Event) -> None:
         settings = self.settings
         await self._send(media.signalwire_connected())  # the one message without a sequence number
         await self._send(
@@ -275,6 +269,7 @@ class MediaStream:
         if not ws.closed:
             with contextlib.suppress(Exception):
                 await self._send(media.signalwire_stop(sequence_number=self._next()))
+        self._set(stop_sent=True)  # or the app closed first: a REST stop waiting on it may answer now
 
     async def _send(self, text: str) -> None:
         assert self._ws is not None
@@ -293,7 +288,7 @@ class MediaStream:
         sources = {
             track: FrameSource(settings.audio if track == "inbound" else b"", settings.codec) for track in tracks
         }
-        began = self._clock.now()
+        began = self.connected_at if self.connected_at is not None else self._clock.now()  # timestamp 0
         frame = 0
         while True:  # until the session cancels it (stop, the app closed, or a send failed)
             await self._clock.sleep_until(began + frame * FRAME_SECONDS)
@@ -301,7 +296,7 @@ class MediaStream:
             for track, source in sources.items():
                 message = media.signalwire_media(
                     sequence_number=self._next(),
-                    audio=source.next_frame(),
+                    audio=self._said_frame() if track == "inbound" and self._said else source.next_frame(),
                     chunk=frame + 1,
                     timestamp=timestamp,
                     track=track,
@@ -310,7 +305,7 @@ class MediaStream:
             frame += 1
             self._set(frames_sent=self.frames_sent + len(sources))
 
-    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse | AsgiWebSocket) -> None:
         import aiohttp
 
         async for message in ws:  # ends when the app closes the WebSocket
