@@ -51,20 +51,20 @@ $(RUNTIME_INSTALLED): pyproject.toml constraints.txt
 	@touch $@
 
 generate: install
-	$(BIN)/python scripts/generate.py
-	$(BIN)/python scripts/derive_overlay.py
-	$(BIN)/python scripts/unasync.py
+	$(BIN)/python -m scripts.pipeline.generate
+	$(BIN)/python -m scripts.pipeline.derive_overlay
+	$(BIN)/python -m scripts.pipeline.unasync
 
 add-operation: install
 	@test -n "$(OP)" || { echo "usage: make add-operation OP=<operationId of openapi/upstream/compatibility-openapi.yaml>"; exit 2; }
-	$(BIN)/python scripts/add_operation.py "$(OP)"
-	$(BIN)/python scripts/generate.py
-	$(BIN)/python scripts/derive_overlay.py
-	$(BIN)/python scripts/unasync.py
+	$(BIN)/python -m scripts.pipeline.add_operation "$(OP)"
+	$(BIN)/python -m scripts.pipeline.generate
+	$(BIN)/python -m scripts.pipeline.derive_overlay
+	$(BIN)/python -m scripts.pipeline.unasync
 
 update-upstream: install
 	@test -n "$(FILE)" || { echo "usage: make update-upstream FILE=path/to/compatibility-openapi.yaml [COMMIT=sha]"; exit 2; }
-	$(BIN)/python scripts/update_upstream.py "$(FILE)" $(if $(COMMIT),--commit "$(COMMIT)")
+	$(BIN)/python -m scripts.pipeline.update_upstream "$(FILE)" $(if $(COMMIT),--commit "$(COMMIT)")
 
 lint: install
 	$(BIN)/ruff check overlay scripts tests
@@ -77,13 +77,13 @@ typecheck: install
 	$(BIN)/mypy --strict scripts
 
 drift: install
-	$(BIN)/python scripts/generate.py --check
-	$(BIN)/python scripts/derive_overlay.py --check
-	$(BIN)/python scripts/unasync.py --check
+	$(BIN)/python -m scripts.pipeline.generate --check
+	$(BIN)/python -m scripts.pipeline.derive_overlay --check
+	$(BIN)/python -m scripts.pipeline.unasync --check
 
 # When all of it passes, the tree's digest is noted: make vendor copies only a tree make check passed.
 check: lint typecheck drift
-	@$(BIN)/python scripts/vendor.py --record-check
+	@$(BIN)/python -m scripts.vendor --record-check
 
 # -n auto: one pytest worker per core (pytest-xdist); worksteal: an idle worker takes queued tests.
 test: check
@@ -114,18 +114,18 @@ $(VENV)/.installed-bench: $(INSTALLED)
 
 # --instructions: callgrind's instruction counts too (deterministic, unlike CPU time on a shared machine).
 bench: $(VENV)/.installed-bench
-	PYTHONPATH=scripts $(BIN)/python -m bench --instructions --json bench-results.json
+	$(BIN)/python -m scripts.bench --instructions --json bench-results.json
 
 soak: install
 	SIGNALWIRE_COMPAT_LOAD_STOPS=10000 $(BIN)/python -m pytest -s -p no:cacheprovider tests/sdk/test_load.py
 
 demo: $(RUNTIME_INSTALLED)
-	@$(BIN)/python scripts/demo.py
+	@$(BIN)/python -m scripts.demo
 
 # Standard library only: no install, any Python 3.11+.
 vendor:
 	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor [FORCE=1] [UNCHECKED=1]"; exit 2; }
-	$(PYTHON) scripts/vendor.py "$(DEST)" $(if $(FORCE),--force) $(if $(UNCHECKED),--unchecked)
+	$(PYTHON) -m scripts.vendor "$(DEST)" $(if $(FORCE),--force) $(if $(UNCHECKED),--unchecked)
 
 lock: $(VENV)/.installed-bench
 	@{ echo "# Exact versions of every package make install puts in .venv (regenerate: make lock)."; \

@@ -1,7 +1,7 @@
 """Copy the SDK into another project so it imports as ``<host package>.<dest>.signalwire_compat``.
 
-    python3 scripts/vendor.py DEST [--force] [--unchecked]   # e.g. ../other/host_pkg/_vendor   (make vendor DEST=...)
-    python3 scripts/vendor.py --record-check                  # make check, when it passes
+    python3 -m scripts.vendor DEST [--force] [--unchecked]   # e.g. ../other/host_pkg/_vendor   (make vendor DEST=...)
+    python3 -m scripts.vendor --record-check                  # make check, when it passes
 
 Standard library only: it runs with any Python 3.11+, no virtualenv or install needed. Copies
 overlay/signalwire_compat and generated/signalwire_compat_generated side by side into DEST

@@ -1,6 +1,6 @@
 """Contract checks against the rebuilt specs (generated/openapi.merged.yaml, i.e. openapi/*.yaml merged).
 
-The contract itself (scripts/spec_contract.py, which ``make check`` holds the overlay and FakeSpace to
+The contract itself (scripts/pipeline/spec_contract.py, which ``make check`` holds the overlay and FakeSpace to
 as well): requests the SDK sends are checked against the operation's parameters and request schema,
 reading the form body in place of JSON; responses FakeSpace sends against the response schema
 documented for their status. Here: the spec it is read from, and the documented stream callbacks.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
-from merge_specs import load_yaml
-from spec_contract import Contract, Exchange
+from scripts.pipeline.merge_specs import load_yaml
+from scripts.pipeline.spec_contract import Contract, Exchange
 from tests.helpers import ROOT
 
 __all__ = ["Contract", "Exchange", "contract", "stream_callback_problems"]

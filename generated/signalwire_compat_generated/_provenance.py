@@ -1,4 +1,4 @@
-"""Where this package came from. Written by scripts/generate.py; do not edit."""
+"""Where this package came from. Written by scripts/pipeline/generate.py; do not edit."""
 
 GENERATOR = "openapi-python-client"
 GENERATOR_VERSION = "0.29.1"

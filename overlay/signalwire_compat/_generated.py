@@ -5,7 +5,7 @@ that renames or removes something breaks this one file (and tests/sdk/test_seam.
 overlay at large. Vendoring rewrites the package name in this file only (scripts/vendor.py).
 
 ``models`` is the generated models package, for the types of ``client.invoke``'s overloads
-(``_invoke_types.py``, derived by scripts/derive_overlay.py).
+(``_invoke_types.py``, derived by scripts/pipeline/derive_overlay.py).
 
 From each generated endpoint module the overlay uses two functions: ``_get_kwargs`` (method, URL
 with quoted path parameters, body) and ``_parse_response`` (2xx parsing, for the escape hatch).

@@ -1,4 +1,4 @@
-# Written by scripts/derive_overlay.py from generated/signalwire_compat_generated: run `make generate`, never edit.
+# Written by make generate (scripts/pipeline/derive_overlay.py) from generated/signalwire_compat_generated: never edit.
 
 # ruff: noqa: ASYNC109 - the async overloads take invoke's own timeout=, as AsyncClient.invoke does
 """``client.invoke`` typed per generated operation: its keyword arguments and its 2xx model (mypy refuses

@@ -1,4 +1,4 @@
-# Written by scripts/literals.py from generated/openapi.merged.yaml: run `make generate`, never edit.
+# Written by make generate (scripts/pipeline/literals.py) from generated/openapi.merged.yaml: never edit.
 """The spec's enumerations as ``Literal`` types, one per schema, for the SDK's typed arguments."""
 
 from typing import Literal

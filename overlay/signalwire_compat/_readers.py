@@ -7,7 +7,7 @@ is kept as ``Unparsed``: a ``str`` holding the value's text, with the original J
 ``.raw``, and typed as such (``status: StreamStatus | Unparsed``). Unknown fields are kept in
 ``extra``. Only an answer with no usable shape at all (not an object, a required key missing) raises.
 
-The result classes themselves (``_results.py``) are derived from the spec by scripts/derive_overlay.py,
+The result classes themselves (``_results.py``) are derived from the spec by scripts/pipeline/derive_overlay.py,
 which picks a reader here for each field from its schema; ``_models.py`` names the public ones.
 """
 

@@ -1,4 +1,4 @@
-# Written by scripts/derive_overlay.py from generated/openapi.merged.yaml: run `make generate`, never edit.
+# Written by make generate (scripts/pipeline/derive_overlay.py) from generated/openapi.merged.yaml: never edit.
 
 """The API's 2xx answers as typed, tolerant result classes and the enums they use (``_models.py``
 names the public ones). A new field of the spec is an attribute here once the client is regenerated."""

@@ -1,4 +1,4 @@
-"""Runs the bench: ``python -m bench`` with ``scripts/`` on the path, or ``python scripts/bench``."""
+"""Runs the bench: ``python -m scripts.bench`` from the repository root, or ``python scripts/bench`` from anywhere."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 if not __package__:
-    # Run as a folder (python scripts/bench), Python puts scripts/bench/ on the path, not scripts/:
-    # without its parent, `import bench` below would not find this package.
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    # Run as a folder (python scripts/bench), Python puts scripts/bench/ on the path, not the repository
+    # root: without it, `import scripts.bench` below would not find this package.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.cli import main
+from scripts.bench.cli import main
 
 sys.exit(main())

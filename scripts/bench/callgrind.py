@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from bench.config import ASYNC_CLIENTS, BenchError, WorkerConfig
+from scripts.bench.config import ASYNC_CLIENTS, BenchError, WorkerConfig
 
 # The sync SDK with its two neighbours, and the async SDK (with its usual requests in flight).
 INSTRUCTION_CLIENTS = ("httpx_sync", "sw_sync", "twilio", "sw_async")
@@ -22,7 +22,7 @@ def callgrind_instructions(name: str, cfg: WorkerConfig, valgrind: str) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as folder:
         out = Path(folder) / "callgrind.out"
         command = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable]
-        command += ["-m", "bench.worker", name]
+        command += ["-m", "scripts.bench.worker", name]
         try:
             done = subprocess.run(command, env=cfg.to_env(), capture_output=True, text=True, timeout=900, check=False)
         except subprocess.TimeoutExpired:

@@ -12,21 +12,21 @@ import uuid
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.callgrind import measure_instructions
-from bench.config import CLIENTS, FULL, PACKAGES, QUICK, BenchError, Params, WorkerConfig
-from bench.footprint import Footprint, measure_imports, measure_rss
-from bench.groups import EXTRA_GROUPS, measure_groups
-from bench.report import describe_source, report, source_state
-from bench.rounds import bench_server, run_rounds
+from scripts.bench.callgrind import measure_instructions
+from scripts.bench.config import CLIENTS, FULL, PACKAGES, QUICK, BenchError, Params, WorkerConfig
+from scripts.bench.footprint import Footprint, measure_imports, measure_rss
+from scripts.bench.groups import EXTRA_GROUPS, measure_groups
+from scripts.bench.report import describe_source, report, source_state
+from scripts.bench.rounds import bench_server, run_rounds
 
 EPILOG = """\
 usage from the repository root, with the project's venv (twilio comes from the `bench` extra):
-  PYTHONPATH=scripts .venv/bin/python -m bench                  # full run (make bench adds --instructions)
-  PYTHONPATH=scripts .venv/bin/python -m bench --quick          # ~30 s smoke run
+  .venv/bin/python -m scripts.bench                       # full run (make bench adds --instructions)
+  .venv/bin/python -m scripts.bench --quick               # ~30 s smoke run
   .venv/bin/python scripts/bench --json out.json --clients sw_sync,httpx_sync --strict
 
-A raw asyncio server (bench.server) runs in its own process on 127.0.0.1 and counts what it answers.
-Each client runs in a fresh process (python -m bench.worker NAME), rounds interleaved (A1 B1 ... A2 B2
+A raw asyncio server (scripts.bench.server) runs in its own process on 127.0.0.1 and counts what it answers.
+Each client runs in a fresh process (python -m scripts.bench.worker NAME), rounds interleaved (A1 B1 ... A2 B2
 ...): it warms up, then stops the same call stream N times, every result checked and every count
 compared with the server's. Import time and peak RSS are measured in a venv holding only the runtime
 dependencies. Exit status: 0 when every run was correct, 1 when a run failed or a count did not match,

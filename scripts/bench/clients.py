@@ -22,7 +22,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
-from bench.config import BenchError, WorkerConfig
+from scripts.bench.config import BenchError, WorkerConfig
 
 SyncCall = Callable[[], None]
 AsyncCall = Callable[[], Awaitable[None]]

@@ -7,8 +7,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parent.parent
-ROOT = SCRIPTS.parent
+ROOT = Path(__file__).resolve().parents[2]
 API_PREFIX = "/api/laml/2010-04-01"
 CONFIG_ENV = "BENCH_CONFIG"
 
@@ -92,11 +91,12 @@ class WorkerConfig:
 
 
 def child_env() -> dict[str, str]:
-    """This environment minus proxies and SignalWire settings, with ``scripts/`` on the path so that a child
-    can run ``python -m bench.worker`` (or ``bench.server``) however the harness itself was started."""
+    """This environment minus proxies and SignalWire settings, with the repository root on the path so that a
+    child can run ``python -m scripts.bench.worker`` (or ``scripts.bench.server``) however and wherever the
+    harness itself was started."""
     dropped = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
     env = {k: v for k, v in os.environ.items() if k.lower() not in dropped and not k.startswith("SIGNALWIRE_")}
     env.pop(CONFIG_ENV, None)
     env["NO_PROXY"] = "127.0.0.1,localhost"
-    env["PYTHONPATH"] = os.pathsep.join([str(SCRIPTS), *filter(None, [env.get("PYTHONPATH")])])
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     return env

@@ -1,6 +1,6 @@
 """Bench row: FakeSpace pacing N concurrent media streams in real time, and the jitter of their frames.
 
-    PYTHONPATH=scripts .venv/bin/python -m bench.fakespace [--streams 20] [--seconds 5]
+    .venv/bin/python -m scripts.bench.fakespace [--streams 20] [--seconds 5]
     (make bench reports it as the "fakespace" group)
 
 Each stream is started over REST (the SDK's Client) to an aiohttp WebSocket server on 127.0.0.1 that
@@ -19,10 +19,10 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bench.config import Params
-from bench.rows import RowGroup, rows_from_dict
-from bench.stats import Target
-from loopback_app import LoopbackServer
+from scripts.bench.config import Params
+from scripts.bench.rows import RowGroup, rows_from_dict
+from scripts.bench.stats import Target
+from scripts.loopback_app import LoopbackServer
 from signalwire_compat import media
 from signalwire_compat.testing import FakeSpace
 

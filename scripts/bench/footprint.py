@@ -9,9 +9,9 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.config import CONFIG_ENV, PACKAGES, ROOT, BenchError, WorkerConfig, child_env
-from bench.rounds import ServerStats, run_child, stats_delta
-from runtime_env import make_runtime_env, runtime_dependencies
+from scripts.bench.config import CONFIG_ENV, PACKAGES, ROOT, BenchError, WorkerConfig, child_env
+from scripts.bench.rounds import ServerStats, run_child, stats_delta
+from scripts.runtime_env import make_runtime_env, runtime_dependencies
 
 IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( *)(\S+)")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bench.config import Params
-from bench.fakespace import fakespace_group
-from bench.media import media_group
-from bench.rows import Cell, RowGroup, rows_from_dict, show_cell
-from bench.session import session_group
+from scripts.bench.config import Params
+from scripts.bench.fakespace import fakespace_group
+from scripts.bench.media import media_group
+from scripts.bench.rows import Cell, RowGroup, rows_from_dict, show_cell
+from scripts.bench.session import session_group
 
 __all__ = ["EXTRA_GROUPS", "Cell", "GroupMeasure", "RowGroup", "measure_groups", "rows_from_dict", "show_cell"]
 

@@ -1,7 +1,7 @@
 """Bench rows for the media WebSocket: ``media.parse`` vs bare ``json.loads`` + ``base64.b64decode`` on a
 20 ms PCMU ``media`` message, and μ-law decode+encode of a 20 ms frame as a multiple of real time.
 
-    PYTHONPATH=scripts python -m bench.media [--rounds N]    (make bench reports them as the "media" group)
+    python -m scripts.bench.media [--rounds N]    (make bench reports them as the "media" group)
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from bench.config import Params
-from bench.rows import RowGroup, rows_from_dict
-from bench.stats import Target
+from scripts.bench.config import Params
+from scripts.bench.rows import RowGroup, rows_from_dict
+from scripts.bench.stats import Target
 from signalwire_compat import media
 
 FRAME_SECONDS = 0.020

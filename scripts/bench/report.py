@@ -16,10 +16,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench.config import BASELINE, CLIENTS, PACKAGES, ROOT, Params
-from bench.rounds import RunRecord
-from bench.rows import RowGroup
-from bench.stats import Spread, Target, evaluate_targets, paired_ratio, per_round_ratios, summarize
+from scripts.bench.config import BASELINE, CLIENTS, PACKAGES, ROOT, Params
+from scripts.bench.rounds import RunRecord
+from scripts.bench.rows import RowGroup
+from scripts.bench.stats import Spread, Target, evaluate_targets, paired_ratio, per_round_ratios, summarize
 
 
 def print_rows(rows: list[list[str]]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.config import ASYNC_CLIENTS, BenchError, Params, WorkerConfig, child_env
+from scripts.bench.config import ASYNC_CLIENTS, BenchError, Params, WorkerConfig, child_env
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,9 @@ class ServerStats:
 
 @contextlib.contextmanager
 def bench_server(project_id: str, api_token: str, max_seconds: float) -> Iterator[int]:
-    """Start ``bench.server`` in its own process, yield its port, and make sure it is gone afterwards."""
-    command = [sys.executable, "-m", "bench.server", "--project-id", project_id, "--max-seconds", f"{max_seconds:g}"]
+    """Start ``scripts.bench.server`` in its own process, yield its port, and make sure it is gone afterwards."""
+    command = [sys.executable, "-m", "scripts.bench.server", "--project-id", project_id]
+    command += ["--max-seconds", f"{max_seconds:g}"]
     env = {**child_env(), "BENCH_API_TOKEN": api_token}
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     try:
@@ -103,7 +104,7 @@ def stats_delta(before: ServerStats, after: ServerStats) -> tuple[int, dict[str,
 
 def run_client(name: str, round_number: int, cfg: WorkerConfig, timeout: float) -> RunRecord:
     before = ServerStats.fetch(cfg.port)
-    stdout = run_child(["-m", "bench.worker", name], cfg.to_env(), timeout, f"{name} round {round_number}")
+    stdout = run_child(["-m", "scripts.bench.worker", name], cfg.to_env(), timeout, f"{name} round {round_number}")
     after = ServerStats.fetch(cfg.port)
     worker: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     ok, errors, shapes, connections, cpu = stats_delta(before, after)

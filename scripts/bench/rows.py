@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.stats import Spread, Target
+from scripts.bench.stats import Spread, Target
 
 # What a measured cell may hold: a number, a text, or one number per round (shown as median [min-max]).
 Cell = float | str | Sequence[float]

@@ -1,6 +1,6 @@
-"""The bench's loopback HTTP/1.1 server (``python -m bench.server``): the two stream-stop operations, nothing else."""
+"""The bench's loopback HTTP/1.1 server (``python -m scripts.bench.server``): the two stream-stop operations only."""
 
-# Run by the harness in its own process (``python -m bench.server --project-id P --account-sid A``,
+# Run by the harness in its own process (``python -m scripts.bench.server --project-id P --account-sid A``,
 # the token in the environment variable ``BENCH_API_TOKEN``). It binds 127.0.0.1 on an ephemeral port,
 # prints that port on one line of stdout, and serves until its stdin closes (the harness exited),
 # ``POST /_bench/shutdown`` arrives, or ``--max-seconds`` pass, whichever comes first.

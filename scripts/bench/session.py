@@ -2,7 +2,7 @@
 (``bench.session_app``), each receiving the caller's 20 ms frames and playing 8 kHz audio back
 continuously; FakeSpace in this process places the calls, starts staggered over a second.
 
-    PYTHONPATH=scripts .venv/bin/python -m bench.session [--sessions 100] [--seconds 10]
+    .venv/bin/python -m scripts.bench.session [--sessions 100] [--seconds 10]
     (make bench reports it as the "session" group)
 
 Measured, per size: the jitter of the app's outgoing frames as FakeSpace receives them (after the
@@ -27,9 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.config import Params, child_env
-from bench.rows import RowGroup, rows_from_dict
-from bench.stats import Target
+from scripts.bench.config import Params, child_env
+from scripts.bench.rows import RowGroup, rows_from_dict
+from scripts.bench.stats import Target
 from signalwire_compat import cxml, media
 from signalwire_compat.testing import FakeSpace
 
@@ -100,7 +100,7 @@ def run(mode: str, sessions: int, seconds: float) -> dict[str, Any]:
     """One run: the app process in ``mode``, ``sessions`` calls placed over a second, held ``seconds``."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "app.json"
-        command = [sys.executable, "-m", "bench.session_app", "--mode", mode, "--out", str(out)]
+        command = [sys.executable, "-m", "scripts.bench.session_app", "--mode", mode, "--out", str(out)]
         app = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=child_env())
         try:
             assert app.stdout is not None

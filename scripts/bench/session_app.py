@@ -1,7 +1,7 @@
 """The media-session bench's application process: an aiohttp app whose every WebSocket at ``/media`` is a
 bidirectional stream that receives the caller's 20 ms frames and plays 8 kHz audio back continuously.
 
-    PYTHONPATH=scripts python -m bench.session_app --mode session|loop --out result.json
+    python -m scripts.bench.session_app --mode session|loop --out result.json
 
 ``session`` runs ``media.session`` (one long play, ``async for`` over the caller's audio); ``loop`` is
 the hand-written floor doing the same work with no session (``json`` + ``base64`` + the μ-law table +

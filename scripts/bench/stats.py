@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.rounds import RunRecord
+from scripts.bench.rounds import RunRecord
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:

@@ -1,4 +1,4 @@
-"""A worker process: one client, warmed up, then timed over N stops (``python -m bench.worker NAME``)."""
+"""A worker process: one client, warmed up, then timed over N stops (``python -m scripts.bench.worker NAME``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench.clients import ASYNC_FACTORIES, SYNC_FACTORIES, AsyncCall, SyncCall
-from bench.config import CLIENTS, BenchError, WorkerConfig
-from bench.stats import percentile
+from scripts.bench.clients import ASYNC_FACTORIES, SYNC_FACTORIES, AsyncCall, SyncCall
+from scripts.bench.config import CLIENTS, BenchError, WorkerConfig
+from scripts.bench.stats import percentile
 
 
 @dataclass(frozen=True)
@@ -88,5 +88,5 @@ def worker_main(name: str) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in CLIENTS:
-        sys.exit(f"usage: python -m bench.worker {{{','.join(CLIENTS)}}} (the harness runs it; see bench.cli)")
+        sys.exit(f"usage: python -m scripts.bench.worker {{{','.join(CLIENTS)}}} (the harness runs it; see bench.cli)")
     sys.exit(worker_main(sys.argv[1]))

@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 import signalwire_compat as sw
-from loopback_app import LoopbackServer
+from scripts.loopback_app import LoopbackServer
 from signalwire_compat import media
 
 

@@ -17,7 +17,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from merge_specs import load_yaml
+from scripts.pipeline.merge_specs import load_yaml
 from signalwire_compat.testing import FakeSpace
 from tests.helpers import ROOT
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bench import cli, groups
-from bench.config import QUICK, Params
-from bench.groups import RowGroup, measure_groups, rows_from_dict
-from bench.report import report
-from bench.rounds import RunRecord
-from bench.stats import Target
+from scripts.bench import cli, groups
+from scripts.bench.config import QUICK, Params
+from scripts.bench.groups import RowGroup, measure_groups, rows_from_dict
+from scripts.bench.report import report
+from scripts.bench.rounds import RunRecord
+from scripts.bench.stats import Target
 from tests.helpers import ROOT
 
 
@@ -55,14 +55,20 @@ def test_quick_bench_run_as_a_folder_from_elsewhere_measures_and_checks_results(
 
 
 @pytest.mark.slow  # starts the bench's interpreter
-def test_python_m_bench_with_scripts_on_the_path_is_the_make_target_command() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+def test_python_m_scripts_bench_from_the_repository_root_is_the_make_target_command() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--help"], capture_output=True, text=True, timeout=60, env=env, check=False
+        [sys.executable, "-m", "scripts.bench", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "--instructions" in result.stdout and "--groups" in result.stdout
-    assert "PYTHONPATH=scripts $(BIN)/python -m bench --instructions" in (ROOT / "Makefile").read_text()
+    assert "$(BIN)/python -m scripts.bench --instructions" in (ROOT / "Makefile").read_text()
 
 
 def test_rows_from_dict_shows_rounds_as_median_and_range_and_a_missing_cell_as_a_dash() -> None:
@@ -132,7 +138,7 @@ def test_a_row_group_is_printed_after_the_client_tables_and_written_to_the_json(
 
 @pytest.mark.slow  # paces streams in real time
 def test_the_fakespace_group_measures_paced_frames_of_every_stream() -> None:
-    from bench.fakespace import measure_fakespace
+    from scripts.bench.fakespace import measure_fakespace
 
     measured = measure_fakespace(streams=2, seconds=0.4)
     assert measured["streams_connected"] == 2

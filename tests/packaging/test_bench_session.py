@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.session import resampling_cost, run
+from scripts.bench.session import resampling_cost, run
 
 
 @pytest.mark.slow  # starts the app process and paces streams in real time

@@ -1,4 +1,4 @@
-"""`make demo` (scripts/demo.py) runs on its own and says what happened."""
+"""`make demo` (scripts/demo/) runs on its own and says what happened."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.helpers import ROOT
 @pytest.mark.slow  # runs the demo in a child process
 def test_demo_stops_everything_and_prints_readable_results() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "demo.py")], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "scripts.demo"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout

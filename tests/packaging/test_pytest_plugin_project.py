@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime_env import make_runtime_env, runtime_dependencies
+from scripts.runtime_env import make_runtime_env, runtime_dependencies
 
 pytestmark = pytest.mark.slow  # builds a wheel and a venv, runs pytest in it
 

@@ -18,9 +18,10 @@ BASE_PYTHON = str(Path(sys.base_prefix) / "bin" / "python3")  # the interpreter 
 
 
 def vendor(destination: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    # -I: no environment variables, no user site; -S: no site-packages at all, so only the standard library.
-    command = [BASE_PYTHON, "-I", "-S", str(ROOT / "scripts" / "vendor.py"), str(destination), *flags]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    # -E -s: no environment variables, no user site (-I but for -P, so -m finds scripts/ from the repository
+    # root); -S: no site-packages at all, so only the standard library.
+    command = [BASE_PYTHON, "-E", "-s", "-S", "-m", "scripts.vendor", str(destination), *flags]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_vendor_runs_without_a_virtualenv_and_records_what_the_copy_is(tmp_path: Path) -> None:
@@ -84,7 +85,7 @@ def test_a_folder_holding_an_unrecorded_copy_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_vendor_docstring_names_the_declared_dependencies_only() -> None:
-    import vendor as script
+    from scripts import vendor as script
 
     assert "sniffio" not in (script.__doc__ or "")
     assert (

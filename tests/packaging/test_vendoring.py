@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime_env import make_runtime_env, runtime_dependencies
+from scripts.runtime_env import make_runtime_env, runtime_dependencies
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow  # builds virtual environments and a wheel
@@ -112,7 +112,7 @@ def test_make_vendor_copy_runs_in_a_host_project(bare_python: tuple[Path, Path],
 def test_vendor_copies_only_a_tree_make_check_passed_on_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vendor
+    from scripts import vendor
 
     stamp = tmp_path / "checked.txt"
     monkeypatch.setattr(vendor, "CHECKED", stamp)
@@ -135,7 +135,7 @@ def test_vendor_copies_only_a_tree_make_check_passed_on_as_it_is(
 
 
 def test_vendor_refuses_an_unrewritable_seam() -> None:
-    from vendor import VendorError, relative_seam
+    from scripts.vendor import VendorError, relative_seam
 
     assert (
         relative_seam("import signalwire_compat_generated as g\n")
@@ -221,7 +221,7 @@ def vendored_host(tmp_path: Path) -> Path:
     (host / "host_pkg").mkdir(parents=True)
     (host / "host_pkg" / "__init__.py").write_text("")
     (host / "host_pkg" / "app.py").write_text(HOST_APP)
-    from vendor import vendor
+    from scripts.vendor import vendor
 
     vendor(host / "host_pkg" / "_vendor", checked=False)
     return host
@@ -230,7 +230,7 @@ def vendored_host(tmp_path: Path) -> Path:
 def test_a_strict_mypy_host_needs_exactly_the_stubs_vendored_txt_names(
     tmp_path: Path, bare_python: tuple[Path, Path]
 ) -> None:
-    from vendor import OPTIONAL_IMPORTS, host_type_stubs
+    from scripts.vendor import OPTIONAL_IMPORTS, host_type_stubs
 
     stubs = host_type_stubs()
     assert stubs == ["types-python-dateutil", "types-defusedxml"]

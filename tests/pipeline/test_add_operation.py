@@ -1,5 +1,5 @@
-"""scripts/add_operation.py writes a published operation as a page in the house style, which the merge
-accepts as it is; scripts/update_upstream.py replaces the published spec and its provenance row in one step."""
+"""scripts/pipeline/add_operation.py writes a published operation as a page in the house style, which the merge
+accepts as it is; scripts/pipeline/update_upstream.py replaces the published spec and its provenance row in one step."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import add_operation
-import update_upstream
-from merge_specs import load_yaml, merge_specs
+from scripts.pipeline import add_operation, update_upstream
+from scripts.pipeline.merge_specs import load_yaml, merge_specs
 from tests.helpers import ROOT, UPSTREAM_SPEC
 
 

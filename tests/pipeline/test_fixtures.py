@@ -13,7 +13,7 @@ from tests.helpers import FIXTURES, ROOT, UPSTREAM_SPEC
 def _upstream_sha256() -> str:
     # make update-upstream replaces the published spec and rewrites its PROVENANCE.md row in one step;
     # the test holds the file to that row.
-    from update_upstream import provenance_row
+    from scripts.pipeline.update_upstream import provenance_row
 
     return provenance_row((UPSTREAM_SPEC.parent / "PROVENANCE.md").read_text(encoding="utf-8"), UPSTREAM_SPEC.name)[
         "sha"
@@ -41,7 +41,7 @@ def test_provenance_note_names_the_file_and_its_sha256(path: Path) -> None:
 
 
 def test_upstream_spec_is_outside_what_generate_merges() -> None:
-    from generate import spec_files
+    from scripts.pipeline.generate import spec_files
 
     merged = spec_files()
     assert UPSTREAM_SPEC not in merged
@@ -60,7 +60,7 @@ def test_the_provenance_notes_name_files_that_exist() -> None:
 def test_update_upstream_takes_every_option_its_usage_shows(capsys: pytest.CaptureFixture[str]) -> None:
     import re
 
-    import update_upstream
+    from scripts.pipeline import update_upstream
 
     with pytest.raises(SystemExit):
         update_upstream.main(["--help"])

@@ -1,4 +1,4 @@
-"""scripts/generate.py: deterministic output, drift detection, untouched output on failure."""
+"""scripts/pipeline/generate.py: deterministic output, drift detection, untouched output on failure."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generate import (
+from scripts.pipeline.generate import (
     GENERATOR_DIR,
     MERGED_SPEC,
     PACKAGE,
@@ -24,7 +24,7 @@ from generate import (
     spec_files,
     tree_files,
 )
-from merge_specs import MergeError, load_yaml
+from scripts.pipeline.merge_specs import MergeError, load_yaml
 from tests.helpers import ROOT, built_once
 
 pytestmark = pytest.mark.slow  # runs the generator and ruff
@@ -116,7 +116,7 @@ def test_check_command_fails_naming_stale_files_then_generate_fixes_it(tmp_path:
     (tmp_path / "specs").mkdir()
     specs = [str(p) for p in edited_specs(tmp_path / "specs")]
     changes = tmp_path / "spec-changes.txt"
-    script = [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(changes)]
+    script = [sys.executable, "-m", "scripts.pipeline.generate", "--changes-file", str(changes)]
     stale = subprocess.run(
         [*script, "--check", "--specs", *specs, "--output-dir", str(output)],
         capture_output=True,
@@ -196,7 +196,7 @@ def test_documentation_differences_are_merged_and_surfaced_as_warnings(tmp_path:
     text = conference.read_text(encoding="utf-8")
     # The conference spec re-wraps the description of the security scheme both files share.
     conference.write_text(text.replace("Token.\n\n        The client", "Token.\n        The client"), "utf-8")
-    script = [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(tmp_path / "changes.txt")]
+    script = [sys.executable, "-m", "scripts.pipeline.generate", "--changes-file", str(tmp_path / "changes.txt")]
     result = subprocess.run(
         [*script, "--specs", *map(str, specs), "--output-dir", str(tmp_path / "out")],
         capture_output=True,
@@ -226,7 +226,7 @@ def test_generate_reports_api_changes_breaking_and_compatible(tmp_path: Path) ->
         spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     changes = tmp_path / "changes.txt"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate.py"), "--changes-file", str(changes), "--specs"]
+        [sys.executable, "-m", "scripts.pipeline.generate", "--changes-file", str(changes), "--specs"]
         + [str(p) for p in specs]
         + ["--output-dir", str(output)],
         capture_output=True,

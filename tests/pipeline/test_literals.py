@@ -7,8 +7,8 @@ import subprocess
 import sys
 import typing
 
-import literals
-from merge_specs import load_yaml
+from scripts.pipeline import literals
+from scripts.pipeline.merge_specs import load_yaml
 from signalwire_compat import _literals
 from tests.helpers import ROOT
 
@@ -19,7 +19,7 @@ def merged_spec() -> dict[str, typing.Any]:
 
 def test_the_committed_module_is_what_the_merged_spec_gives() -> None:
     assert literals.TARGET.read_text(encoding="utf-8") == literals.expected()
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "literals.py"), "--check"], check=False)
+    result = subprocess.run([sys.executable, "-m", "scripts.pipeline.literals", "--check"], cwd=ROOT, check=False)
     assert result.returncode == 0
 
 
@@ -56,7 +56,8 @@ def test_the_check_fails_naming_the_module_when_it_was_edited_by_hand(tmp_path: 
     target.parent.mkdir(parents=True)
     target.write_text(literals.expected().replace('"both_tracks"', '"both"'), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(copy_root / "scripts" / "literals.py"), "--check"],
+        [sys.executable, "-m", "scripts.pipeline.literals", "--check"],
+        cwd=copy_root,
         capture_output=True,
         text=True,
         check=False,

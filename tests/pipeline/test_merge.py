@@ -1,4 +1,4 @@
-"""scripts/merge_specs.py: union, dedup, conflicts named with both files, determinism."""
+"""scripts/pipeline/merge_specs.py: union, dedup, conflicts named with both files, determinism."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from merge_specs import BEHAVIOURAL_EXTENSIONS, MergeError, dump_spec, load_yaml, merge_specs
+from scripts.pipeline.merge_specs import BEHAVIOURAL_EXTENSIONS, MergeError, dump_spec, load_yaml, merge_specs
 from tests.helpers import ROOT
 
 SPECS = [ROOT / "openapi" / "update-stream.yaml", ROOT / "openapi" / "update-conference-stream.yaml"]
@@ -186,7 +186,8 @@ def test_field_order_inside_a_schema_is_kept() -> None:
 def test_command_line_validates_and_reports(tmp_path: Path) -> None:
     output = tmp_path / "merged.yaml"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "merge_specs.py"), "-o", str(output), *map(str, SPECS)],
+        [sys.executable, "-m", "scripts.pipeline.merge_specs", "-o", str(output), *map(str, SPECS)],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
@@ -201,12 +202,14 @@ def test_command_line_error_is_one_clear_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "scripts" / "merge_specs.py"),
+            "-m",
+            "scripts.pipeline.merge_specs",
             "-o",
             str(tmp_path / "m.yaml"),
             str(SPECS[0]),
             str(copy_of_call),
         ],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,

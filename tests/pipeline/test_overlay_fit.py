@@ -1,4 +1,4 @@
-"""scripts/overlay_fit.py and overlay_probe.py: the overlay is run against a regenerated client and held to its spec.
+"""scripts/pipeline/overlay_fit.py and overlay_probe.py: the overlay run against a regenerated client, held to its spec.
 
 Every change that once passed ``make check`` while a typed call broke (a renamed response field, an enum
 value the overlay sends, a retyped field, a renamed path parameter, a new required query parameter)
@@ -16,12 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-import overlay_fit
-import overlay_probe
-import spec_samples
-from generate import PACKAGE, build_tree, spec_files
-from merge_specs import load_yaml
-from spec_contract import Contract
+from scripts.pipeline import overlay_fit, overlay_probe, spec_samples
+from scripts.pipeline.generate import PACKAGE, build_tree, spec_files
+from scripts.pipeline.merge_specs import load_yaml
+from scripts.pipeline.spec_contract import Contract
 from tests.helpers import ROOT, UPSTREAM_SPEC
 
 Edit = Callable[[dict[str, Any]], None]

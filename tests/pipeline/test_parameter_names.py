@@ -1,4 +1,4 @@
-"""scripts/parameter_names.py: comparison query parameters get distinct Python names, wire names kept."""
+"""scripts/pipeline/parameter_names.py: comparison query parameters get distinct Python names, wire names kept."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generate import MERGED_SPEC, PACKAGE, GenerationError, build_tree, restore_wire_names
-from merge_specs import load_yaml
-from parameter_names import ParameterNameError, Rename, generator_name, plan, python_name, restore
+from scripts.pipeline.generate import MERGED_SPEC, PACKAGE, GenerationError, build_tree, restore_wire_names
+from scripts.pipeline.merge_specs import load_yaml
+from scripts.pipeline.parameter_names import ParameterNameError, Rename, generator_name, plan, python_name, restore
 
 
 @pytest.mark.parametrize(

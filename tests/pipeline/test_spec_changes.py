@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generate import tree_files
-from merge_specs import load_yaml
+from scripts.pipeline.generate import tree_files
+from scripts.pipeline.merge_specs import load_yaml
 from tests.helpers import ROOT, mypy_cache_dir
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]

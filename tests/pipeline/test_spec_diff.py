@@ -1,4 +1,4 @@
-"""scripts/spec_diff.py: each kind of API surface change, marked breaking or compatible."""
+"""scripts/pipeline/spec_diff.py: each kind of API surface change, marked breaking or compatible."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from merge_specs import merge_specs
-from spec_diff import diff, report
+from scripts.pipeline.merge_specs import merge_specs
+from scripts.pipeline.spec_diff import diff, report
 from tests.helpers import ROOT
 
 SPECS = [ROOT / "openapi" / "update-stream.yaml", ROOT / "openapi" / "update-conference-stream.yaml"]
@@ -400,7 +400,11 @@ def test_command_line(tmp_path: Path) -> None:
         (tmp_path / name).write_text(yaml.safe_dump(document), encoding="utf-8")
         paths.append(str(tmp_path / name))
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "spec_diff.py"), *paths], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "scripts.pipeline.spec_diff", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1] == "  breaking    model CallStreamResponse: response field 'uri' removed"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from merge_specs import load_yaml
+from scripts.pipeline.merge_specs import load_yaml
 from tests.helpers import FIXTURES, ROOT, UPSTREAM_SPEC
 
 SEEDS = {

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-import update_upstream
-from merge_specs import load_yaml
+from scripts.pipeline import update_upstream
+from scripts.pipeline.merge_specs import load_yaml
 from tests.helpers import ROOT, UPSTREAM_SPEC
 from tests.pipeline.test_spec_changes import copy_repository, make
 

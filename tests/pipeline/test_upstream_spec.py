@@ -4,7 +4,7 @@ Generated alone into a temp dir (never committed) with the same strictness as `m
 (no --allow-warnings: every operation, no generator warning), type-checked with mypy --strict, and
 driven through the overlay: the built-in stop and the escape hatch on form-declared operations send
 one form encoding (not two) with Basic auth, and a list operation whose filters only differ by
-`<` / `>` sends its wire names (scripts/parameter_names.py) and parses the page it gets back.
+`<` / `>` sends its wire names (scripts/pipeline/parameter_names.py) and parses the page it gets back.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from generate import PACKAGE, build_tree, tree_files
-from merge_specs import load_yaml
+from scripts.pipeline.generate import PACKAGE, build_tree, tree_files
+from scripts.pipeline.merge_specs import load_yaml
 from tests.helpers import ROOT, UPSTREAM_SPEC, built_once
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -28,7 +28,7 @@ UPSTREAM = UPSTREAM_SPEC
 
 def provenance_operations() -> int:
     """The operation count PROVENANCE.md records for the file (make update-upstream writes it)."""
-    from update_upstream import provenance_row
+    from scripts.pipeline.update_upstream import provenance_row
 
     note = (UPSTREAM.parent / "PROVENANCE.md").read_text(encoding="utf-8")
     return int(provenance_row(note, UPSTREAM.name)["operations"])

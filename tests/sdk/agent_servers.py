@@ -124,7 +124,7 @@ class AiohttpServer:
     def __init__(self, agent: Agent, *, bearer: str = TOKEN) -> None:
         from aiohttp import web
 
-        from loopback_app import LoopbackServer
+        from scripts.loopback_app import LoopbackServer
 
         async def handler(request: web.Request) -> web.StreamResponse:
             opened = media.session(request, bearer=bearer, client=agent.client)

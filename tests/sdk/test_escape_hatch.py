@@ -160,7 +160,7 @@ def test_invoke_validates_uuid_arguments_and_sends_nothing(runner: Runner) -> No
 
 
 def test_operation_names_lists_every_operation_of_the_specs() -> None:
-    from merge_specs import load_yaml
+    from scripts.pipeline.merge_specs import load_yaml
     from tests.helpers import ROOT
 
     specified = {

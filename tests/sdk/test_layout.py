@@ -9,7 +9,7 @@ from tests.helpers import ROOT
 
 PACKAGE = ROOT / "overlay" / "signalwire_compat"
 MAX_LINES = 400
-# Derived by scripts/unasync.py from a source that is checked itself (and guarded by `make drift`).
+# Derived by scripts/pipeline/unasync.py from a source that is checked itself (and guarded by `make drift`).
 DERIVED = {"signalwire_compat._sync._client", "signalwire_compat._sync._resources"}
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import signalwire_compat as sw
-import unasync
+from scripts.pipeline import unasync
 from signalwire_compat._async import _client as async_client
 from signalwire_compat._async import _resources as async_resources
 from signalwire_compat._sync import _client as sync_client
@@ -81,7 +81,11 @@ def test_unasync_check_fails_and_names_the_file_when_the_sync_client_was_edited_
     edited = copy / "overlay" / "signalwire_compat" / "_sync" / "_client.py"
     edited.write_text(edited.read_text().replace("time.sleep(delay)", "time.sleep(delay * 2)"))
     result = subprocess.run(
-        [sys.executable, str(copy / "scripts" / "unasync.py"), "--check"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "scripts.pipeline.unasync", "--check"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "overlay/signalwire_compat/_sync/_client.py" in result.stderr

@@ -1,1 +1,1 @@
-"""The asynchronous client, written once; ``_sync/`` is derived from it by ``scripts/unasync.py``."""
+"""The asynchronous client, written once; ``_sync/`` is derived from it by ``scripts/pipeline/unasync.py``."""

@@ -1,2 +1,2 @@
-# Derived from _async/__init__.py by scripts/unasync.py: edit that file and run `make generate`.
-"""The synchronous client, written once; ``_sync/`` is derived from it by ``scripts/unasync.py``."""
+# Derived from _async/__init__.py by scripts/pipeline/unasync.py: edit that file and run `make generate`.
+"""The synchronous client, written once; ``_sync/`` is derived from it by ``scripts/pipeline/unasync.py``."""

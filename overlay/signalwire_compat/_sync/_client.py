@@ -1,4 +1,4 @@
-# Derived from _async/_client.py by scripts/unasync.py: edit that file and run `make generate`.
+# Derived from _async/_client.py by scripts/pipeline/unasync.py: edit that file and run `make generate`.
 """The synchronous client: ``Client(...).calls(sid).streams(sid).stop()``.
 
 Configuration lives in ``BaseClient``; what a call sends, and how its answers are judged and

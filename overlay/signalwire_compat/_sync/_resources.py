@@ -1,4 +1,4 @@
-# Derived from _async/_resources.py by scripts/unasync.py: edit that file and run `make generate`.
+# Derived from _async/_resources.py by scripts/pipeline/unasync.py: edit that file and run `make generate`.
 """The resource tree under an ``Client``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
 
 Calls and conferences share every method through generic bases; each kind adds its ``create``

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from aiohttp import WSMsgType, web
 
 import signalwire_compat as sw
-from loopback_app import LoopbackServer
+from scripts.loopback_app import LoopbackServer
 from signalwire_compat import cxml, media
 from signalwire_compat.testing import FakeSpace
 

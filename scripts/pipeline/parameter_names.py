@@ -8,7 +8,7 @@ two parameters end up with one name. SignalWire's list operations filter on ``En
 operations would not be generated.
 
 The pipeline resolves this with one documented, deterministic transformation, in two steps that
-only ``scripts/generate.py`` runs (nothing under ``generated/`` is edited by hand):
+only ``scripts/pipeline/generate.py`` runs (nothing under ``generated/`` is edited by hand):
 
 1. **Before generation**, in the document handed to the generator (``generated/openapi.merged.yaml``
    keeps the real names), a query parameter named ``X<`` is renamed ``XBefore`` and ``X>`` is
@@ -23,7 +23,7 @@ only ``scripts/generate.py`` runs (nothing under ``generated/`` is edited by han
    touched: the fax list's genuine ``DateCreatedAfter`` parameter stays what it is.)
 
 The functions here are pure (documents and source text in, documents and text out);
-``scripts/generate.py`` does the file work.
+``scripts/pipeline/generate.py`` does the file work.
 """
 
 from __future__ import annotations

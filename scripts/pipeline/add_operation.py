@@ -1,6 +1,6 @@
 """Write one operation of SignalWire's published spec as a page file in openapi/, in the pages' house style.
 
-    python scripts/add_operation.py retrieve_a_call        # make add-operation OP=retrieve_a_call (also regenerates)
+    python -m scripts.pipeline.add_operation retrieve_a_call  # make add-operation OP=retrieve_a_call (regenerates too)
 
 Reads ``openapi/upstream/compatibility-openapi.yaml`` and writes ``openapi/<operation-id>.yaml`` the
 way ``openapi/create-stream.yaml`` was written by hand:
@@ -28,10 +28,9 @@ from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from merge_specs import HTTP_METHODS, load_yaml
+from scripts.pipeline.merge_specs import HTTP_METHODS, load_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPEC_DIR = ROOT / "openapi"
 UPSTREAM = SPEC_DIR / "upstream" / "compatibility-openapi.yaml"
 _SCHEMAS = "#/components/schemas/"

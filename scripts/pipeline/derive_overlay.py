@@ -1,11 +1,11 @@
 """Write the overlay modules that follow the generated client, or check that they do.
 
-    python scripts/derive_overlay.py            # make generate: write them
-    python scripts/derive_overlay.py --check    # make drift: fail naming each module that differs
+    python -m scripts.pipeline.derive_overlay            # make generate: write them
+    python -m scripts.pipeline.derive_overlay --check    # make drift: fail naming each module that differs
 
 From ``generated/openapi.merged.yaml`` and ``generated/signalwire_compat_generated``:
 
-- ``_literals.py``: the spec's enums as ``Literal`` types (scripts/literals.py);
+- ``_literals.py``: the spec's enums as ``Literal`` types (scripts/pipeline/literals.py);
 - ``_results.py``: one result base class per schema a 2xx answer returns, one field per property,
   each read tolerantly by a reader of ``_readers.py`` chosen from its schema (below), and one
   ``StrEnum`` per enum those fields use. ``_models.py`` names the public results after them
@@ -35,18 +35,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import literals
-from merge_specs import class_name, load_yaml
-from spec_diff import PRIMITIVES, _ref_name, _Spec
-from unasync import ruff
+from scripts.pipeline import literals
+from scripts.pipeline.merge_specs import class_name, load_yaml
+from scripts.pipeline.spec_diff import PRIMITIVES, _ref_name, _Spec
+from scripts.pipeline.unasync import ruff
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OVERLAY = ROOT / "overlay" / "signalwire_compat"
 GENERATED = ROOT / "generated"
 PACKAGE = "signalwire_compat_generated"
 MERGED_SPEC = "openapi.merged.yaml"
-HEADER = "# Written by scripts/derive_overlay.py from {source}: run `make generate`, never edit.\n"
+HEADER = "# Written by make generate (scripts/pipeline/derive_overlay.py) from {source}: never edit.\n"
 DATE_NAME = re.compile(r"date_\w+|\w+_time")
 
 

@@ -1,11 +1,11 @@
 """Does the handwritten overlay still fit a generated client? Proved by running it: ``make check``.
 
-    python scripts/overlay_fit.py [GENERATED_PACKAGE_DIR]    # default: generated/signalwire_compat_generated
+    python -m scripts.pipeline.overlay_fit [GENERATED_PACKAGE_DIR]    # default: generated/signalwire_compat_generated
 
-``make check`` runs it (``scripts/generate.py --check``) on the client the specs produce. The
+``make check`` runs it (``scripts/pipeline/generate.py --check``) on the client the specs produce. The
 overlay is copied to a scratch folder, its derived modules (``_literals.py``, ``_results.py``,
 ``_invoke_types.py``) are derived again from that client as ``make generate`` would, and
-``scripts/overlay_probe.py`` runs the copy against the client in a second interpreter with both
+``scripts/pipeline/overlay_probe.py`` runs the copy against the client in a second interpreter with both
 first on ``sys.path`` (so an installed or editable copy of another checkout is never what runs).
 The probe calls every typed call and ``invoke`` for every operation, holds each request to the
 merged spec, feeds the results answers made from the spec, and does the same with FakeSpace (its
@@ -18,7 +18,7 @@ docstring says how). Each problem names the overlay line to change, and the line
 Nothing is declared by hand for it: no table of fields, operations or result classes to keep in step.
 The run also says what no typed call sends (``coverage``: operations, query parameters and request
 fields, all callable through ``client.invoke``) and which overlay lines send each wire name and
-enum value (``uses``, for the change report of ``scripts/spec_diff.py``).
+enum value (``uses``, for the change report of ``scripts/pipeline/spec_diff.py``).
 """
 
 from __future__ import annotations
@@ -34,15 +34,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import derive_overlay
-import overlay_probe
-from merge_specs import load_yaml
+from scripts.pipeline import derive_overlay, overlay_probe
+from scripts.pipeline.merge_specs import load_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OVERLAY = ROOT / "overlay" / "signalwire_compat"
 GENERATED = ROOT / "generated" / "signalwire_compat_generated"
-PROBE = Path(__file__).resolve().parent / "overlay_probe.py"
+# Run with `python -m` from ROOT: this checkout's scripts package, whatever the caller's folder or path.
+PROBE = overlay_probe.__name__
 MERGED_SPEC = "openapi.merged.yaml"
 DERIVED = frozenset({"_literals.py", "_results.py", "_invoke_types.py"})
 # The overlay's packages for other protocols (cXML documents, the media WebSocket, webhook forms): the
@@ -87,10 +86,12 @@ def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY, *, uses_on
             return Fit([f"{_display(overlay_dir)}: its derived modules cannot follow this client: {exc}"], [], {}, [])
         names = Path(scratch) / "names.json"
         names.write_text(json.dumps(overlay_probe.spec_names(load_yaml(spec.read_text(encoding="utf-8")))), "utf-8")
-        command = [sys.executable, str(PROBE), "--overlay", str(copy.parent), "--generated", str(tree)]
+        command = [sys.executable, "-m", PROBE, "--overlay", str(copy.parent), "--generated", str(tree)]
         command += ["--spec", str(spec), "--names", str(names)] + (["--uses-only"] if uses_only else [])
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False)
+            result = subprocess.run(
+                command, cwd=ROOT, capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False
+            )
         except subprocess.TimeoutExpired as exc:
             raise OverlayFitError(f"the overlay probe did not finish within {PROBE_TIMEOUT} s") from exc
         if result.returncode != 0 or not result.stdout.strip():
@@ -106,7 +107,7 @@ def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY, *, uses_on
         relative = where.split("/", 1)[1] if "/" in where else where
         file = relative.split(":", 1)[0]
         derived = " (derived: run `make generate`)" if file in DERIVED else ""
-        if file.startswith("_sync/"):  # derived from _async/ by scripts/unasync.py: the same code, other lines
+        if file.startswith("_sync/"):  # derived from _async/ by scripts/pipeline/unasync.py: the same code, other lines
             derived = f" (derived: edit _async/{file.removeprefix('_sync/')})"
         return f"{shown}/{relative}{derived}"
 

@@ -15,12 +15,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from merge_specs import load_yaml
+from scripts.pipeline.merge_specs import load_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MERGED_SPEC = ROOT / "generated" / "openapi.merged.yaml"
 TARGET = ROOT / "overlay" / "signalwire_compat" / "_literals.py"
-HEADER = '''# Written by scripts/literals.py from generated/openapi.merged.yaml: run `make generate`, never edit.
+HEADER = '''# Written by make generate (scripts/pipeline/literals.py) from generated/openapi.merged.yaml: never edit.
 """The spec's enumerations as ``Literal`` types, one per schema, for the SDK's typed arguments."""
 
 from typing import Literal

@@ -1,6 +1,6 @@
 """Merge N OpenAPI 3.1 documents into one, by meaning, refusing anything ambiguous.
 
-Usage: python scripts/merge_specs.py --output merged.yaml spec1.yaml spec2.yaml ...
+Usage: python -m scripts.pipeline.merge_specs --output merged.yaml spec1.yaml spec2.yaml ...
 
 Files are read in sorted order (by file name); where two files differ only in documentation, the
 first one's text is kept and one warning per difference names the item, the keyword and both files.

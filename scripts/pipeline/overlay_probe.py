@@ -1,6 +1,6 @@
 """Run the overlay against a generated client and hold what it does to the merged spec (``overlay_fit``'s child).
 
-    python scripts/overlay_probe.py --overlay DIR --generated DIR --spec MERGED.yaml
+    python -m scripts.pipeline.overlay_probe --overlay DIR --generated DIR --spec MERGED.yaml
 
 ``--overlay`` holds the ``signalwire_compat`` package, ``--generated`` the ``signalwire_compat_generated``
 one: both go first on ``sys.path`` before anything is imported, so the trees under check are run,
@@ -54,10 +54,10 @@ from types import FrameType, ModuleType
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from merge_specs import load_yaml
-from spec_contract import Contract, Exchange, Matched, family
-from spec_diff import _first_schema, _ref_name, _Spec, enum_use
-from spec_samples import SAMPLE_UUID, documents
+from scripts.pipeline.merge_specs import load_yaml
+from scripts.pipeline.spec_contract import Contract, Exchange, Matched, family
+from scripts.pipeline.spec_diff import _first_schema, _ref_name, _Spec, enum_use
+from scripts.pipeline.spec_samples import SAMPLE_UUID, documents
 
 PER_CALL_OPTIONS = frozenset({"timeout"})  # the clients' own options, not the API's
 _SID = re.compile(r"(.*_)?sid|stream", re.IGNORECASE)
@@ -426,7 +426,7 @@ def check_fields(probe: Probe, result: Any, schema: Any, label: str) -> None:
         probe.problem(
             where,
             f"{type(result).__name__} has no attribute for response field(s) {', '.join(missing)}: extend "
-            f"the class scripts/derive_overlay.py derives for the schema (run `make generate`)",
+            f"the class scripts/pipeline/derive_overlay.py derives for the schema (run `make generate`)",
             label,
         )
 
@@ -566,8 +566,8 @@ def record_uses(probe: Probe, name: str, matched: Matched, exchange: Exchange, p
 def spec_names(document: Mapping[str, Any]) -> dict[str, Any]:
     """What the probe needs of the generator's naming, made once by the parent (which imports the generator):
     each operation's module name, each request model's schema, each request enum's generated class."""
-    from merge_specs import class_name
-    from parameter_names import module_name
+    from scripts.pipeline.merge_specs import class_name
+    from scripts.pipeline.parameter_names import module_name
 
     spec = _Spec(document)
     operations: dict[str, str] = {}

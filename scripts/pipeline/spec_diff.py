@@ -1,8 +1,8 @@
 """What a change of the merged spec does to the SDK's API surface, line by line, breaking or compatible.
 
-    python scripts/spec_diff.py OLD.yaml NEW.yaml      # print the report (exit 0 whatever it says)
+    python -m scripts.pipeline.spec_diff OLD.yaml NEW.yaml      # print the report (exit 0 whatever it says)
 
-``scripts/generate.py`` runs it on every ``make generate`` (the ``generated/openapi.merged.yaml`` being
+``scripts/pipeline/generate.py`` runs it on every ``make generate`` (the ``generated/openapi.merged.yaml`` being
 replaced against the new one) and on ``make check`` when ``generated/`` is stale, prints the report
 and writes it to ``build/spec-changes.txt``. The functions here are pure: documents in, lines out.
 
@@ -62,7 +62,7 @@ its generated class, so ``$ref: UpdateCallStreamRequestStatus`` and an inline en
 argument (``'EndTime<' (end_time_before)``, see ``parameter_names``).
 
 A change to a field, a parameter or an enum value names the overlay lines that use it (``[overlay: ...]``,
-``report(uses=...)``; scripts/overlay_fit.py finds them), so a maintainer sees which handwritten code to
+``report(uses=...)``; scripts/pipeline/overlay_fit.py finds them), so a maintainer sees which handwritten code to
 look at.
 
 Documentation (descriptions, summaries, examples, ...) is not API surface, and ``required`` and ``enum``
@@ -78,8 +78,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from merge_specs import HTTP_METHODS, UNORDERED_KEYWORDS, class_name, load_yaml, meaning
-from parameter_names import generator_name, python_name
+from scripts.pipeline.merge_specs import HTTP_METHODS, UNORDERED_KEYWORDS, class_name, load_yaml, meaning
+from scripts.pipeline.parameter_names import generator_name, python_name
 
 BREAKING = "breaking"
 COMPATIBLE = "compatible"
@@ -602,7 +602,7 @@ def enum_use(enum_class: str, value: Any) -> str:
 
 def _operation_name(route: str, method: str, operation: Mapping[str, Any]) -> str:
     """The generated module and ``invoke`` name of an operation (``update-stream`` -> ``update_stream``)."""
-    from parameter_names import module_name
+    from scripts.pipeline.parameter_names import module_name
 
     return module_name(route, method, operation)
 

@@ -1,6 +1,6 @@
 """Replace SignalWire's published spec in openapi/upstream/, refresh its PROVENANCE.md row, and say what changed.
 
-    python scripts/update_upstream.py NEW.yaml [--commit 1a2b3c4d] [--date 2026-12-04]
+    python -m scripts.pipeline.update_upstream NEW.yaml [--commit 1a2b3c4d] [--date 2026-12-04]
     make update-upstream FILE=NEW.yaml [COMMIT=1a2b3c4d]
 
 The file is copied byte for byte; its row in ``openapi/upstream/PROVENANCE.md`` gets the new sha256,
@@ -10,7 +10,7 @@ commit. The tests read the expected sha256 and operation count from that row
 edited by hand. A file that is not an OpenAPI 3.1 document is refused and nothing changes.
 
 Then it prints what changed between the old and the new published spec, by the rules of
-``scripts/spec_diff.py`` (breaking first, each model change with the operations using it), and
+``scripts/pipeline/spec_diff.py`` (breaking first, each model change with the operations using it), and
 marks each change that touches an operation one of the pages in ``openapi/`` holds. If any does,
 it fails with one line per page to update: a page that no longer matches the published operation
 it was taken from would regenerate the old API.
@@ -29,10 +29,9 @@ from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from merge_specs import HTTP_METHODS, load_yaml
+from scripts.pipeline.merge_specs import HTTP_METHODS, load_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 UPSTREAM = ROOT / "openapi" / "upstream" / "compatibility-openapi.yaml"
 SPEC_DIR = ROOT / "openapi"
 # The pages rebuilt from SignalWire's documentation pages (not from the published spec) are named there.
@@ -125,8 +124,8 @@ def changes_report(
 ) -> tuple[list[str], dict[Path, list[str]]]:
     """The report's lines (a heading, then each change, breaking first, marked with the pages it touches) and,
     per page touched, the operations of it that changed."""
-    import spec_diff
-    from parameter_names import module_name
+    from scripts.pipeline import spec_diff
+    from scripts.pipeline.parameter_names import module_name
 
     def name(key: tuple[str, str]) -> str:
         for document in (new, old):

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "overlay" / "signalwire_compat" / "_async"
 TARGET = ROOT / "overlay" / "signalwire_compat" / "_sync"
 
@@ -55,7 +55,7 @@ _KEYWORDS = {
 # `import time` twice once asyncio becomes time: the sync module sleeps with time.sleep.
 _DUPLICATE_IMPORT = re.compile(r"^import time\n(?=import time\n)", re.MULTILINE)
 _DUPLICATE_IMPORT_RULE = "import time (twice)"
-HEADER = "# Derived from _async/{name} by scripts/unasync.py: edit that file and run `make generate`.\n"
+HEADER = "# Derived from _async/{name} by scripts/pipeline/unasync.py: edit that file and run `make generate`.\n"
 
 
 def unasync_text(text: str, used: set[str] | None = None) -> str:
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     stale = unused_rules()
     if stale:
         print(
-            "unasync: these rules match nothing in the async source (remove them from scripts/unasync.py):",
+            "unasync: these rules match nothing in the async source (remove them from scripts/pipeline/unasync.py):",
             file=sys.stderr,
         )
         for rule in stale:

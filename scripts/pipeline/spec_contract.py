@@ -7,7 +7,7 @@ Answers are checked against the response schema documented for their status; an 
 status is accepted only for an injected fault or a path no operation matches. Schemas are held
 with jsonschema (Draft 2020-12, formats checked), references resolved against the whole spec.
 
-Used by ``scripts/overlay_probe.py`` (``make check``: the overlay's requests and FakeSpace's
+Used by ``scripts/pipeline/overlay_probe.py`` (``make check``: the overlay's requests and FakeSpace's
 answers) and by ``tests/contract.py`` (every request and answer of the test suite).
 """
 

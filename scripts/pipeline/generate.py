@@ -1,14 +1,14 @@
 """Regenerate generated/ from openapi/*.yaml, or check that it is up to date.
 
-    python scripts/generate.py                 # merge, generate, replace generated/
-    python scripts/generate.py --check         # regenerate into a temp dir, fail naming stale files
-    python scripts/generate.py --specs a.yaml b.yaml --output-dir /tmp/x   # any specs, anywhere
+    python -m scripts.pipeline.generate                 # merge, generate, replace generated/
+    python -m scripts.pipeline.generate --check         # regenerate into a temp dir, fail naming stale files
+    python -m scripts.pipeline.generate --specs a.yaml b.yaml --output-dir /tmp/x   # any specs, anywhere
 
 Both print what the new merged spec changes in the API surface against the one in the output
-dir (scripts/spec_diff.py; `--check` only when stale). Generating also writes that report to
+dir (scripts/pipeline/spec_diff.py; `--check` only when stale). Generating also writes that report to
 build/spec-changes.txt (--changes-file); `--check` never does, so the report of the last
 `make generate` survives `make check`. Both run the overlay against the client the specs give
-(scripts/overlay_fit.py) and print where it no longer fits; `--check` fails then. Merge warnings
+(scripts/pipeline/overlay_fit.py) and print where it no longer fits; `--check` fails then. Merge warnings
 (documentation and order differences) go to stderr.
 
 The tree is built in a temporary directory and only swapped into place once every step has
@@ -36,26 +36,23 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import overlay_fit
-import parameter_names
-import spec_diff
-from merge_specs import MergeError, dump_spec, load_yaml, merge_specs, validate_spec
+from scripts.pipeline import overlay_fit, parameter_names, spec_diff
+from scripts.pipeline.merge_specs import MergeError, dump_spec, load_yaml, merge_specs, validate_spec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPEC_DIR = ROOT / "openapi"
 GENERATOR_DIR = SPEC_DIR / "generator"
 GENERATOR_CONFIG = GENERATOR_DIR / "config.yaml"
 RUFF_CONFIG = GENERATOR_DIR / "ruff.toml"
 DEFAULT_OUTPUT = ROOT / "generated"
-# The API change report of the last `make generate` (scripts/spec_diff.py); build/ is not committed.
+# The API change report of the last `make generate` (scripts/pipeline/spec_diff.py); build/ is not committed.
 DEFAULT_CHANGES_FILE = ROOT / "build" / "spec-changes.txt"
 PACKAGE = "signalwire_compat_generated"
 MERGED_SPEC = "openapi.merged.yaml"
 PINNED_TOOLS = ("openapi-python-client", "ruff")
 IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache"})
 
-PROVENANCE_TEMPLATE = '''"""Where this package came from. Written by scripts/generate.py; do not edit."""
+PROVENANCE_TEMPLATE = '''"""Where this package came from. Written by scripts/pipeline/generate.py; do not edit."""
 
 GENERATOR = "openapi-python-client"
 GENERATOR_VERSION = "{generator_version}"
@@ -176,7 +173,7 @@ def build_tree(
     package_dir = destination / PACKAGE
     with tempfile.TemporaryDirectory(prefix="signalwire-compat-input-") as scratch:
         # The generator reads the merged spec itself unless parameters were renamed for it
-        # (scripts/parameter_names.py); that variant is never part of the tree.
+        # (scripts/pipeline/parameter_names.py); that variant is never part of the tree.
         spec_path = merged_path
         if renames:
             spec_path = Path(scratch) / MERGED_SPEC
@@ -299,7 +296,7 @@ def full_check(
     specs: Sequence[Path], output_dir: Path, *, fit: bool = True
 ) -> tuple[list[str], dict[str, Any], overlay_fit.Fit | None]:
     """The drift check's problems, the merged spec ``specs`` produce, and (``fit``, when ``output_dir`` is not
-    stale) how the overlay fits the client they produce (scripts/overlay_fit.py). A stale tree fails anyway,
+    stale) how the overlay fits the client they produce (scripts/pipeline/overlay_fit.py). A stale tree fails anyway,
     and ``make generate`` runs the overlay against the new client itself."""
     with tempfile.TemporaryDirectory(prefix="signalwire-compat-drift-") as scratch:
         fresh = build_tree(specs, Path(scratch) / "tree")
@@ -339,7 +336,7 @@ def change_report(
     coverage: Sequence[str] = (),
     uses: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
-    """The API change report (scripts/spec_diff.py) from the merged spec in ``output_dir`` to ``new``, each
+    """The API change report (scripts/pipeline/spec_diff.py) from the merged spec in ``output_dir`` to ``new``, each
     change naming the overlay lines in ``uses`` that use what changed, then the ``coverage`` lines; also
     written to ``changes_file`` unless None."""
     lines = spec_diff.report(

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import signalwire_compat as sw
-from demo_media import incoming_call
+from scripts.demo.media import incoming_call
 from signalwire_compat.testing import FakeSpace
 
 WEBSOCKET = "wss://media.example.com/audio"

@@ -3,7 +3,7 @@
 For one schema, ``documents`` gives every shape a server may answer that the overlay must read:
 every property present; only the required ones (nullable ones null); and one more per value of
 each enum beyond the first. Values are what the schema allows: an enum's values, a UUID for
-``format: uuid``, an RFC 2822 date for the fields the overlay reads as dates (scripts/derive_overlay.py's
+``format: uuid``, an RFC 2822 date for the fields the overlay reads as dates (scripts/pipeline/derive_overlay.py's
 rule), a number, a boolean, an array of one item, a nested object, "text" for any other string.
 Pure functions: a spec in, JSON values out.
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from derive_overlay import DATE_NAME
-from spec_diff import _Spec
+from scripts.pipeline.derive_overlay import DATE_NAME
+from scripts.pipeline.spec_diff import _Spec
 
 __all__ = ["SAMPLE_DATE", "SAMPLE_UUID", "documents", "sample"]
 
