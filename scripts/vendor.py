@@ -82,9 +82,10 @@ def host_type_stubs() -> list[str]:
     return [stub for stub in stubs if stub.startswith("types-") and stub.removeprefix("types-") in runtime]
 
 
-# What the media session's optional parts import (its resampler: the audio extra; its adapters: the servers they
-# serve), each only when used. A host whose mypy --strict reads the copy needs them installed (or ignored).
-OPTIONAL_IMPORTS = ("numpy", "soxr", "starlette", "websockets")
+# What the optional parts import, each only when used: the media session's resampler (the audio extra) and
+# adapters (the servers they serve), and the test fixtures' ASGI server. A host whose mypy --strict reads the
+# copy needs them installed (or ignored).
+OPTIONAL_IMPORTS = ("numpy", "soxr", "starlette", "uvicorn", "websockets")
 
 
 def source_commit() -> str:

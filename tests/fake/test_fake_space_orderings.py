@@ -37,7 +37,7 @@ def test_the_websockets_stop_is_sent_before_the_rest_stop_that_caused_it_is_answ
         space.media(stream.sid).wait_for_frames(5)
         with space.client(in_process=in_process) as client:
             client.calls(call.sid).streams("listener").stop()
-        app.wait_for_connection().wait_for(lambda ms: isinstance(ms[-1], media.Stop))
+        app.wait_for_connection().wait_for(lambda ms: bool(ms) and isinstance(ms[-1], media.Stop))
         call.hangup()
     assert sent_when_answered == [True]
 
