@@ -19,6 +19,7 @@ import attrs
 from ._apps import AppRoute
 from ._audio import AudioSource
 from ._clock import wait_until
+from ._heard import Heard, joined
 from ._media import Media, check_audio
 from ._records import FakeStream, Parent, StreamState
 from ._streams import Streams
@@ -110,6 +111,23 @@ class FakeCall:
         """The streams its cXML started, in order (the same ones ``space.streams()`` lists)."""
         with self._changed:
             return list(self._streams)
+
+    @property
+    def heard(self) -> Heard:
+        """What the caller heard: the app's audio SignalWire played on the call's bidirectional streams
+        (``<Connect><Stream>``), as 16-bit PCM at its ``rate`` with a ``timeline`` on the space's clock
+        (``MediaStream.heard``). ``<Connect>`` holds the call while its stream runs, so several such
+        streams played one after another and are joined in order (``ValueError`` if their rates differ:
+        read each ``space.media(sid).heard``); a call with none heard nothing (empty, at 8000 Hz)."""
+        records = []
+        for stream in self.streams:
+            try:
+                session = self._space.media.session(stream.sid)
+            except KeyError:  # not a loopback WebSocket: nothing played
+                continue
+            if session.settings.bidirectional:
+                records.append(session.heard)
+        return joined(records)
 
     # -- waiting and commands (any thread) -------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""FakeSpace's media part: the clock media and ``<Pause>`` run on, the audio streams carry, the event loop
-thread, and one WebSocket session (``MediaStream``) per stream whose URL is a loopback address.
+"""FakeSpace's media part: the clock media and ``<Pause>`` run on, the pacer that ticks on it for every
+stream, the audio streams carry, the event loop thread, and one WebSocket session (``MediaStream``) per
+stream whose URL is a loopback address.
 
 It knows nothing of streams' rules or of calls: it opens a session when asked and tells the callables it
 was given when the session is up and when it is over.
@@ -14,7 +15,9 @@ from .. import media
 from ._audio import AudioSource, Codec, Tone, byte_order
 from ._clock import Clock, ManualClock, RealClock
 from ._loop import LoopThread
-from ._media_stream import Connected, Ended, MediaSettings, MediaStream
+from ._media_connect import Connected, Ended, MediaSettings
+from ._media_stream import MediaStream
+from ._pacer import Pacer
 from ._store import Stored
 
 __all__ = ["Media", "check_audio"]
@@ -45,6 +48,7 @@ class Media:
         self.ssl_context = ssl_context  # for loopback wss:// (None: certificates are not verified)
         self.l16_byteorder: media.ByteOrder = byte_order(l16_byteorder)  # "little" as SignalWire, or "big"
         self.loop = LoopThread()
+        self.pacer = Pacer(self.clock)  # one tick every 20 ms of the clock, for every session
         self._lock = threading.Lock()
         self._sessions: dict[str, MediaStream] = {}
 
@@ -77,7 +81,7 @@ class Media:
             bidirectional=bidirectional,
             ssl_context=self.ssl_context,
         )
-        session = MediaStream(settings, self.clock, self.loop, on_connected=on_connected, on_ended=on_ended)
+        session = MediaStream(settings, self.pacer, self.loop, on_connected=on_connected, on_ended=on_ended)
         with self._lock:
             self._sessions[stream.sid] = session
         if on_loop:
