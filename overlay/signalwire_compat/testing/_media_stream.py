@@ -264,28 +264,30 @@ class MediaStream:
                 if error is not None:
                     raise error
             if stopping.done() and not writer.done() and not reader.done():
-                await self._close(ws, writer)
+                await self._close(ws, writer, reader)
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _close(self, ws: aiohttp.ClientWebSocketResponse, writer: asyncio.Task[None]) -> None:
+    async def _close(
+        self, ws: aiohttp.ClientWebSocketResponse, writer: asyncio.Task[None], reader: asyncio.Task[None]
+    ) -> None:
         """End the stream as SignalWire does: what was due by now, then ``stop``, then the closing handshake
-        (the app's close frame awaited, its messages meanwhile read and dropped, for at most CLOSE_TIMEOUT)."""
+        (the app's close frame awaited, what it sends meanwhile read and dropped, for at most CLOSE_TIMEOUT).
+        Cancelling the reader instead would drop the connection: an app still sending then gets a reset,
+        which can discard the unread ``stop``."""
         now = self._catch_up()
         self._closing = True
         with self._changed:
             if self._playback is not None:
                 self._playback.end(now)  # the caller hears nothing after `stop`
         self._out.post(media.signalwire_stop(sequence_number=self._out.number()), last=True)
-        try:
-            await writer  # the queue written, `stop` last
-        except Exception:  # noqa: BLE001 - the app went away meanwhile: nothing to close
-            return
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(CLOSE_TIMEOUT + 1.0):  # aiohttp bounds it by CLOSE_TIMEOUT already
+        with contextlib.suppress(Exception):
+            await writer  # the queue written, `stop` last (or the app went away meanwhile)
+            async with asyncio.timeout(CLOSE_TIMEOUT + 1.0):  # aiohttp bounds each wait by CLOSE_TIMEOUT
                 await ws.close()
+                await reader  # aiohttp may run the handshake from the reader's receive: it must finish it
 
     def _catch_up(self) -> float:
         """Queue what is due by the clock's now before anything else goes out (the pacer may wake a little
