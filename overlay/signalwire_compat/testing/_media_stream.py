@@ -353,8 +353,9 @@ class MediaStream:
     def _heard_from_app(self, message: media.AppMessage) -> None:
         """Record what the app sent and, on a bidirectional stream, play it (on the loop): recorded and played
         at once, so a test that waited for the message finds its effect on the playback."""
-        playback, due = self._playback, None
-        now = self._catch_up()
+        playback, due, now = self._playback, None, self._clock.now()
+        if not self._closing:
+            self._out.frames(self._caller, tick_at(now))  # what is due goes before an echo
         with self._changed:
             self.app_messages.append(message)
             if playback is not None and isinstance(message, media.AppMedia):

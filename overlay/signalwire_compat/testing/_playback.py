@@ -40,8 +40,8 @@ class Playback:
         self._now = -math.inf  # the latest time told
         self._span: _Span | None = None  # the span playing (None: nothing queued)
         self._queued = 0  # samples of the current span queued so far
-        self._played = 0  # samples of it already moved to the record
-        self._pending = bytearray()  # its audio not yet moved to the record (whole samples first)
+        self._played = 0  # samples of it played by the latest time told
+        self._pending = bytearray()  # its audio, moved to the record when the span ends
         self._marks: deque[tuple[int, str]] = deque()  # (samples into the span, name), in order
         self._heard = bytearray()  # the audio played, in the stream's codec
         self._events: list[_Span | HeardEvent] = []
@@ -57,9 +57,8 @@ class Playback:
         if self._span is None:
             self._span = _Span(self._now, len(self._heard) // self._width)
             self._events.append(self._span)
-            self._queued = self._played = 0
         self._pending += payload
-        self._queued = self._played + len(self._pending) // self._width
+        self._queued = len(self._pending) // self._width
         return echoes
 
     def mark(self, at: float, name: str) -> list[str]:
@@ -108,13 +107,15 @@ class Playback:
     def heard(self, at: float) -> Heard:
         """What the caller had heard by ``at`` (a snapshot: the model does not move)."""
         at = max(at, self._now)
-        played = self._position(at) - self._played if self._span is not None else 0
+        played = self._position(at) if self._span is not None else 0
         audio = bytes(self._heard) + bytes(self._pending[: played * self._width])
         timeline: list[HeardEvent] = []
         for event in self._events:
             if isinstance(event, _Span):
-                samples = event.samples + (played if event is self._span else 0)
-                end = event.end if event.end is not None else event.start + (self._played + played) / self._rate
+                samples, end = event.samples, event.end
+                if event is self._span:
+                    samples, end = played, event.start + played / self._rate
+                assert end is not None
                 timeline.append(HeardSpan(event.start, end, 2 * event.offset, *self._pcm_size(samples)))
             else:
                 timeline.append(event)
@@ -133,35 +134,25 @@ class Playback:
         span = self._span
         if span is None:
             return []
-        position = self._position(at)
-        self._take(position - self._played)
+        self._played = position = self._position(at)
         echoes = []
         while self._marks and self._marks[0][0] <= position:
             echoes.append(self._echoed(self._marks.popleft()[1]))
         if position >= self._queued:  # ran dry: the span ended when its last sample had played
-            span.end = span.start + self._queued / self._rate
-            self._span = None
-            self._pending.clear()  # at most a byte short of a sample
+            self._stop_span()
         return echoes
 
-    def _take(self, samples: int) -> None:
-        """Move ``samples`` of the pending audio to the record."""
-        if samples > 0:
-            size = samples * self._width
-            self._heard += self._pending[:size]
-            del self._pending[:size]
-            self._played += samples
-            assert self._span is not None
-            self._span.samples += samples
-
     def _stop_span(self) -> int:
-        """End the current span now (a clear, the stream's end); the samples it had left, dropped."""
+        """End the current span where it has played to (it ran dry, a clear, the stream's end): its audio
+        played goes to the record; returns the samples it had left, dropped."""
         span, self._span = self._span, None
         if span is None:
             return 0
+        span.samples = self._played
         span.end = span.start + self._played / self._rate
-        dropped = self._queued - self._played
+        self._heard += self._pending[: self._played * self._width]
         self._pending.clear()
+        dropped, self._queued, self._played = self._queued - self._played, 0, 0
         return dropped
 
     def _echoed(self, name: str) -> str:
