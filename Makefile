@@ -13,20 +13,20 @@ PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 # without them every test process and subprocess recompiles the SDK and the tests (~3 s each).
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install generate add-operation update-upstream check lint typecheck drift test quick coverage soak bench demo vendor lock clean
+.PHONY: help install generate add-operation update-upstream check lint typecheck drift test quick coverage soak bench demo vendor lock clean test-pipecat lock-pipecat
 
 help:
 	@echo "make demo      a media stream's whole life on a local fake space: start, signed callbacks, stop by name"
-	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command)"
+	@echo "make test      lint, type-check, drift-check generated/, then pytest (the CI command; CI also runs coverage, test-pipecat)"
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
 	@echo "make coverage  every test under coverage.py (branches too), then the floors in pyproject.toml (CI runs it)"
-	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; write _literals.py, derive _sync/"
+	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; derive the overlay's _literals.py, _results.py, _invoke_types.py and _sync/"
 	@echo "make add-operation OP=retrieve_a_call   write a published operation as openapi/<op>.yaml, regenerate"
 	@echo "make update-upstream FILE=new.yaml [COMMIT=...]   replace openapi/upstream/, refresh PROVENANCE.md"
 	@echo "make check     ruff, mypy --strict, drift check of generated/, _literals.py and _sync/, overlay fit (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
 	@echo "make bench     CPU, latency, import time and memory vs raw httpx, http.client, twilio-python"
-	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install)"
+	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install; make check must have passed)"
 	@echo "make install   create .venv with the project and its dev tools"
 	@echo "make lock      refresh constraints.txt from the current .venv"
 
@@ -52,14 +52,14 @@ $(RUNTIME_INSTALLED): pyproject.toml constraints.txt
 
 generate: install
 	$(BIN)/python scripts/generate.py
-	$(BIN)/python scripts/literals.py
+	$(BIN)/python scripts/derive_overlay.py
 	$(BIN)/python scripts/unasync.py
 
 add-operation: install
 	@test -n "$(OP)" || { echo "usage: make add-operation OP=<operationId of openapi/upstream/compatibility-openapi.yaml>"; exit 2; }
 	$(BIN)/python scripts/add_operation.py "$(OP)"
 	$(BIN)/python scripts/generate.py
-	$(BIN)/python scripts/literals.py
+	$(BIN)/python scripts/derive_overlay.py
 	$(BIN)/python scripts/unasync.py
 
 update-upstream: install
@@ -78,10 +78,12 @@ typecheck: install
 
 drift: install
 	$(BIN)/python scripts/generate.py --check
-	$(BIN)/python scripts/literals.py --check
+	$(BIN)/python scripts/derive_overlay.py --check
 	$(BIN)/python scripts/unasync.py --check
 
+# When all of it passes, the tree's digest is noted: make vendor copies only a tree make check passed.
 check: lint typecheck drift
+	@$(BIN)/python scripts/vendor.py --record-check
 
 # -n auto: one pytest worker per core (pytest-xdist); worksteal: an idle worker takes queued tests.
 test: check
@@ -122,12 +124,51 @@ demo: $(RUNTIME_INSTALLED)
 
 # Standard library only: no install, any Python 3.11+.
 vendor:
-	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor [FORCE=1]"; exit 2; }
-	$(PYTHON) scripts/vendor.py "$(DEST)" $(if $(FORCE),--force)
+	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/host_pkg/_vendor [FORCE=1] [UNCHECKED=1]"; exit 2; }
+	$(PYTHON) scripts/vendor.py "$(DEST)" $(if $(FORCE),--force) $(if $(UNCHECKED),--unchecked)
 
 lock: $(VENV)/.installed-bench
 	@{ echo "# Exact versions of every package make install puts in .venv (regenerate: make lock)."; \
 	   $(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints.txt
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist
+	rm -rf $(VENV) $(PIPECAT_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist
+
+# The pipecat integration (signalwire_compat.integrations.pipecat) in an environment of its own: pipecat pulls
+# some 50 packages that make test never needs, pinned by constraints-pipecat.txt (refresh: make lock-pipecat,
+# also after make lock changes constraints.txt). Runs mypy --strict on the integration with pipecat installed,
+# then tests/pipecat (the docs example included).
+# mypy keeps its cache in the environment: .mypy_cache, made without pipecat, would mislead it (and the reverse).
+PIPECAT_VENV := .venv-pipecat
+PIPECAT_BIN := $(PIPECAT_VENV)/bin
+PIPECAT_INSTALLED := $(PIPECAT_VENV)/.installed
+# What tests/pipecat needs besides the package and pipecat: the test runner, mypy and the stubs the SDK's
+# imports need, what tests/conftest.py's contract check reads the specs with, and a server for the agent.
+# Not the dev extra: it pins soxr 1.1.0 (the audio extra's tests), and pipecat 1.14 requires soxr 1.0.x.
+PIPECAT_TEST_TOOLS := pytest pytest-xdist pytest-timeout mypy types-python-dateutil types-defusedxml pyyaml jsonschema uvicorn
+# The pins of constraints.txt pipecat requires otherwise (a grep -E alternation); the rest are shared.
+PIPECAT_OWN_PINS := soxr
+
+$(PIPECAT_INSTALLED): pyproject.toml constraints-pipecat.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required: run make PYTHON=/path/to/python3.11")'
+	@test -x $(PIPECAT_BIN)/python || $(PYTHON) -m venv $(PIPECAT_VENV)
+	$(PIPECAT_BIN)/python -m pip install $(PIP_FLAGS) --constraint constraints-pipecat.txt --editable '.[pipecat]' $(PIPECAT_TEST_TOOLS)
+	@touch $@
+
+test-pipecat: $(PIPECAT_INSTALLED)
+	$(PIPECAT_BIN)/mypy --strict --cache-dir $(PIPECAT_VENV)/mypy-cache -p signalwire_compat.integrations
+	$(PIPECAT_BIN)/python -m pytest -n auto --dist worksteal tests/pipecat
+
+# Rebuilds .venv-pipecat with constraints.txt's versions of everything both environments hold and the newest
+# pipecat of the tested line, and pins the result.
+PIPECAT_LINE := pipecat-ai==1.14.*
+
+lock-pipecat:
+	rm -rf $(PIPECAT_VENV)
+	$(PYTHON) -m venv $(PIPECAT_VENV)
+	grep -vE '^($(PIPECAT_OWN_PINS))==' constraints.txt > $(PIPECAT_VENV)/shared-constraints.txt
+	$(PIPECAT_BIN)/python -m pip install $(PIP_FLAGS) --constraint $(PIPECAT_VENV)/shared-constraints.txt \
+	    --editable '.[pipecat]' '$(PIPECAT_LINE)' $(PIPECAT_TEST_TOOLS)
+	@{ echo "# Exact versions of every package make test-pipecat puts in .venv-pipecat (regenerate: make lock-pipecat)."; \
+	   $(PIPECAT_BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints-pipecat.txt
+	@touch $(PIPECAT_INSTALLED)

@@ -5,8 +5,11 @@
     python scripts/generate.py --specs a.yaml b.yaml --output-dir /tmp/x   # any specs, anywhere
 
 Both print what the new merged spec changes in the API surface against the one in the output
-dir (scripts/spec_diff.py; `--check` only when stale) and write it to build/spec-changes.txt
-(--changes-file). Merge warnings (documentation differences) go to stderr.
+dir (scripts/spec_diff.py; `--check` only when stale). Generating also writes that report to
+build/spec-changes.txt (--changes-file); `--check` never does, so the report of the last
+`make generate` survives `make check`. Both run the overlay against the client the specs give
+(scripts/overlay_fit.py) and print where it no longer fits; `--check` fails then. Merge warnings
+(documentation and order differences) go to stderr.
 
 The tree is built in a temporary directory and only swapped into place once every step has
 succeeded, so a failed merge or generation leaves the committed generated/ untouched.
@@ -29,7 +32,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +48,7 @@ GENERATOR_DIR = SPEC_DIR / "generator"
 GENERATOR_CONFIG = GENERATOR_DIR / "config.yaml"
 RUFF_CONFIG = GENERATOR_DIR / "ruff.toml"
 DEFAULT_OUTPUT = ROOT / "generated"
-# The API change report of the last `make generate` / `make check` (scripts/spec_diff.py); build/ is not committed.
+# The API change report of the last `make generate` (scripts/spec_diff.py); build/ is not committed.
 DEFAULT_CHANGES_FILE = ROOT / "build" / "spec-changes.txt"
 PACKAGE = "signalwire_compat_generated"
 MERGED_SPEC = "openapi.merged.yaml"
@@ -288,23 +291,21 @@ def display_path(path: Path) -> str:
 
 
 def check(specs: Sequence[Path], output_dir: Path) -> list[str]:
-    return check_with_spec(specs, output_dir)[0]
+    """The drift check's problems alone: how ``output_dir`` differs from what ``specs`` produce."""
+    return full_check(specs, output_dir, fit=False)[0]
 
 
-def check_with_spec(specs: Sequence[Path], output_dir: Path) -> tuple[list[str], dict[str, Any]]:
-    """The drift check's problems, and the merged spec ``specs`` produce (for the change report)."""
-    problems, new, _fit, _coverage = full_check(specs, output_dir)
-    return problems, new
-
-
-def full_check(specs: Sequence[Path], output_dir: Path) -> tuple[list[str], dict[str, Any], list[str], list[str]]:
-    """The drift check's problems, the merged spec ``specs`` produce, and how the overlay fits the client
-    they produce: its problems and the coverage report (scripts/overlay_fit.py)."""
+def full_check(
+    specs: Sequence[Path], output_dir: Path, *, fit: bool = True
+) -> tuple[list[str], dict[str, Any], overlay_fit.Fit | None]:
+    """The drift check's problems, the merged spec ``specs`` produce, and (``fit``, when ``output_dir`` is not
+    stale) how the overlay fits the client they produce (scripts/overlay_fit.py). A stale tree fails anyway,
+    and ``make generate`` runs the overlay against the new client itself."""
     with tempfile.TemporaryDirectory(prefix="signalwire-compat-drift-") as scratch:
         fresh = build_tree(specs, Path(scratch) / "tree")
         problems = compare_trees(fresh, output_dir, label=display_path(output_dir))
-        fit = overlay_fit.check(fresh / PACKAGE)
-        return problems, read_spec(fresh / MERGED_SPEC), fit, overlay_fit.coverage_report(fresh / PACKAGE)
+        found = overlay_fit.check(fresh / PACKAGE) if fit and not problems else None
+        return problems, read_spec(fresh / MERGED_SPEC), found
 
 
 def read_spec(path: Path) -> dict[str, Any]:
@@ -314,26 +315,44 @@ def read_spec(path: Path) -> dict[str, Any]:
     return document
 
 
+def overlay_uses(old: dict[str, Any] | None, new: dict[str, Any], output_dir: Path) -> dict[str, list[str]]:
+    """The overlay lines using each wire name and enum value, for the change report from ``old`` to ``new``:
+    found by reading the overlay, and, when a change is breaking, by running the overlay's typed calls
+    against the client in ``output_dir`` (the one the change is from: what they sent before it)."""
+    uses = overlay_fit.static_uses()
+    package = output_dir / PACKAGE
+    breaking = old is not None and any(change.breaking for change in spec_diff.diff(old, new))
+    if not breaking or not (package / "__init__.py").is_file():
+        return uses
+    try:
+        return overlay_fit.merged_uses(overlay_fit.check(package, uses_only=True).uses, uses)
+    except overlay_fit.OverlayFitError as exc:
+        print_warning(f"which overlay lines use what changed is not known: {exc}")
+        return uses
+
+
 def change_report(
     old: dict[str, Any] | None,
     new: dict[str, Any],
     output_dir: Path,
-    changes_file: Path,
+    changes_file: Path | None,
     coverage: Sequence[str] = (),
+    uses: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     """The API change report (scripts/spec_diff.py) from the merged spec in ``output_dir`` to ``new``, each
-    change naming the overlay files that use its wire name, then the ``coverage`` lines; also written to
-    ``changes_file``."""
+    change naming the overlay lines in ``uses`` that use what changed, then the ``coverage`` lines; also
+    written to ``changes_file`` unless None."""
     lines = spec_diff.report(
         old,
         new,
         old_label=f"{display_path(output_dir)}/{MERGED_SPEC}",
         new_label="the merged openapi/*.yaml",
-        uses=overlay_fit.overlay_uses(),
+        uses=uses,
     )
     lines += coverage
-    changes_file.parent.mkdir(parents=True, exist_ok=True)
-    changes_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if changes_file is not None:
+        changes_file.parent.mkdir(parents=True, exist_ok=True)
+        changes_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return lines
 
 
@@ -364,10 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         old = read_spec(previous) if previous.is_file() else None
         if args.check:
-            problems, new, fit, coverage = full_check(specs, output_dir)
-            report = change_report(old, new, output_dir, args.changes_file, coverage)
-            if fit:
-                print_fit_problems(fit)
+            problems, new, found = full_check(specs, output_dir)
+            if found is not None and found.problems:
+                print_fit_problems(found.problems)
             if problems:
                 label = display_path(output_dir)
                 print(
@@ -376,24 +394,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 print("\n".join(problems), file=sys.stderr)
+                report = change_report(old, new, output_dir, None, (), overlay_uses(old, new, output_dir))
                 print("\n".join(report), file=sys.stderr)
                 print("Run `make generate` and commit the result.", file=sys.stderr)
                 return 1
-            if fit:
+            if found is not None and found.problems:
                 print(f"{display_path(output_dir)} matches the specs, but the overlay does not fit it", file=sys.stderr)
                 return 1
-            print(f"{display_path(output_dir)} matches the {len(specs)} spec files; the overlay fits it")
+            print(
+                f"{display_path(output_dir)} matches the {len(specs)} spec files; the overlay ran against it and "
+                "fits it (typed calls, invoke and FakeSpace held to the spec)"
+            )
             return 0
+        # The overlay lines using what changes are read off the client being replaced, so before it is.
+        uses = overlay_uses(old, merge_specs(specs).document, output_dir)
         seconds = generate(specs, output_dir, strict=not args.allow_warnings, inform=print_note)
         package = output_dir / PACKAGE
-        report = change_report(
-            old,
-            read_spec(output_dir / MERGED_SPEC),
-            output_dir,
-            args.changes_file,
-            overlay_fit.coverage_report(package),
-        )
         fit = overlay_fit.check(package)
+        new = read_spec(output_dir / MERGED_SPEC)
+        report = change_report(old, new, output_dir, args.changes_file, overlay_fit.coverage_report(fit), uses)
     except (MergeError, GenerationError, overlay_fit.OverlayFitError) as exc:
         print(f"generate: error: {exc}", file=sys.stderr)
         print(f"{display_path(output_dir)} was left untouched.", file=sys.stderr)
@@ -404,9 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"generate: wrote {shown}/ from {len(specs)} spec files in {seconds:.2f} s: {len(files)} files, {size} bytes")
     print("\n".join(report))
     print(f"(also written to {display_path(args.changes_file.resolve())})")
-    if fit:
+    if fit.problems:
         # The tree is what the specs say; the overlay is what must change. `make check` fails until it does.
-        print_fit_problems(fit)
+        print_fit_problems(fit.problems)
     return 0
 
 

@@ -30,7 +30,9 @@ Rules:
   cannot be merged; ``title``, ``description``, ``contact``, ``license`` and the rest are
   documentation (the generator puts ``info.title`` in a docstring only);
 - everything else is meaning: types, formats, properties, ``required``, enums, defaults,
-  nullability, parameters, content types, status codes, ``operationId``, tags, servers' URLs.
+  nullability, parameters, content types, status codes, ``operationId``, tags, servers' URLs;
+- a ``required`` or ``enum`` list is a set: the same names or values in another order mean the
+  same (one warning says "order only", and the first file's order is kept).
 A component under ``components/examples`` is documentation as a whole.
 
 Nothing else is corrected here: what the specs get wrong about the wire format belongs to the
@@ -44,6 +46,7 @@ names are sorted, while everything inside one definition keeps the order its fil
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -94,6 +97,8 @@ NAME_MAPS = frozenset(
 )
 # Keywords whose value is data, compared as it is: an enum value or a default is never documentation.
 DATA_KEYWORDS = frozenset({"enum", "const", "default", "required"})
+# Data keywords whose lists are sets: which names are required, which values an enum allows.
+UNORDERED_KEYWORDS = frozenset({"enum", "required"})
 # In info, only the version is meaning (see the module docstring).
 INFO_MEANING = ("version",)
 _MISSING = object()
@@ -124,30 +129,43 @@ def class_name(title: str) -> str:
     return str(ClassName(title, prefix=""))
 
 
-def meaning(value: Any, *, names: bool = False) -> Any:
+def _as_set(values: list[Any]) -> list[Any]:
+    """A ``required``/``enum`` list in a canonical order, so two orders of the same items compare equal."""
+    return sorted(values, key=lambda item: json.dumps(item, sort_keys=True, default=str))
+
+
+def same_items_in_another_order(a: Any, b: Any) -> bool:
+    return isinstance(a, list) and isinstance(b, list) and a != b and _as_set(a) == _as_set(b)
+
+
+def meaning(value: Any, *, names: bool = False, ordered: bool = False) -> Any:
     """``value`` without its documentation: what a client sends or reads.
 
     ``names`` says that ``value`` is a map from names to definitions (see ``NAME_MAPS``), whose keys
-    are kept whatever they are called. A schema title is replaced by the class name it produces.
+    are kept whatever they are called. A schema title is replaced by the class name it produces;
+    ``required`` and ``enum`` lists are put in one canonical order (they are sets), unless ``ordered``.
     """
     if isinstance(value, Mapping):
         if names:
-            return {key: meaning(item) for key, item in value.items()}
+            return {key: meaning(item, ordered=ordered) for key, item in value.items()}
         result: dict[str, Any] = {}
         for key, item in value.items():
             if key == "title" and isinstance(item, str):
                 result[key] = class_name(item)
             elif is_documentation(key):
                 continue
+            elif key in UNORDERED_KEYWORDS and isinstance(item, list) and not ordered:
+                result[key] = _as_set(item)
             elif key in DATA_KEYWORDS or str(key).startswith("x-"):
                 result[key] = item
             elif key == "security" and isinstance(item, list):
-                result[key] = [meaning(requirement, names=True) for requirement in item]
+                result[key] = [meaning(requirement, names=True, ordered=ordered) for requirement in item]
             else:
-                result[key] = meaning(item, names=key in NAME_MAPS and isinstance(item, Mapping))
+                nested = key in NAME_MAPS and isinstance(item, Mapping)
+                result[key] = meaning(item, names=nested, ordered=ordered)
         return result
     if isinstance(value, list):
-        return [meaning(item) for item in value]
+        return [meaning(item, ordered=ordered) for item in value]
     return value
 
 
@@ -160,7 +178,9 @@ def documentation_differences(a: Any, b: Any, *, names: bool = False) -> list[tu
             first, second = a.get(key, _MISSING), b.get(key, _MISSING)
             if first == second:
                 continue
-            if not names and is_documentation(key):
+            if not names and (
+                is_documentation(key) or (key in UNORDERED_KEYWORDS and same_items_in_another_order(first, second))
+            ):
                 found.append((str(key),))
             elif first is not _MISSING and second is not _MISSING and (names or key not in DATA_KEYWORDS):
                 nested = not names and key in NAME_MAPS and isinstance(first, Mapping)
@@ -187,6 +207,8 @@ def _how(first: Any, second: Any, where: tuple[str, ...]) -> str:
     x, y = _lookup(first, where), _lookup(second, where)
     if x is _MISSING or y is _MISSING:
         return "only in " + ("the second" if x is _MISSING else "the first")
+    if same_items_in_another_order(x, y):
+        return "order only"
     if isinstance(x, str) and isinstance(y, str) and x.split() == y.split():
         return "whitespace only"
     return "wording"

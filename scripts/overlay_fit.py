@@ -1,52 +1,65 @@
-"""Does the handwritten overlay still fit a generated client? And what of the client does no typed wrapper expose?
+"""Does the handwritten overlay still fit a generated client? Proved by running it: ``make check``.
 
     python scripts/overlay_fit.py [GENERATED_PACKAGE_DIR]    # default: generated/signalwire_compat_generated
 
-``make check`` runs it (``scripts/generate.py --check``) on the client the specs produce, so a spec
-change that breaks the overlay fails there, naming the overlay file and the wire name, instead of
-surfacing as ``TypeError``s and ``APIResponseValidationError``s at run time. It checks:
+``make check`` runs it (``scripts/generate.py --check``) on the client the specs produce. The
+overlay is copied to a scratch folder, its derived modules (``_literals.py``, ``_results.py``,
+``_invoke_types.py``) are derived again from that client as ``make generate`` would, and
+``scripts/overlay_probe.py`` runs the copy against the client in a second interpreter with both
+first on ``sys.path`` (so an installed or editable copy of another checkout is never what runs).
+The probe calls every typed call and ``invoke`` for every operation, holds each request to the
+merged spec, feeds the results answers made from the spec, and does the same with FakeSpace (its
+docstring says how). Each problem names the overlay line to change, and the lines it went through:
 
-- every response field ``_models.py`` reads (its ``RESPONSE_FIELDS`` table) exists in the generated
-  model, with the type the table states;
-- every request field ``_builders.py`` sends (``REQUEST_FIELDS``) exists with the stated type, and
-  every field the generated request model requires is among them (the typed wrapper sets it);
-- every operation the seam (``_generated.py``) looks up with ``find_operation("...")`` is generated.
+    overlay/signalwire_compat/_async/_resources.py:129 (stop): client.calls(call_sid).streams(stream).stop():
+      ValueError: status must be one of 'completed' (the values this operation accepts), got 'stopped'
+        via overlay/signalwire_compat/_async/_resources.py:205 (_update), overlay/signalwire_compat/_builders.py:72 ...
 
-Nothing is imported: the overlay's tables are read as literals and the generated models with
-``ast`` (the generator is pinned, so its ``to_dict`` shape is known), so the check works on any
-tree, next to an installed copy of another one.
+Nothing is declared by hand for it: no table of fields, operations or result classes to keep in step.
+The run also says what no typed call sends (``coverage``: operations, query parameters and request
+fields, all callable through ``client.invoke``) and which overlay lines send each wire name and
+enum value (``uses``, for the change report of ``scripts/spec_diff.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import re
+import json
+import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import derive_overlay
+import overlay_probe
+from merge_specs import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "overlay" / "signalwire_compat"
 GENERATED = ROOT / "generated" / "signalwire_compat_generated"
-MODELS_FILE, BUILDERS_FILE, SEAM_FILE = "_models.py", "_builders.py", "_generated.py"
+PROBE = Path(__file__).resolve().parent / "overlay_probe.py"
+MERGED_SPEC = "openapi.merged.yaml"
+DERIVED = frozenset({"_literals.py", "_results.py", "_invoke_types.py"})
+# The overlay's packages for other protocols (cXML documents, the media WebSocket, webhook forms): the
+# REST API's wire names appear there by coincidence, so the change report does not name them.
+OTHER_PROTOCOLS = frozenset({"cxml", "media", "webhooks"})
+PROBE_TIMEOUT = 120  # seconds; the probe takes about one
 
 
 class OverlayFitError(Exception):
     pass
 
 
-class Field(NamedTuple):
-    attribute: str
-    annotation: str
-    required: bool
-
-
-class Model(NamedTuple):
-    name: str
-    path: Path
-    fields: dict[str, Field]  # wire name -> field
+class Fit(NamedTuple):
+    problems: list[str]  # one line each (a second, indented line lists the overlay lines gone through)
+    coverage: list[str]  # what no typed call sends: "operation X", "request field 'Y' of Z (x)", ...
+    uses: dict[str, list[str]]  # wire name or "<enum class>=<value>" -> the overlay lines that send it
+    fake_answers: list[str]  # the operations FakeSpace answered
 
 
 def _display(path: Path) -> str:
@@ -56,218 +69,135 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _wire_names(to_dict: ast.FunctionDef) -> dict[str, str]:
-    """Wire name -> attribute, from ``field_dict.update({"Wire": attr})`` and ``field_dict["Wire"] = attr``."""
-    found: dict[str, str] = {}
-    for node in ast.walk(to_dict):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "update"
-            and node.args
-            and isinstance(node.args[0], ast.Dict)
-        ):
-            for key, value in zip(node.args[0].keys, node.args[0].values, strict=True):
-                if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(value, ast.Name):
-                    found[key.value] = value.id
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if (
-                isinstance(target, ast.Subscript)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == "field_dict"
-                and isinstance(target.slice, ast.Constant)
-                and isinstance(target.slice.value, str)
-                and isinstance(node.value, ast.Name)
-            ):
-                found[target.slice.value] = node.value.id
+def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY, *, uses_only: bool = False) -> Fit:
+    """How the overlay in ``overlay_dir`` fits the client in ``package_dir`` (beside its merged spec).
+    ``uses_only``: run the typed calls only, for ``uses`` (the problems and coverage are then partial)."""
+    tree = package_dir.resolve().parent
+    spec = tree / MERGED_SPEC
+    if not spec.is_file():
+        raise OverlayFitError(
+            f"{_display(spec)} is missing: the probe holds the overlay to the merged spec beside the client"
+        )
+    with tempfile.TemporaryDirectory(prefix="signalwire-compat-fit-") as scratch:
+        copy = Path(scratch) / "overlay" / overlay_dir.name
+        shutil.copytree(overlay_dir, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        try:
+            derive_overlay.write(generated=tree, overlay=copy)
+        except derive_overlay.DeriveError as exc:
+            return Fit([f"{_display(overlay_dir)}: its derived modules cannot follow this client: {exc}"], [], {}, [])
+        names = Path(scratch) / "names.json"
+        names.write_text(json.dumps(overlay_probe.spec_names(load_yaml(spec.read_text(encoding="utf-8")))), "utf-8")
+        command = [sys.executable, str(PROBE), "--overlay", str(copy.parent), "--generated", str(tree)]
+        command += ["--spec", str(spec), "--names", str(names)] + (["--uses-only"] if uses_only else [])
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise OverlayFitError(f"the overlay probe did not finish within {PROBE_TIMEOUT} s") from exc
+        if result.returncode != 0 or not result.stdout.strip():
+            raise OverlayFitError(
+                f"the overlay probe failed (exit {result.returncode}):\n{result.stderr.strip()[-3000:]}"
+            )
+        found = json.loads(result.stdout.strip().splitlines()[-1])
+    shown = _display(overlay_dir)
+
+    def place(where: str) -> str:
+        if not where:
+            return ""
+        relative = where.split("/", 1)[1] if "/" in where else where
+        file = relative.split(":", 1)[0]
+        derived = " (derived: run `make generate`)" if file in DERIVED else ""
+        if file.startswith("_sync/"):  # derived from _async/ by scripts/unasync.py: the same code, other lines
+            derived = f" (derived: edit _async/{file.removeprefix('_sync/')})"
+        return f"{shown}/{relative}{derived}"
+
+    problems = []
+    for problem in found["problems"]:
+        line = f"{place(problem['where'])}: {problem['what']}" if problem["where"] else problem["what"]
+        calls = problem["calls"]
+        if calls:
+            line += f"\n      in {calls[0]}" + (f" (and {len(calls) - 1} more)" if len(calls) > 1 else "")
+        if problem["via"]:
+            line += "\n      via " + ", ".join(place(where) for where in problem["via"])
+        problems.append(line)
+    uses = {key: [place(where) for where in places] for key, places in found["uses"].items()}
+    return Fit(problems, found["coverage"], uses, found["fake_answers"])
+
+
+def coverage_report(fit: Fit) -> list[str]:
+    """The coverage as report lines: a heading and the items, or nothing when every part is wrapped."""
+    if not fit.coverage:
+        return []
+    heading = f"Not exposed by a typed wrapper ({len(fit.coverage)}; callable through client.invoke, wrap next):"
+    return [heading, *(f"  {item}" for item in fit.coverage)]
+
+
+def _key_constants(tree: ast.AST) -> list[tuple[str, int]]:
+    """String constants used as keys or compared: ``d["uri"]``, ``{"uri": ...}``, ``.get("Url")``, ``x == "Status"``."""
+    found: list[tuple[str, int]] = []
+
+    def add(node: ast.AST | None) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append((node.value, node.lineno))
+        elif isinstance(node, ast.Tuple | ast.List | ast.Set):
+            for element in node.elts:
+                add(element)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            add(node.slice)
+        elif isinstance(node, ast.Dict):
+            for key in node.keys:
+                add(key)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+            if node.func.attr in ("get", "pop", "setdefault"):
+                add(node.args[0])
+        elif isinstance(node, ast.Compare):
+            for operand in [node.left, *node.comparators]:
+                add(operand)
     return found
 
 
-def generated_models(package_dir: Path) -> dict[str, Model]:
-    """Every generated model class with a ``to_dict``: its fields by wire name."""
-    models: dict[str, Model] = {}
-    for path in sorted((package_dir / "models").glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in tree.body:
-            if not isinstance(node, ast.ClassDef):
-                continue
-            attributes: dict[str, Field] = {}
-            to_dict: ast.FunctionDef | None = None
-            for item in node.body:
-                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                    name = item.target.id
-                    attributes[name] = Field(name, ast.unparse(item.annotation), item.value is None)
-                elif isinstance(item, ast.FunctionDef) and item.name == "to_dict":
-                    to_dict = item
-            if to_dict is not None:
-                wire = _wire_names(to_dict)
-                fields = {w: attributes[a] for w, a in wire.items() if a in attributes}
-                models[node.name] = Model(node.name, path, fields)
-    return models
-
-
-def generated_operations(package_dir: Path) -> set[str]:
-    """Operation names (endpoint module names) of a generated client."""
-    return {path.stem for path in (package_dir / "api").glob("*/*.py") if path.name != "__init__.py"}
-
-
-def _literal(path: Path, name: str) -> Any:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    for node in tree.body:
-        target: ast.expr
-        value: ast.expr | None
-        if isinstance(node, ast.AnnAssign):
-            target, value = node.target, node.value
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        else:
-            continue
-        if isinstance(target, ast.Name) and target.id == name and value is not None:
-            return ast.literal_eval(value)
-    raise OverlayFitError(f"{_display(path)} has no literal {name} table")
-
-
-def _table(path: Path, name: str) -> dict[str, dict[str, str]]:
-    value = _literal(path, name)
-    if not isinstance(value, dict) or not all(
-        isinstance(fields, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items())
-        for fields in value.values()
-    ):
-        raise OverlayFitError(f"{_display(path)}: {name} must map model names to {{wire name: type}}")
-    return value
-
-
-def seam_operations(overlay_dir: Path) -> list[str]:
-    """Operations the seam looks up by name: ``find_operation("update_stream")``."""
-    tree = ast.parse((overlay_dir / SEAM_FILE).read_text(encoding="utf-8"))
-    return [
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "find_operation"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    ]
-
-
-def _type_parts(annotation: str) -> frozenset[str]:
-    return frozenset(part.strip() for part in annotation.split("|"))
-
-
-def _check_fields(
-    table: Mapping[str, Mapping[str, str]], models: Mapping[str, Model], source: Path, side: str
-) -> list[str]:
-    """Problems of one overlay table; ``side`` is ``request`` (the overlay sends) or ``response`` (it reads)."""
-    where, verb = _display(source), ("sends" if side == "request" else "reads")
-    problems: list[str] = []
-    for model_name, wanted in table.items():
-        model = models.get(model_name)
-        if model is None:
-            problems.append(f"{where}: model {model_name} is not generated (the overlay {verb} its fields)")
-            continue
-        for wire, annotation in wanted.items():
-            field = model.fields.get(wire)
-            expected = _type_parts(annotation)
-            generated = _type_parts(field.annotation) if field else frozenset()
-            if field is None:
-                problems.append(
-                    f"{where}: {side} field '{wire}' of {model_name} is not in the generated model "
-                    f"({_display(model.path)}); the overlay {verb} it"
-                )
-            elif side == "request" and field.required and expected == generated | {"Unset"}:
-                problems.append(
-                    f"{where}: request field '{wire}' ({field.attribute}) of {model_name} is now required; "
-                    "the typed wrapper may leave it unset"
-                )
-            elif generated != expected:
-                problems.append(
-                    f"{where}: {side} field '{wire}' of {model_name} is {field.annotation} in the generated model "
-                    f"({_display(model.path)}); the overlay expects {annotation}"
-                )
-        if side == "request":
-            for wire, field in model.fields.items():
-                if field.required and wire not in wanted:
-                    problems.append(
-                        f"{where}: required request field '{wire}' ({field.attribute}) of {model_name} "
-                        "is not set by the typed wrapper"
-                    )
-    return problems
-
-
-def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY) -> list[str]:
-    """One line per way the overlay no longer fits the generated client in ``package_dir``; empty if it fits."""
-    models = generated_models(package_dir)
-    problems = _check_fields(
-        _table(overlay_dir / MODELS_FILE, "RESPONSE_FIELDS"), models, overlay_dir / MODELS_FILE, "response"
-    )
-    problems += _check_fields(
-        _table(overlay_dir / BUILDERS_FILE, "REQUEST_FIELDS"), models, overlay_dir / BUILDERS_FILE, "request"
-    )
-    operations = generated_operations(package_dir)
-    for name in seam_operations(overlay_dir):
-        if name not in operations:
-            problems.append(f"{_display(overlay_dir / SEAM_FILE)}: operation '{name}' is not generated")
-    return problems
-
-
-def coverage(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY) -> list[str]:
-    """What the generated client has and no typed wrapper exposes (reachable through ``client.invoke``)."""
-    models = generated_models(package_dir)
-    sent = _table(overlay_dir / BUILDERS_FILE, "REQUEST_FIELDS")
-    pattern = re.compile(str(_literal(overlay_dir / BUILDERS_FILE, "EXPOSED_BY_PATTERN")))
-    wrapped = set(seam_operations(overlay_dir))
-    lines = [f"operation {name}" for name in sorted(generated_operations(package_dir) - wrapped)]
-    for model_name, wanted in sorted(sent.items()):
-        model = models.get(model_name)
-        for wire, field in (model.fields if model else {}).items():
-            if wire not in wanted and not pattern.fullmatch(wire):
-                lines.append(f"request field '{wire}' of {model_name} ({field.attribute}: {field.annotation})")
-    return lines
-
-
-def coverage_report(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY) -> list[str]:
-    """The coverage as report lines: a heading and the items, or nothing when every part is wrapped."""
-    items = coverage(package_dir, overlay_dir)
-    if not items:
-        return []
-    heading = f"Not exposed by a typed wrapper ({len(items)}; callable through client.invoke, wrap next):"
-    return [heading, *(f"  {item}" for item in items)]
-
-
-def overlay_uses(overlay_dir: Path = OVERLAY) -> dict[str, list[str]]:
-    """Wire name -> the overlay files that quote it as a string literal (the derived ``_sync/`` left out)."""
+def static_uses(overlay_dir: Path = OVERLAY) -> dict[str, list[str]]:
+    """Wire name -> the overlay lines (outside the derived modules and the other protocols' packages) that use
+    it as a key or compare with it: FakeSpace's documents and form fields, the CLI's output, ..."""
     uses: dict[str, list[str]] = {}
     for path in sorted(overlay_dir.rglob("*.py")):
-        if "_sync" in path.relative_to(overlay_dir).parts:
+        parts = path.relative_to(overlay_dir).parts
+        if parts[0] in OTHER_PROTOCOLS or "_sync" in parts or path.name in DERIVED:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        names = {
-            node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        }
-        for name in names:
-            uses.setdefault(name, []).append(_display(path))
+        for value, line in _key_constants(tree):
+            place = f"{_display(path)}:{line}"
+            if place not in uses.setdefault(value, []):
+                uses[value].append(place)
     return uses
 
 
+def merged_uses(*sources: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for source in sources:
+        for key, places in source.items():
+            merged.setdefault(key, [])
+            merged[key] += [place for place in places if place not in merged[key]]
+    return merged
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("package_dir", nargs="?", type=Path, default=GENERATED)
     args = parser.parse_args(argv)
     try:
-        problems = check(args.package_dir)
-        report = coverage_report(args.package_dir)
+        fit = check(args.package_dir)
     except OverlayFitError as exc:
         print(f"overlay_fit: error: {exc}", file=sys.stderr)
         return 1
-    print("\n".join(report) if report else "Every generated operation and request field has a typed wrapper.")
-    if problems:
+    report = coverage_report(fit)
+    print("\n".join(report) if report else "Every generated operation, parameter and request field has a typed call.")
+    if fit.problems:
         print(f"The overlay no longer fits {_display(args.package_dir)}:", file=sys.stderr)
-        print("\n".join(f"  {problem}" for problem in problems), file=sys.stderr)
+        print("\n".join(f"  {problem}" for problem in fit.problems), file=sys.stderr)
         return 1
-    print(f"The overlay fits {_display(args.package_dir)}.")
+    print(f"The overlay fits {_display(args.package_dir)}: it ran against it and kept to its spec.")
     return 0
 
 

@@ -15,6 +15,8 @@ package itself. The rules, and why:
 Operations
 - added: compatible (nothing existing changes). Removed: breaking (``invoke("name")`` and the
   generated module are gone). ``operationId`` changed: breaking (the module and ``invoke`` name change).
+  An operation whose route changed only in its path parameters' names (``{Sid}`` -> ``{StreamSid}``)
+  is the same operation: the parameter is reported renamed, not the operation removed and added.
 - a success status (2xx) added, removed or answered with another schema: breaking (what a call
   returns changes type). An error status added or removed: compatible (the overlay raises errors by
   HTTP status, ``NotFoundError`` for any 404, whatever the spec lists).
@@ -35,8 +37,8 @@ Fields of schemas (models), judged by where the schema is used: in requests (use
 responses (users read it), or both (then the stricter rule wins). A schema no operation uses is
 judged as both.
 - added to a request model: breaking if required (constructors need it), compatible if optional.
-  Added to a response model: compatible (the generated model gains an attribute; the overlay's
-  results keep unknown fields in ``.extra``).
+  Added to a response model: compatible (the generated model, and the overlay's typed result derived
+  from it, gain an attribute).
 - removed: breaking (a constructor argument or an attribute disappears). A field removed while
   another of the same type is added in the same model is also marked "possibly renamed" on both lines.
 - retyped: breaking. Made nullable: compatible in a request, breaking in a response (readers now get
@@ -59,21 +61,24 @@ its generated class, so ``$ref: UpdateCallStreamRequestStatus`` and an inline en
 (``update-stream`` and ``update_stream`` are both ``update_stream``). Parameters show their Python
 argument (``'EndTime<' (end_time_before)``, see ``parameter_names``).
 
-A change to a field or parameter names the overlay files that quote its wire name (``[overlay: ...]``,
-``report(uses=...)``), so a maintainer sees which handwritten code to look at.
+A change to a field, a parameter or an enum value names the overlay lines that use it (``[overlay: ...]``,
+``report(uses=...)``; scripts/overlay_fit.py finds them), so a maintainer sees which handwritten code to
+look at.
 
-Documentation (descriptions, summaries, examples, ...) is not API surface: a spec that differs only
-there reports no change (and says so).
+Documentation (descriptions, summaries, examples, ...) is not API surface, and ``required`` and ``enum``
+lists are sets: a spec that differs only in wording or in such an order reports no change, and says
+which.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from merge_specs import HTTP_METHODS, class_name, load_yaml, meaning
+from merge_specs import HTTP_METHODS, UNORDERED_KEYWORDS, class_name, load_yaml, meaning
 from parameter_names import generator_name, python_name
 
 BREAKING = "breaking"
@@ -90,7 +95,11 @@ class Change(NamedTuple):
     breaking: bool
     where: str  # an operation ("POST /Accounts/... (create_stream)") or a model ("model CallStreamResponse")
     what: str
-    wire: str = ""  # the wire name of the field or parameter changed, if any
+    # What the overlay may use that changed: a field's or parameter's wire name, or an enum value as
+    # "<generated enum class>=<value>" (``enum_use``); the key of ``report(uses=...)``.
+    wire: str = ""
+    # The operations (route, method) the change touches: its own, or every one that uses the model.
+    operations: frozenset[tuple[str, str]] = frozenset()
 
     def line(self, uses: Mapping[str, Sequence[str]] | None = None) -> str:
         text = f"  {BREAKING if self.breaking else COMPATIBLE:<11} {self.where}: {self.what}"
@@ -220,6 +229,27 @@ class _Spec:
                         return values
         return None
 
+    def enum_class(self, schema: Any) -> str | None:
+        """The generated class of an enum that is a component (``$ref``), or None for an inline one."""
+        name = _ref_name(schema)
+        return self.class_of(name) if name is not None and self.enum_values(schema) is not None else None
+
+    def users(self, name: str) -> frozenset[tuple[str, str]]:
+        """The operations (route, method) whose parameters, body or responses use component ``name``."""
+        found = set()
+        for (route, method), operation in self.operations.items():
+            pending = list(_refs([operation, self.document["paths"][route].get("parameters")]))
+            seen: set[str] = set()
+            while pending:
+                ref = pending.pop()
+                if ref == name:
+                    found.add((route, method))
+                    break
+                if ref not in seen:
+                    seen.add(ref)
+                    pending.extend(_refs(self.schemas.get(ref)))
+        return frozenset(found)
+
     def inline_enum_classes(self) -> set[str]:
         """Classes the generator makes of inline enums in component schemas' fields (``XRequestStatus``)."""
         found: set[str] = set()
@@ -311,14 +341,25 @@ class _Diff:
         new_signature = self.new.signature(after, enum_class)
         return [Change(True, "", f"{label} retyped: {old_signature} -> {new_signature}")]
 
-    def enum_changes(self, before: Any, after: Any, label: str) -> list[Change]:
-        """Values added (compatible on either side) and removed (breaking on either side); see the rules."""
+    def enum_changes(self, before: Any, after: Any, label: str, enum_class: str) -> list[Change]:
+        """Values added (compatible on either side) and removed (breaking on either side); see the rules.
+        ``enum_class`` is the generated enum's class, for an inline enum the one the generator names it."""
         old_values, new_values = self.old.enum_values(before), self.new.enum_values(after)
         if old_values is None or new_values is None:
             return []
+        old_class = self.old.enum_class(before) or enum_class
+        new_class = self.new.enum_class(after) or enum_class
         prefix = f"{label}: " if label else ""
-        changes = [Change(False, "", f"{prefix}enum value {v!r} added") for v in new_values if v not in old_values]
-        changes += [Change(True, "", f"{prefix}enum value {v!r} removed") for v in old_values if v not in new_values]
+        changes = [
+            Change(False, "", f"{prefix}enum value {v!r} added", enum_use(new_class, v))
+            for v in new_values
+            if v not in old_values
+        ]
+        changes += [
+            Change(True, "", f"{prefix}enum value {v!r} removed", enum_use(old_class, v))
+            for v in old_values
+            if v not in new_values
+        ]
         return changes
 
     def field_changes(self, before: Any, after: Any, side: str, owner: str, prefix: str = "") -> list[Change]:
@@ -370,15 +411,15 @@ class _Diff:
             elif was and not now:
                 inside.append(Change(_stricter(side, request=False, response=True), "", f"{field} is now optional"))
             if _ref_name(old_schema) is None or _ref_name(new_schema) is None:  # both refs: the model reports it
-                inside += self.enum_changes(old_schema, new_schema, field)
-            changes += [change._replace(wire=str(name)) for change in inside]
+                inside += self.enum_changes(old_schema, new_schema, field, enum_class)
+            changes += [change if change.wire else change._replace(wire=str(name)) for change in inside]
             if _ref_name(old_schema) is None and _ref_name(new_schema) is None:
                 if "properties" in old_schema and "properties" in new_schema:
                     changes += self.field_changes(old_schema, new_schema, side, enum_class, f"{prefix}{name}.")
                 elif isinstance(old_schema.get("items"), Mapping) and isinstance(new_schema.get("items"), Mapping):
                     items_before, items_after = old_schema["items"], new_schema["items"]
                     if _ref_name(items_before) is None and _ref_name(items_after) is None:
-                        changes += self.enum_changes(items_before, items_after, f"{field} items")
+                        changes += self.enum_changes(items_before, items_after, f"{field} items", enum_class + "Item")
                         changes += self.field_changes(
                             items_before, items_after, side, enum_class + "Item", f"{prefix}{name}[]."
                         )
@@ -411,26 +452,30 @@ class _Diff:
             if key not in old:
                 continue
             label = _parameter(*key)
+            inside: list[Change] = []
             was, now = bool(old[key].get("required")), bool(parameter.get("required"))
             if now and not was:
-                changes.append(Change(True, "", f"{label} is now required"))
+                inside.append(Change(True, "", f"{label} is now required"))
             elif was and not now:
-                changes.append(Change(False, "", f"{label} is now optional"))
+                inside.append(Change(False, "", f"{label} is now optional"))
             enum_class = class_name(operation + class_name(key[1]))
             before, after = old[key].get("schema"), parameter.get("schema")
-            changes += self.type_change(before, after, REQUEST, label, enum_class)
+            inside += self.type_change(before, after, REQUEST, label, enum_class)
             if _ref_name(before) is None or _ref_name(after) is None:
-                changes += self.enum_changes(before, after, label)
+                inside += self.enum_changes(before, after, label, enum_class)
+            changes += [change if change.wire else change._replace(wire=key[1]) for change in inside]
         return changes
 
-    def operation_changes(self, route: str, method: str) -> list[Change]:
-        old, new = self.old.operations[(route, method)], self.new.operations[(route, method)]
+    def operation_changes(self, old_key: tuple[str, str], new_key: tuple[str, str]) -> list[Change]:
+        """What changed in one operation; the keys differ when only its path parameters were renamed."""
+        (old_route, method), (route, _) = old_key, new_key
+        old, new = self.old.operations[old_key], self.new.operations[new_key]
         changes: list[Change] = []
-        old_name, new_name = _operation_name(route, method, old), _operation_name(route, method, new)
+        old_name, new_name = _operation_name(old_route, method, old), _operation_name(route, method, new)
         if old_name != new_name:
             changes.append(Change(True, "", f"renamed from {old_name} (operationId {old.get('operationId')!r})"))
         owner = class_name(new_name)
-        changes += self.parameter_changes(owner, self.old.parameters(route, old), self.new.parameters(route, new))
+        changes += self.parameter_changes(owner, self.old.parameters(old_route, old), self.new.parameters(route, new))
 
         old_body, new_body = self.old.body(old), self.new.body(new)
         if old_body is None and new_body is not None:
@@ -450,7 +495,7 @@ class _Diff:
             body_class = owner + "Body"
             changes += self.type_change(old_schema, new_schema, REQUEST, "request body", body_class)
             if _ref_name(old_schema) is None and _ref_name(new_schema) is None:  # inline: this operation's fields
-                changes += self.enum_changes(old_schema, new_schema, "request body")
+                changes += self.enum_changes(old_schema, new_schema, "request body", body_class)
                 changes += self.field_changes(old_schema, new_schema, REQUEST, body_class)
 
         old_responses, new_responses = self.old.responses(old), self.new.responses(new)
@@ -468,23 +513,48 @@ class _Diff:
             for change in self.type_change(before, after, RESPONSE, f"response {status}", response_class):
                 changes.append(change._replace(breaking=success and change.breaking))
             if _ref_name(before) is None and _ref_name(after) is None:
-                changes += self.enum_changes(before, after, f"response {status}")
+                changes += self.enum_changes(before, after, f"response {status}", response_class)
                 changes += self.field_changes(before, after, RESPONSE, response_class, f"({status}) ")
         return changes
+
+    def renamed_routes(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """Operations whose route only had path parameters renamed (``{Sid}`` -> ``{StreamSid}``): old key -> new
+        key, paired when exactly one removed and one added operation have the method and path shape."""
+        removed = [key for key in self.old.operations if key not in self.new.operations]
+        added = [key for key in self.new.operations if key not in self.old.operations]
+        pairs: dict[tuple[str, str], tuple[str, str]] = {}
+        for old_key in removed:
+            alike = [key for key in removed if key[1] == old_key[1] and _shape(key[0]) == _shape(old_key[0])]
+            twins = [key for key in added if key[1] == old_key[1] and _shape(key[0]) == _shape(old_key[0])]
+            if len(alike) == 1 and len(twins) == 1:
+                pairs[old_key] = twins[0]
+        return pairs
 
     def changes(self) -> list[Change]:
         changes: list[Change] = []
         old_ops, new_ops = self.old.operations, self.new.operations
+        renamed = self.renamed_routes()
+        renamed_to = set(renamed.values())
         for key in sorted(old_ops.keys() | new_ops.keys()):
             route, method = key
             operation = new_ops.get(key) or old_ops[key]
             where = f"{method.upper()} {route} ({_operation_name(route, method, operation)})"
-            if key not in old_ops:
-                changes.append(Change(False, where, "operation added"))
+            touched = frozenset({key})
+            if key in renamed_to:
+                continue  # reported under its old key, below
+            if key in renamed:
+                new_key = renamed[key]
+                where = f"{method.upper()} {new_key[0]} ({_operation_name(new_key[0], method, new_ops[new_key])})"
+                renamed_changes = self.operation_changes(key, new_key)
+                changes += [change._replace(where=where, operations=touched | {new_key}) for change in renamed_changes]
+            elif key not in old_ops:
+                changes.append(Change(False, where, "operation added", operations=touched))
             elif key not in new_ops:
-                changes.append(Change(True, where, "operation removed"))
+                changes.append(Change(True, where, "operation removed", operations=touched))
             else:
-                changes += [change._replace(where=where) for change in self.operation_changes(route, method)]
+                changes += [
+                    change._replace(where=where, operations=touched) for change in self.operation_changes(key, key)
+                ]
 
         old_usage, new_usage = self.old.usage(), self.new.usage()
         # A model that is a component in one spec and an inline enum in the other is still generated.
@@ -493,11 +563,11 @@ class _Diff:
             label = f"model {name}"
             if name not in self.old.schemas:
                 if not self.new.is_primitive(name) and self.new.class_of(name) not in old_inline:
-                    changes.append(Change(False, label, "added"))
+                    changes.append(Change(False, label, "added", operations=self.new.users(name)))
                 continue
             if name not in self.new.schemas:
                 if not self.old.is_primitive(name) and self.old.class_of(name) not in new_inline:
-                    changes.append(Change(True, label, "removed"))
+                    changes.append(Change(True, label, "removed", operations=self.old.users(name)))
                 continue
             before, after = self.old.schemas[name], self.new.schemas[name]
             sides = {old_usage.get(name, BOTH), new_usage.get(name, BOTH)}
@@ -512,10 +582,22 @@ class _Diff:
                 new_parts = self.new.type_parts({**after, "title": None}) if isinstance(after, Mapping) else None
                 if old_parts != new_parts:
                     inside += self.type_change(before, after, side, "type", name)
-            inside += self.enum_changes(before, after, "")
+            inside += self.enum_changes(before, after, "", self.new.class_of(name))
             inside += self.field_changes(before, after, side, self.new.class_of(name))
-            changes += [change._replace(where=label) for change in inside]
+            if inside:
+                touched = self.old.users(name) | self.new.users(name)
+                changes += [change._replace(where=label, operations=touched) for change in inside]
         return changes
+
+
+def _shape(route: str) -> str:
+    """A route with its parameter names left out: ``/Calls/{CallSid}`` and ``/Calls/{Sid}`` have one shape."""
+    return re.sub(r"\{[^}]*\}", "{}", route)
+
+
+def enum_use(enum_class: str, value: Any) -> str:
+    """The ``uses`` key of one enum value: ``UpdateCallStreamRequestStatus=stopped``."""
+    return f"{enum_class}={value}"
 
 
 def _operation_name(route: str, method: str, operation: Mapping[str, Any]) -> str:
@@ -535,6 +617,36 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     return _Diff(old, new).changes()
 
 
+def _unseen(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """The report of two merged specs with no API change between them: how they differ, if they do."""
+    if old == new:
+        return "none (the merged spec is unchanged)"
+    if meaning(dict(old)) != meaning(dict(new)):
+        return "none that SDK users can see"
+    reordered = meaning(dict(old), ordered=True) != meaning(dict(new), ordered=True)
+    reworded = _documentation(old) != _documentation(new)
+    if reordered and reworded:
+        return "none (the merged spec changed only in wording and in the order of required names or enum values)"
+    if reordered:
+        return "none (the merged spec changed only in the order of required names or enum values)"
+    return "none (the merged spec changed only in wording)"
+
+
+def _documentation(value: Any) -> Any:
+    """``value`` with every ``required``/``enum`` list in one order: two of these differ only in documentation
+    once their meanings are equal."""
+    if isinstance(value, Mapping):
+        return {
+            key: sorted(map(str, item))
+            if key in UNORDERED_KEYWORDS and isinstance(item, list)
+            else _documentation(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_documentation(item) for item in value]
+    return value
+
+
 def report(
     old: Mapping[str, Any] | None,
     new: Mapping[str, Any],
@@ -545,19 +657,15 @@ def report(
 ) -> list[str]:
     """The report's lines: a heading, then one line per change, breaking ones first.
 
-    ``uses`` maps a wire name to the overlay files that use it (``overlay_fit.overlay_uses``): a
-    change to that field or parameter names them, so the maintainer knows what to look at.
+    ``uses`` maps a wire name (or an enum value, ``enum_use``) to the overlay lines that use it
+    (``overlay_fit.Fit.uses``): a change to it names them, so the maintainer knows what to look at.
     """
     heading = f"API changes from {old_label} to {new_label}"
     if old is None:
         return [f"{heading}: no previous spec to compare with"]
     changes = diff(old, new)
     if not changes:
-        if old == new:
-            return [f"{heading}: none (the merged spec is unchanged)"]
-        if meaning(dict(old)) == meaning(dict(new)):
-            return [f"{heading}: none (documentation only)"]
-        return [f"{heading}: none that SDK users can see"]
+        return [f"{heading}: {_unseen(old, new)}"]
     breaking = sum(change.breaking for change in changes)
     lines = [f"{heading}: {breaking} breaking, {len(changes) - breaking} compatible"]
     lines += [change.line(uses) for change in changes if change.breaking]

@@ -26,6 +26,7 @@ SUBSTITUTIONS = {
     "AsyncClient": "Client",
     "AsyncClientLike": "ClientLike",
     "AsyncClientWithRawResponse": "ClientWithRawResponse",
+    "AsyncInvoke": "Invoke",
     "AsyncCallContext": "CallContext",
     "AsyncCallStreams": "CallStreams",
     "AsyncCallStreamContext": "CallStreamContext",
@@ -87,10 +88,13 @@ def unused_rules() -> list[str]:
     return [rule for rule in rules if rule not in used]
 
 
-def formatted(text: str, path: Path) -> str:
-    """``text`` as the project's pinned ruff formats it (shorter sync lines may join), under ``path``'s settings."""
+def ruff(arguments: list[str], text: str, path: Path) -> str:
+    """``text`` through the project's pinned ruff (``ruff ARGUMENTS``, e.g. ``["format"]``) under ``path``'s
+    settings; its output, or ``ValueError`` with ruff's message."""
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]  # the pinned ruff, started directly
+
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--quiet", "--stdin-filename", str(path), "-"],
+        [find_ruff_bin(), *arguments, "--quiet", "--stdin-filename", str(path), "-"],
         input=text,
         capture_output=True,
         text=True,
@@ -98,8 +102,16 @@ def formatted(text: str, path: Path) -> str:
         check=False,
     )
     if result.returncode != 0:
-        raise SystemExit(f"unasync: ruff could not format {path.name}: {(result.stderr or result.stdout).strip()}")
+        raise ValueError((result.stderr or result.stdout).strip())
     return result.stdout
+
+
+def formatted(text: str, path: Path) -> str:
+    """``text`` as the project's pinned ruff formats it (shorter sync lines may join), under ``path``'s settings."""
+    try:
+        return ruff(["format"], text, path)
+    except ValueError as exc:
+        raise SystemExit(f"unasync: ruff could not format {path.name}: {exc}") from None
 
 
 def derived() -> dict[Path, str]:

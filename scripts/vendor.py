@@ -1,6 +1,7 @@
 """Copy the SDK into another project so it imports as ``<host package>.<dest>.signalwire_compat``.
 
-    python3 scripts/vendor.py DEST [--force]   # e.g. ../other/host_pkg/_vendor   (make vendor DEST=... [FORCE=1])
+    python3 scripts/vendor.py DEST [--force] [--unchecked]   # e.g. ../other/host_pkg/_vendor   (make vendor DEST=...)
+    python3 scripts/vendor.py --record-check                  # make check, when it passes
 
 Standard library only: it runs with any Python 3.11+, no virtualenv or install needed. Copies
 overlay/signalwire_compat and generated/signalwire_compat_generated side by side into DEST
@@ -13,6 +14,12 @@ runtime dependency ranges (from pyproject.toml: the host installs them; aiohttp 
 ``AsyncClient``) and the sha256 of every file copied. Re-vendoring into the same DEST replaces the
 copy, but refuses, naming the files, when a file there differs from what VENDORED.txt recorded
 (a local edit would be lost silently otherwise); ``--force`` replaces it anyway.
+
+Only a tree ``make check`` passed is vendored: when it passes, ``make check`` records a digest of
+what vendoring copies and what it was generated from (overlay/signalwire_compat, generated/,
+openapi/*.yaml) in build/checked.txt; a tree that differs from it (edited since, or never checked,
+or red: drift, an overlay that no longer fits) is refused, naming the command to run, unless
+``--unchecked`` (make vendor ... UNCHECKED=1).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ SEAM = "_generated.py"
 GENERATED_NAME = "signalwire_compat_generated"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
 RECORD = "VENDORED.txt"
+CHECKED = ROOT / "build" / "checked.txt"  # written by `make check` when it passes (--record-check)
 LICENSE = ROOT / "LICENSE"
 # Only AsyncClient needs these; a sync-only host can leave them out.
 ASYNC_ONLY = frozenset({"aiohttp"})
@@ -59,6 +67,24 @@ def runtime_dependencies() -> list[str]:
     """The runtime requirements pyproject.toml declares, as written there (``httpx>=0.27,<1``)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     return [str(requirement) for requirement in project["dependencies"]]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", requirement)[0].lower()
+
+
+def host_type_stubs() -> list[str]:
+    """The stub packages a ``mypy --strict`` host needs besides the runtime dependencies: the dev extra's
+    ``types-X`` for each runtime dependency X that ships no types of its own (pyproject.toml pins them)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = {_name(requirement) for requirement in project["dependencies"]}
+    stubs = [_name(requirement) for requirement in project["optional-dependencies"]["dev"]]
+    return [stub for stub in stubs if stub.startswith("types-") and stub.removeprefix("types-") in runtime]
+
+
+# What the media session's optional parts import (its resampler: the audio extra; its adapters: the servers they
+# serve), each only when used. A host whose mypy --strict reads the copy needs them installed (or ignored).
+OPTIONAL_IMPORTS = ("numpy", "soxr", "starlette", "websockets")
 
 
 def source_commit() -> str:
@@ -124,8 +150,7 @@ def _record_text(destination: Path, packages: Sequence[str]) -> str:
     sha = re.search(r'SPEC_SHA256 = "([0-9a-f]{64})"', provenance)
     version = re.search(r'__version__ = "([^"]+)"', (OVERLAY / "_version.py").read_text(encoding="utf-8"))
     dependencies = [
-        f"  {requirement}"
-        + ("   (only AsyncClient needs it)" if re.split(r"[<>=!~;\[ ]", requirement)[0] in ASYNC_ONLY else "")
+        f"  {requirement}" + ("   (only AsyncClient needs it)" if _name(requirement) in ASYNC_ONLY else "")
         for requirement in runtime_dependencies()
     ]
     files = [f"  {digest}  {name}" for name, digest in file_hashes(destination, packages).items()]
@@ -134,7 +159,8 @@ def _record_text(destination: Path, packages: Sequence[str]) -> str:
             f"signalwire-compat {version.group(1) if version else '?'} vendored by scripts/vendor.py",
             f"commit: {source_commit()}",
             f"generated client spec sha256: {sha.group(1) if sha else '?'}",
-            "runtime dependencies (the host installs them; mypy --strict hosts also types-python-dateutil):",
+            f"runtime dependencies (the host installs them; mypy --strict hosts also {', '.join(host_type_stubs())},",
+            f"and {', '.join(OPTIONAL_IMPORTS)} for the media session's optional parts, installed or ignored):",
             *dependencies,
             "Do not edit: re-vendor from the signalwire-compat repository (make vendor DEST=...); a file that",
             "differs from the hashes below is refused without --force.",
@@ -156,8 +182,37 @@ def inside_own_packages(destination: Path) -> Path | None:
     return None
 
 
-def vendor(destination: Path, *, force: bool = False) -> list[Path]:
-    """Copy both packages into ``destination``; returns the package directories written."""
+def tree_digest(root: Path = ROOT) -> str:
+    """sha256 over what vendoring copies and what it was generated from: the overlay, generated/, openapi/*.yaml."""
+    digest = hashlib.sha256()
+    files = [*(root / "overlay" / OVERLAY.name).rglob("*"), *(root / "generated").rglob("*")]
+    files += (root / "openapi").glob("*.yaml")
+    for path in sorted(files):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def record_check(root: Path = ROOT, stamp: Path | None = None) -> None:
+    """Note that ``make check`` passed on the tree as it is now (in ``stamp``, default ``CHECKED``)."""
+    stamp = stamp or CHECKED
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(f"{tree_digest(root)}\nmake check passed on this tree (scripts/vendor.py reads it)\n", "utf-8")
+
+
+def unchecked(root: Path = ROOT, stamp: Path | None = None) -> str | None:
+    """Why the tree is not known to be green (None: ``make check`` passed on it as it is)."""
+    stamp = stamp or CHECKED
+    if not stamp.is_file():
+        return "make check has not passed on this checkout"
+    if stamp.read_text(encoding="utf-8").split("\n", 1)[0] != tree_digest(root):
+        return "overlay/, generated/ or openapi/ changed since make check last passed"
+    return None
+
+
+def vendor(destination: Path, *, force: bool = False, checked: bool = True) -> list[Path]:
+    """Copy both packages into ``destination``; returns the package directories written. ``checked``: refuse
+    unless ``make check`` passed on the tree as it is (see the module docstring)."""
     if (own := inside_own_packages(destination)) is not None:
         raise VendorError(
             f"{destination} is inside this checkout's own {own.name}/ folder: vendoring there would copy the SDK "
@@ -166,6 +221,12 @@ def vendor(destination: Path, *, force: bool = False) -> list[Path]:
         )
     if not (OVERLAY / SEAM).is_file() or not (GENERATED / "__init__.py").is_file() or not LICENSE.is_file():
         raise VendorError(f"run from a checkout: {OVERLAY}, {GENERATED} or {LICENSE} is missing")
+    reason = unchecked() if checked else None
+    if reason is not None:
+        raise VendorError(
+            f"{reason}: run make check (it must pass), or pass --unchecked (make vendor ... UNCHECKED=1) to vendor "
+            "a tree whose generated client or overlay fit is unknown"
+        )
     for path in (OVERLAY, GENERATED):
         for module in path.rglob("*.py"):
             if module.name != SEAM and re.search(rf"^\s*(import|from) {GENERATED_NAME}\b", module.read_text(), re.M):
@@ -198,11 +259,20 @@ def vendor(destination: Path, *, force: bool = False) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("destination", type=Path, help="the host package's vendor folder, e.g. host_pkg/_vendor")
+    parser.add_argument(
+        "destination", type=Path, nargs="?", help="the host package's vendor folder, e.g. host_pkg/_vendor"
+    )
     parser.add_argument("--force", action="store_true", help="replace a previous copy even if it was edited")
+    parser.add_argument("--unchecked", action="store_true", help="vendor even if make check has not passed on it")
+    parser.add_argument("--record-check", action="store_true", help="note that make check passed (make check)")
     args = parser.parse_args(argv)
+    if args.record_check:
+        record_check()
+        return 0
+    if args.destination is None:
+        parser.error("the destination is required")
     try:
-        written = vendor(args.destination, force=args.force)
+        written = vendor(args.destination, force=args.force, checked=not args.unchecked)
     except VendorError as exc:
         print(f"vendor: error: {exc}", file=sys.stderr)
         return 1

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from . import cxml, media, webhooks
     from ._async._client import AsyncClient
     from ._dates import InvalidDateError, parse_rfc2822_datetime
-    from ._models import CallStream, ConferenceStream, StreamStatus, Unparsed
+    from ._models import CallStream, ConferenceStream, ConferenceStreamStatus, StreamStatus, Unparsed
     from ._operation_types import OperationResult
     from ._provenance import PROVENANCE, Provenance
     from ._raw import RawResponse
@@ -48,6 +48,7 @@ _LAZY = {
     "AsyncClient": "._async._client",  # asyncio and aiohttp
     "CallStream": "._models",  # attrs
     "ConferenceStream": "._models",
+    "ConferenceStreamStatus": "._models",
     "StreamStatus": "._models",
     "Unparsed": "._models",
     "InvalidDateError": "._dates",
@@ -79,6 +80,7 @@ __all__ = [
     "Client",
     "ClientClosedError",
     "ConferenceStream",
+    "ConferenceStreamStatus",
     "ConfigurationError",
     "InternalServerError",
     "InvalidDateError",

@@ -20,7 +20,7 @@ from ._redaction import MIN_SECRET_CHARS
 from ._retry import RetryPolicy
 from ._validation import is_loopback, validate_sid
 
-__all__ = ["API_PATH", "ClientOptions", "Settings", "resolve_options", "resolve_settings"]
+__all__ = ["API_PATH", "ClientOptions", "Settings", "check_api_token", "resolve_options", "resolve_settings"]
 
 API_PATH = "/api/laml/2010-04-01"
 LAML_ROOT = "/api/laml"
@@ -115,6 +115,20 @@ def _check_credential(value: object, argument: str) -> str:
     if _PRINTABLE_ASCII.fullmatch(value) is None:
         raise ConfigurationError(f"{argument} contains spaces, control or non-ASCII characters")
     return value
+
+
+def check_api_token(value: object) -> str:
+    """An API token the clients accept: printable ASCII, at least ``MIN_SECRET_CHARS`` long (else
+    ``ConfigurationError``, which names its length only: even a short token's characters are not shown)."""
+    token = _check_credential(value, "api_token")
+    if len(token) < MIN_SECRET_CHARS:
+        length = f"{len(token)} character{'' if len(token) == 1 else 's'}"
+        raise ConfigurationError(
+            f"api_token is {length} long: pass the project's API token (SignalWire's are about 50 characters, "
+            f"starting PT). A secret under {MIN_SECRET_CHARS} characters is refused: it cannot be told apart "
+            "from ordinary text, so it could not be kept out of error messages"
+        )
+    return token
 
 
 def _is_ip_address(host: str) -> bool:
@@ -213,15 +227,7 @@ def resolve_settings(
     environment = os.environ if env is None else env
     _check_none_missing({"project_id": project_id, "api_token": api_token, "space_url": space_url}, environment)
     project = _check_credential(_from_env(project_id, "project_id", (ENV_PROJECT_ID,), environment), "project_id")
-    token = _check_credential(_from_env(api_token, "api_token", (ENV_API_TOKEN,), environment), "api_token")
-    if len(token) < MIN_SECRET_CHARS:
-        # Its length only: even a short token's characters are not shown.
-        length = f"{len(token)} character{'' if len(token) == 1 else 's'}"
-        raise ConfigurationError(
-            f"api_token is {length} long: pass the project's API token (SignalWire's are about 50 characters, "
-            f"starting PT). A secret under {MIN_SECRET_CHARS} characters is refused: it cannot be told apart "
-            "from ordinary text, so it could not be kept out of error messages"
-        )
+    token = check_api_token(_from_env(api_token, "api_token", (ENV_API_TOKEN,), environment))
     if ":" in project:
         raise ConfigurationError("project_id must not contain ':' (it is the HTTP Basic user name)")
     base_url = normalize_space_url(_from_env(space_url, "space_url", ENV_SPACE_URLS, environment))

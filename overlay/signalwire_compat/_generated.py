@@ -4,6 +4,9 @@ Everything the overlay takes from ``signalwire_compat_generated`` is named here,
 that renames or removes something breaks this one file (and tests/sdk/test_seam.py) rather than the
 overlay at large. Vendoring rewrites the package name in this file only (scripts/vendor.py).
 
+``models`` is the generated models package, for the types of ``client.invoke``'s overloads
+(``_invoke_types.py``, derived by scripts/derive_overlay.py).
+
 From each generated endpoint module the overlay uses two functions: ``_get_kwargs`` (method, URL
 with quoted path parameters, body) and ``_parse_response`` (2xx parsing, for the escape hatch).
 They are underscore-named in openapi-python-client's template but are its stable request-building
@@ -24,6 +27,7 @@ from typing import Any, Protocol, cast
 
 import signalwire_compat_generated as generated_package
 from signalwire_compat_generated import _provenance as provenance
+from signalwire_compat_generated import models
 from signalwire_compat_generated.client import Client as GeneratedClient
 from signalwire_compat_generated.models import (
     CreateCallStreamRequest,
@@ -60,6 +64,7 @@ __all__ = [
     "create_stream",
     "find_operation",
     "generated_package",
+    "models",
     "operation_names",
     "provenance",
     "update_conference_stream",

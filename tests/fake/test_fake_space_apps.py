@@ -1,5 +1,6 @@
 """FakeSpace(callback_app=...): status callbacks and voice webhooks delivered in-process to a Flask (WSGI) or
-FastAPI/Starlette (ASGI) app, signed as over HTTP, so an app is tested with no port; media still uses a socket."""
+FastAPI/Starlette (ASGI) app, signed as over HTTP, so an app is tested with no port; a loopback stream URL
+still gets a socket (an ASGI app's own stream URLs go to it in-process: test_fake_space_asgi_media.py)."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def test_a_fastapi_app_answers_the_voice_webhook_in_process_and_gets_its_streams
     document.pause(length=1)
     received: list[sw.StreamStatusCallback] = []
     app = fastapi_app(KEY, received, str(document))
-    with FakeSpace(listen=False, speed=50, signing_key=KEY, callback_app=app) as space:
+    # Under callback_app_url, the app's; media.example.com is not: its stream is never connected to.
+    with FakeSpace(listen=False, speed=50, signing_key=KEY, callback_app=app, callback_app_url=APP) as space:
         call = space.incoming_call(f"{APP}/voice", from_="+15550001111")
         call.wait_until_ended()
         deliveries = space.wait_for_deliveries(2)

@@ -17,10 +17,6 @@ from signalwire_compat.testing import (
     FakeCall,
     FakeSpace,
     Heard,
-    HeardClear,
-    HeardEnd,
-    HeardMark,
-    HeardSpan,
     ManualClock,
     MediaStream,
     Tone,
@@ -71,10 +67,10 @@ def test_a_greeting_cleared_at_1_2_s_was_heard_for_1_2_s_and_the_timeline_names_
     assert heard.rate == 8000
     assert heard.pcm == media.ulaw_to_pcm16(greeting)[: 2 * 9600]  # 1.2 s of it, the rest dropped
     assert heard.timeline == (
-        HeardSpan(0.0, 1.2, 0, 2 * 9600, 1200),
-        HeardClear(1.2, 2 * 14400, 1800, ("greeting",)),
-        HeardMark("greeting", 1.2),
-        HeardEnd(1.2, 0, 0),
+        Heard.Span(0.0, 1.2, 0, 2 * 9600, 1200),
+        Heard.Clear(1.2, 2 * 14400, 1800, ("greeting",)),
+        Heard.Mark("greeting", 1.2),
+        Heard.End(1.2, 0, 0),
     )
     assert session.received_audio == greeting  # everything the app sent, heard or not
 
@@ -88,7 +84,7 @@ def test_a_goodbye_played_before_the_hang_up_is_heard_whole_and_one_cut_short_is
         space.advance(0.5)
         assert session.wait_for_marks(1) == ["goodbye"]
     assert call.heard.pcm == media.ulaw_to_pcm16(goodbye)
-    assert call.heard.timeline[-2:] == (HeardMark("goodbye", 0.5), HeardEnd(0.5, 0, 0))
+    assert call.heard.timeline[-2:] == (Heard.Mark("goodbye", 0.5), Heard.End(0.5, 0, 0))
 
     with _agent_call() as (space, call, session, app):
         app.send(media.media_message(session.sid, goodbye))
@@ -97,7 +93,7 @@ def test_a_goodbye_played_before_the_hang_up_is_heard_whole_and_one_cut_short_is
         call.hangup()  # the caller hangs up first
         call.wait_until_ended()
     assert call.heard.pcm == media.ulaw_to_pcm16(goodbye)[: 2 * 2400]
-    assert call.heard.timeline[-1] == HeardEnd(0.3, 2 * 1600, 200)
+    assert call.heard.timeline[-1] == Heard.End(0.3, 2 * 1600, 200)
 
 
 def test_a_mark_due_between_two_frames_is_echoed_then_after_the_frames_due_before_it() -> None:
@@ -111,7 +107,7 @@ def test_a_mark_due_between_two_frames_is_echoed_then_after_the_frames_due_befor
         assert session.marks_echoed == []
         space.advance(0.001)
         messages = app.wait_for(lambda ms: any(isinstance(m, media.Mark) for m in ms))
-        assert session.heard.timeline[-1] == HeardMark("played", 0.11)
+        assert session.heard.timeline[-1] == Heard.Mark("played", 0.11)
     timestamps = [m.timestamp if isinstance(m, media.Media) else m.name for m in messages[2:]]  # type: ignore[union-attr]
     assert timestamps == [0, 20, 40, 60, 80, 100, "played"]
 
@@ -171,7 +167,7 @@ def test_a_call_heard_its_connected_streams_one_after_another_and_nothing_from_a
         call.wait_until_ended()
         assert space.media(listener.sid).heard == Heard(b"", 8000)
     assert call.heard.pcm == media.ulaw_to_pcm16(first + second)
-    spans = [event for event in call.heard.timeline if isinstance(event, HeardSpan)]
+    spans = [event for event in call.heard.timeline if isinstance(event, Heard.Span)]
     assert [(span.offset, span.size) for span in spans] == [(0, 1600), (1600, 3200)]
     assert spans[1].start == pytest.approx(0.1)
 

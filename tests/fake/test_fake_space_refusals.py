@@ -55,3 +55,22 @@ def test_a_body_that_is_not_a_form_is_a_400_and_starts_nothing() -> None:
         assert answer.status_code == 400
         assert answer.json()["message"] == "Request body is not a valid form"
         assert space.streams() == []
+
+
+@pytest.mark.parametrize("name", ["a/b", "agent.json", "", "x" * 65])
+@pytest.mark.parametrize("kind", ["call", "conference"])
+def test_a_test_cannot_add_a_stream_under_a_name_the_sdk_refuses_to_send(kind: str, name: str) -> None:
+    space = FakeSpace()
+    add = space.add_call_stream if kind == "call" else space.add_conference_stream
+    with pytest.raises(ValueError, match="name must be 1 to 64 characters"):
+        add(name=name)
+    assert space.streams() == []
+
+
+@pytest.mark.parametrize("token", ["Qz", "Qz9Qz9Q"])
+def test_a_space_refuses_an_api_token_the_sdks_clients_refuse(token: str) -> None:
+    from signalwire_compat import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=f"api_token is {len(token)} characters? long") as refused:
+        FakeSpace(api_token=token)
+    assert token not in str(refused.value)  # its length only, as the clients say it

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from signalwire_compat import media
-from signalwire_compat.testing import Heard, HeardClear, HeardEnd, HeardMark, HeardSpan
-from signalwire_compat.testing._heard import joined
+from signalwire_compat.testing import Heard
+from signalwire_compat.testing._heard import HeardClear, HeardEnd, HeardMark, HeardSpan, joined
 from signalwire_compat.testing._playback import Playback
 
 RATE = 8000
@@ -114,6 +114,10 @@ def test_l16_is_heard_in_the_streams_byte_order() -> None:
     playback = Playback(rate=16000, width=2, decode=lambda data: media.l16_to_pcm16(data, byteorder="big"))
     playback.audio(0.0, media.pcm16_to_l16(pcm, byteorder="big"))
     assert playback.heard(1.0).pcm == pcm and playback.heard(1.0).rate == 16000
+
+
+def test_the_timelines_events_are_reached_from_heard() -> None:
+    assert (Heard.Span, Heard.Mark, Heard.Clear, Heard.End) == (HeardSpan, HeardMark, HeardClear, HeardEnd)
 
 
 def test_records_of_streams_played_one_after_another_join_in_order() -> None:

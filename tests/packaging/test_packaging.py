@@ -29,6 +29,7 @@ def test_wheel_contains_overlay_and_generated_packages(sdk_wheel: Path) -> None:
     assert top_level == {
         "signalwire_compat",
         "signalwire_compat_generated",
+        "signalwire_compat_pytest",  # the pytest plugin, apart so that pytest's start loads none of the SDK
         wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info",
     }
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
@@ -41,6 +42,7 @@ def test_wheel_contains_overlay_and_generated_packages(sdk_wheel: Path) -> None:
     assert requirements == ["aiohttp", "attrs", "defusedxml", "httpx", "python-dateutil"]
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "signalwire-compat = signalwire_compat._cli:main" in entry_points  # the command, in the env's bin/
+    assert "[pytest11]\nsignalwire_compat = signalwire_compat_pytest" in entry_points  # pytest -p no:signalwire_compat
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
 
 

@@ -82,8 +82,10 @@ def test_make_vendor_copy_runs_in_a_host_project(bare_python: tuple[Path, Path],
     host = tmp_path / "host"
     (host / "host_pkg").mkdir(parents=True)
     (host / "host_pkg" / "__init__.py").write_text("")
+    # UNCHECKED=1: pytest may run without make check before it (the refusal has its own test below).
+    destination = host / "host_pkg" / "_vendor"
     made = subprocess.run(
-        ["make", "--no-print-directory", "-C", str(ROOT), "vendor", f"DEST={host / 'host_pkg' / '_vendor'}"],
+        ["make", "--no-print-directory", "-C", str(ROOT), "vendor", f"DEST={destination}", "UNCHECKED=1"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -105,6 +107,31 @@ def test_make_vendor_copy_runs_in_a_host_project(bare_python: tuple[Path, Path],
     sha = re.search(r'SPEC_SHA256 = "([0-9a-f]{64})"', provenance).group(1)  # type: ignore[union-attr]
     assert sha in str(report["provenance"])
     assert "spec sha256: " + sha in (host / "host_pkg" / "_vendor" / "signalwire_compat" / "VENDORED.txt").read_text()
+
+
+def test_vendor_copies_only_a_tree_make_check_passed_on_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vendor
+
+    stamp = tmp_path / "checked.txt"
+    monkeypatch.setattr(vendor, "CHECKED", stamp)
+    with pytest.raises(vendor.VendorError, match="make check has not passed on this checkout: run make check"):
+        vendor.vendor(tmp_path / "never")
+    assert not (tmp_path / "never").exists()  # nothing written
+    tree = tmp_path / "tree"
+    for folder in ("overlay/signalwire_compat", "generated", "openapi"):
+        (tree / folder).mkdir(parents=True)
+    (tree / "overlay/signalwire_compat/_wire.py").write_text("x = 1\n")
+    (tree / "openapi/update-stream.yaml").write_text("openapi: 3.1.0\n")
+    vendor.record_check(tree, stamp)
+    assert vendor.unchecked(tree, stamp) is None
+    (tree / "openapi/update-stream.yaml").write_text("openapi: 3.1.0\ninfo: {}\n")  # edited after make check
+    assert vendor.unchecked(tree, stamp) == "overlay/, generated/ or openapi/ changed since make check last passed"
+    (tree / "overlay/signalwire_compat/__pycache__").mkdir()
+    vendor.record_check(tree, stamp)
+    (tree / "overlay/signalwire_compat/__pycache__/_wire.cpython-311.pyc").write_bytes(b"cache")  # not the tree
+    assert vendor.unchecked(tree, stamp) is None
 
 
 def test_vendor_refuses_an_unrewritable_seam() -> None:
@@ -196,28 +223,36 @@ def vendored_host(tmp_path: Path) -> Path:
     (host / "host_pkg" / "app.py").write_text(HOST_APP)
     from vendor import vendor
 
-    vendor(host / "host_pkg" / "_vendor")
+    vendor(host / "host_pkg" / "_vendor", checked=False)
     return host
 
 
-def test_a_host_with_the_runtime_dependencies_and_the_named_stubs_passes_mypy_strict(tmp_path: Path) -> None:
-    # This environment holds the runtime dependencies and types-python-dateutil, the stubs docs/vendoring.md names.
+def test_a_strict_mypy_host_needs_exactly_the_stubs_vendored_txt_names(
+    tmp_path: Path, bare_python: tuple[Path, Path]
+) -> None:
+    from vendor import OPTIONAL_IMPORTS, host_type_stubs
+
+    stubs = host_type_stubs()
+    assert stubs == ["types-python-dateutil", "types-defusedxml"]
     host = vendored_host(tmp_path)
-    checked = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "mypy"),
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "-p",
-            "host_pkg",
-        ],
-        cwd=host,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    record = (host / "host_pkg" / "_vendor" / "signalwire_compat" / "VENDORED.txt").read_text()
+    assert f"mypy --strict hosts also {', '.join(stubs)},\nand {', '.join(OPTIONAL_IMPORTS)} for the media" in record
+
+    cache = str(tmp_path / "mypy-cache")  # one for both runs: the second reads the standard library from it
+
+    def mypy(python: Path) -> subprocess.CompletedProcess[str]:
+        # mypy reads the packages and stubs of the host's environment: the runtime dependencies alone, or this
+        # one (which has them, the stubs and the optional packages).
+        command = [str(Path(sys.executable).parent / "mypy"), "--strict", "--python-executable", str(python)]
+        command += ["--cache-dir", cache, "-p", "host_pkg"]
+        return subprocess.run(command, cwd=host, capture_output=True, text=True, timeout=240, check=False)
+
+    bare = mypy(bare_python[0])
+    assert bare.returncode != 0
+    assert sorted(set(re.findall(r'install (types-[\w-]+)"', bare.stdout))) == sorted(stubs), bare.stdout
+    missing = set(re.findall(r'module named "(\w+)[\w.]*"  \[import-not-found\]', bare.stdout))
+    assert missing == set(OPTIONAL_IMPORTS), bare.stdout  # nothing else the copy imports is missing
+    checked = mypy(Path(sys.executable))
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 

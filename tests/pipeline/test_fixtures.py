@@ -46,3 +46,25 @@ def test_upstream_spec_is_outside_what_generate_merges() -> None:
     merged = spec_files()
     assert UPSTREAM_SPEC not in merged
     assert all(path.parent == ROOT / "openapi" for path in merged)
+
+
+def test_the_provenance_notes_name_files_that_exist() -> None:
+    import re
+
+    for note in (UPSTREAM_SPEC.parent / "PROVENANCE.md", FIXTURES / "PROVENANCE.md"):
+        named = re.findall(r"`((?:tests|scripts|openapi)/[\w/.-]+)`", note.read_text(encoding="utf-8"))
+        assert named, note
+        assert [path for path in named if not (ROOT / path).exists()] == [], note
+
+
+def test_update_upstream_takes_every_option_its_usage_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    import update_upstream
+
+    with pytest.raises(SystemExit):
+        update_upstream.main(["--help"])
+    shown = set(re.findall(r"(--[a-z-]+)", update_upstream.__doc__ or ""))
+    assert shown == {"--commit", "--date"}
+    usage = capsys.readouterr().out
+    assert [option for option in shown if option not in usage] == []

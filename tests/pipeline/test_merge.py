@@ -279,6 +279,14 @@ DOCUMENTATION_EDITS: dict[str, tuple[SharedEdit, str]] = {
         "component securitySchemes/SignalWireBasicAuth: x-fern-basic differs between {first} and {second} "
         "(only in the second)",
     ),
+    "required in another order": (  # a set: the same names in another order mean the same
+        lambda d, seed: _schemas(d)["CallStreamResponse"]["required"].reverse(),
+        "component schemas/CallStreamResponse: required differs between {first} and {second} (order only)",
+    ),
+    "enum in another order": (
+        lambda d, seed: _schemas(d)["StreamStatus"]["enum"].reverse(),
+        "component schemas/StreamStatus: enum differs between {first} and {second} (order only)",
+    ),
     "description of a property named description": (
         lambda d, seed: [
             _schemas(x)["CallStreamResponse"]["properties"].update(description={"type": "string", "description": t})

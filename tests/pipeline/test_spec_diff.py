@@ -353,12 +353,25 @@ def test_a_model_used_in_requests_and_responses_is_judged_by_the_stricter_rule()
     ]
 
 
-def test_documentation_only_and_unchanged_say_so() -> None:
+def test_wording_only_order_only_and_unchanged_say_so() -> None:
     old = base()
     new = copy.deepcopy(old)
     schemas(new)["StreamStatus"]["description"] = "Where the stream is."
     stop(new)["summary"] = "Stop it"
-    assert report(old, new, old_label="a", new_label="b") == ["API changes from a to b: none (documentation only)"]
+    assert report(old, new, old_label="a", new_label="b") == [
+        "API changes from a to b: none (the merged spec changed only in wording)"
+    ]
+    reordered = copy.deepcopy(old)
+    schemas(reordered)["CallStreamResponse"]["required"].reverse()  # required and enum lists are sets
+    schemas(reordered)["StreamStatus"]["enum"].reverse()
+    assert report(old, reordered, old_label="a", new_label="b") == [
+        "API changes from a to b: none (the merged spec changed only in the order of required names or enum values)"
+    ]
+    schemas(reordered)["StreamStatus"]["description"] = "Where the stream is."
+    assert report(old, reordered, old_label="a", new_label="b") == [
+        "API changes from a to b: none (the merged spec changed only in wording and in the order of required names "
+        "or enum values)"
+    ]
     assert report(old, old, old_label="a", new_label="b") == [
         "API changes from a to b: none (the merged spec is unchanged)"
     ]
@@ -391,3 +404,36 @@ def test_command_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1] == "  breaking    model CallStreamResponse: response field 'uri' removed"
+
+
+def test_a_path_parameter_renamed_is_reported_as_a_rename_not_as_an_operation_removed_and_added() -> None:
+    old = base()
+    new = copy.deepcopy(old)
+    route = "/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}"
+    item = new["paths"].pop(route)
+    for parameter in item["post"]["parameters"]:
+        if parameter["name"] == "Sid":
+            parameter["name"] = "StreamSid"
+    new["paths"][route.replace("{Sid}", "{StreamSid}")] = item
+    (change,) = diff(old, new)
+    assert change.line().strip() == (
+        "breaking    POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{StreamSid} (update_stream): "
+        "path parameter 'Sid' (sid) renamed to path parameter 'StreamSid' (stream_sid)"
+    )
+    assert change.operations == {(route, "post"), (route.replace("{Sid}", "{StreamSid}"), "post")}
+
+
+def test_an_enum_value_names_the_overlay_lines_that_send_it_and_a_model_change_the_operations_using_it() -> None:
+    old = base()
+    new = copy.deepcopy(old)
+    schemas(new)["UpdateCallStreamRequestStatus"]["enum"] = ["completed"]
+    uses = {"UpdateCallStreamRequestStatus=stopped": ["overlay/x.py:3 (stop)"], "stopped": ["overlay/unrelated.py:9"]}
+    lines = report(old, new, old_label="a", new_label="b", uses=uses)
+    assert lines[1] == (
+        "  breaking    model UpdateCallStreamRequestStatus: enum value 'stopped' removed "
+        "[overlay: overlay/x.py:3 (stop)]"
+    )
+    assert lines[2] == "  compatible  model UpdateCallStreamRequestStatus: enum value 'completed' added"
+    assert {change.operations for change in diff(old, new)} == {
+        frozenset({("/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}", "post")})
+    }

@@ -30,6 +30,7 @@ EXPECTED_EXPORTS = [
     "Client",
     "ClientClosedError",
     "ConferenceStream",
+    "ConferenceStreamStatus",
     "ConfigurationError",
     "InternalServerError",
     "InvalidDateError",

@@ -31,6 +31,9 @@ def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
     client.with_options(timeout=1.0, backoff_factor=2.0)  # error: not a per-call option
     client.with_options(1.0)  # error: keyword-only
     client.with_raw_response.invoke("update_stream")  # error: invoke already returns the response
+    client.invoke("update_stream", call_sid="c", sidd="s")  # error: no such argument of update_stream
+    client.invoke("update_stream", sid="s")  # error: call_sid is required
+    client.invoke("delete_everything")  # error: no such generated operation
 
 
 def cxml_misuse(response: cxml.VoiceResponse) -> None:

@@ -14,7 +14,7 @@ def sync_usage(client: sw.Client, call_sid: str, stream_sid: UUID) -> None:
     assert_type(stream, sw.CallStream)
     assert_type(client.calls(call_sid).streams(stream_sid).stop(), sw.CallStream)
     assert_type(stream.sid, str)
-    assert_type(stream.name, str | None)
+    assert_type(stream.name, str)  # the spec's call stream name is a string (a conference's may be None)
     assert_type(stream.status, sw.StreamStatus | sw.Unparsed)
     assert_type(stream.date_updated, datetime | sw.Unparsed)
     if isinstance(stream.date_updated, datetime):
@@ -26,6 +26,7 @@ def sync_usage(client: sw.Client, call_sid: str, stream_sid: UUID) -> None:
     assert_type(conference, sw.ConferenceStream)
     assert_type(conference.name, str | None)
     assert_type(conference.conference_sid, str)
+    assert_type(conference.status, sw.ConferenceStreamStatus | sw.Unparsed)  # the spec's own enum for conferences
 
 
 async def async_usage(call_sid: str, stream_sid: str) -> None:
@@ -34,9 +35,12 @@ async def async_usage(call_sid: str, stream_sid: str) -> None:
         assert_type(stream, sw.CallStream)
         conference = await client.conferences(call_sid).streams(stream_sid).update("stopped")
         assert_type(conference, sw.ConferenceStream)
+        from signalwire_compat_generated.models import CallStreamResponse
+
+        # By name, invoke is typed per operation: its arguments, and its 2xx model as .parsed.
         result = await client.invoke("update_stream", call_sid=call_sid, sid=stream_sid)
-        assert_type(result, sw.OperationResult)
-        assert_type(result.parsed, Any)
+        assert_type(result, sw.OperationResult[CallStreamResponse])
+        assert_type(result.parsed.uri, str)
 
 
 def typed_invoke(client: sw.Client, call_sid: str, stream_sid: str) -> None:
@@ -83,8 +87,12 @@ async def async_per_call_options_and_raw_responses(client: sw.AsyncClient, call_
     assert_type(raw.parse(), sw.CallStream)
     conference = await client.with_raw_response.conferences(call_sid).streams.create(url="wss://a.example/s")
     assert_type(conference.parse(), sw.ConferenceStream)
+    from signalwire_compat_generated.api.subpackage_streams import update_stream
+
     result = await client.invoke("update_stream", call_sid=call_sid, sid=stream_sid, timeout=2.0)
-    assert_type(result, sw.OperationResult)
+    assert_type(result.status_code, int)
+    by_module = await client.invoke(update_stream, call_sid=call_sid, sid=stream_sid)
+    assert_type(by_module, sw.OperationResult[Any])
 
 
 def errors(client: sw.Client) -> None:

@@ -11,19 +11,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack, overload
 from uuid import UUID
 
+from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
 from .._signatures import keywords_of
 from .._stream_options import ConferenceStreamOptions, StreamOptions
 from .._validation import is_loopback_url, validate_stream
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
-    from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
     from .._models import CallStream, ConferenceStream
     from .._operation_types import Operation
     from .._raw import Parsed, Raw, RawResponse
-
-    _Status: TypeAlias = UpdateCallStreamRequestStatus | UpdateConferenceStreamRequestStatus
 
 # The builders (``.._builders``) are imported inside the methods that send: they load the generated
 # client and attrs, which only a request needs, so ``import signalwire_compat`` stays cheap.
@@ -42,6 +38,7 @@ R = TypeVar("R")  # the stream document a call returns: CallStream or Conference
 S = TypeVar("S")  # a kind's streams collection
 C = TypeVar("C")  # a kind's stream context
 M = TypeVar("M")  # the mode: Parsed or Raw
+U = TypeVar("U", bound=str)  # the statuses a kind's update takes: its stop operation's Status enum
 
 
 class AsyncClientLike(Protocol):
@@ -98,7 +95,7 @@ class _AsyncStreams(Generic[C]):
         return f"<{type(self).__name__} {self._owner}_sid={self._owner_sid!r}>"
 
 
-class _AsyncStreamContext(Generic[R, M]):
+class _AsyncStreamContext(Generic[R, M, U]):
     """One media stream of a call or conference, by sid or name."""
 
     __slots__ = ("_client", "_owner_sid", "sid")
@@ -110,20 +107,20 @@ class _AsyncStreamContext(Generic[R, M]):
         self.sid = sid  # the stream's sid, or its name
 
     @overload
-    async def update(self: _AsyncStreamContext[R, Parsed], status: _Status, *, timeout: float | None = None) -> R: ...
+    async def update(self: _AsyncStreamContext[R, Parsed, U], status: U, *, timeout: float | None = None) -> R: ...
     @overload
     async def update(
-        self: _AsyncStreamContext[R, Raw], status: _Status, *, timeout: float | None = None
+        self: _AsyncStreamContext[R, Raw, U], status: U, *, timeout: float | None = None
     ) -> RawResponse[R]: ...
-    async def update(self, status: _Status, *, timeout: float | None = None) -> R | RawResponse[R]:
+    async def update(self, status: U, *, timeout: float | None = None) -> R | RawResponse[R]:
         """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it.
         ``timeout`` replaces the client's ``timeout`` (seconds per attempt) for this call."""
         return await self._client._execute(self._update(status), timeout)
 
     @overload
-    async def stop(self: _AsyncStreamContext[R, Parsed], *, timeout: float | None = None) -> R: ...
+    async def stop(self: _AsyncStreamContext[R, Parsed, U], *, timeout: float | None = None) -> R: ...
     @overload
-    async def stop(self: _AsyncStreamContext[R, Raw], *, timeout: float | None = None) -> RawResponse[R]: ...
+    async def stop(self: _AsyncStreamContext[R, Raw, U], *, timeout: float | None = None) -> RawResponse[R]: ...
     async def stop(self, *, timeout: float | None = None) -> R | RawResponse[R]:
         """Stop the stream. Idempotent: stopping a stopped stream returns it stopped.
         ``timeout`` replaces the client's ``timeout`` (seconds per attempt) for this call."""
@@ -193,7 +190,7 @@ class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext[M]"], Generic[M]):
         return await client._execute(operation, timeout)
 
 
-class AsyncCallStreamContext(_AsyncStreamContext["CallStream", M]):
+class AsyncCallStreamContext(_AsyncStreamContext["CallStream", M, UpdateCallStreamRequestStatus]):
     """``client.calls(call_sid).streams(sid_or_name)``."""
 
     __slots__ = ()
@@ -273,7 +270,7 @@ class AsyncConferenceStreams(_AsyncStreams["AsyncConferenceStreamContext[M]"], G
         return await client._execute(operation, timeout)
 
 
-class AsyncConferenceStreamContext(_AsyncStreamContext["ConferenceStream", M]):
+class AsyncConferenceStreamContext(_AsyncStreamContext["ConferenceStream", M, UpdateConferenceStreamRequestStatus]):
     """``client.conferences(conference_sid).streams(sid_or_name)``."""
 
     __slots__ = ()

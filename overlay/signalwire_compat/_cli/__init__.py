@@ -4,6 +4,7 @@
     signalwire-compat stop-stream --call CALL_SID STREAM_SID_OR_NAME
     signalwire-compat stop-stream --stdin < streams.txt      # lines: call|conference SID STREAM
     signalwire-compat verify-webhook --request saved.json
+    signalwire-compat fake --incoming-call http://127.0.0.1:8000/voice --dtmf '#@1.5' --heard heard.wav
 
 Credentials come from SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN, the space from
 SIGNALWIRE_SPACE_URL (or SIGNALWIRE_SPACE) or --space-url. Secrets (the API token, the signing key,
@@ -70,6 +71,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: IO[str] | None = None) -> 
             f"{ENV_BEARER_TOKEN}): command lines are visible in process lists\n"
         )
         return EXIT_USAGE
+    if arguments[:1] == ["fake"]:  # its own parser, and its own secrets rule (the space's, from the environment)
+        from ._fake import main as fake
+
+        return fake(arguments[1:])
     if arguments[:1] == ["lint-cxml"]:  # its own parser: the document's checks live in cxml
         from ..cxml._lint import main as lint_cxml
 

@@ -151,6 +151,7 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     commands.add_parser("lint-cxml", help="check a cXML document (FILE or - for stdin): exit 0 valid, 1 invalid")
+    commands.add_parser("fake", help="run a fake SignalWire space on 127.0.0.1, and call your app as a scripted caller")
     verify.add_argument("--request", metavar="FILE", help="a saved request as JSON ('-' for stdin)")
     verify.add_argument("--url", help="the exact URL SignalWire requested")
     verify.add_argument("--signature", help="the X-SignalWire-Signature (or X-Twilio-Signature) header's value")

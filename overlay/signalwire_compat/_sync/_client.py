@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 import httpx
@@ -22,13 +22,13 @@ from .._validation import validate_sid
 from ._resources import CallContext, ConferenceContext
 
 if TYPE_CHECKING:
+    from .._invoke_types import Invoke
     from .._operation_types import Operation, OperationResult
     from .._raw import Parsed, Raw, RawResponse
 
 __all__ = ["Client", "ClientWithRawResponse"]
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 class Client(BaseClient[httpx.Client]):
@@ -64,29 +64,23 @@ class Client(BaseClient[httpx.Client]):
         """The same resource tree, whose calls return a ``RawResponse`` (status, headers, ``parse()``)."""
         return ClientWithRawResponse(self)
 
-    @overload
-    def invoke(
-        self,
-        operation: Callable[..., R],
-        /,
-        *,
-        idempotent: bool = False,
-        timeout: float | None = None,
-        **arguments: Any,
-    ) -> OperationResult[R]: ...
+    @property
+    def invoke(self) -> Invoke:
+        """Call any generated operation with this client's auth, form encoding, retries and errors.
 
-    @overload
-    def invoke(
-        self,
-        operation: ModuleType | str,
-        /,
-        *,
-        idempotent: bool = False,
-        timeout: float | None = None,
-        **arguments: Any,
-    ) -> OperationResult[Any]: ...
+        ``client.invoke("update_stream", call_sid=..., sid=..., body=...)``: ``operation`` is the
+        name of a generated operation (its snake_case operationId), its endpoint module, or one of its
+        functions (``update_stream.sync``); the keyword arguments are that module's (``account_sid``
+        defaults to the client's). By name, mypy checks them and types ``result.parsed`` as the
+        operation's 2xx model (``_invoke_types``, derived from the generated client). A 2xx answer is
+        parsed by the generated code; anything else raises the usual ``APIError`` subclasses.
+        Pass ``idempotent=True`` only if repeating the call is harmless: it allows retries after
+        the request may already have reached the server. ``timeout`` replaces the client's
+        ``timeout`` (seconds per attempt) for this call.
+        """
+        return cast("Invoke", self._invoke)
 
-    def invoke(
+    def _invoke(
         self,
         operation: ModuleType | str | Callable[..., Any],
         /,
@@ -95,16 +89,6 @@ class Client(BaseClient[httpx.Client]):
         timeout: float | None = None,
         **arguments: Any,
     ) -> OperationResult[Any]:
-        """Call any generated operation with this client's auth, form encoding, retries and errors.
-
-        ``operation`` is a generated endpoint module, its name (``"update_stream"``) or one of its
-        functions (``update_stream.sync``: then ``result.parsed`` is typed); ``arguments``
-        are that module's arguments (``account_sid`` defaults to the client's). A 2xx answer is
-        parsed by the generated code; anything else raises the usual ``APIError`` subclasses.
-        Pass ``idempotent=True`` only if repeating the call is harmless: it allows retries after
-        the request may already have reached the server. ``timeout`` replaces the client's
-        ``timeout`` (seconds per attempt) for this call.
-        """
         # Lazy: the builders load the generated client and attrs, which only a request needs (import time).
         from .._builders import escape_hatch
 

@@ -12,19 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Unpack, overload
 from uuid import UUID
 
+from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
 from .._signatures import keywords_of
 from .._stream_options import ConferenceStreamOptions, StreamOptions
 from .._validation import is_loopback_url, validate_stream
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
-    from .._literals import UpdateCallStreamRequestStatus, UpdateConferenceStreamRequestStatus
     from .._models import CallStream, ConferenceStream
     from .._operation_types import Operation
     from .._raw import Parsed, Raw, RawResponse
-
-    _Status: TypeAlias = UpdateCallStreamRequestStatus | UpdateConferenceStreamRequestStatus
 
 # The builders (``.._builders``) are imported inside the methods that send: they load the generated
 # client and attrs, which only a request needs, so ``import signalwire_compat`` stays cheap.
@@ -43,6 +39,7 @@ R = TypeVar("R")  # the stream document a call returns: CallStream or Conference
 S = TypeVar("S")  # a kind's streams collection
 C = TypeVar("C")  # a kind's stream context
 M = TypeVar("M")  # the mode: Parsed or Raw
+U = TypeVar("U", bound=str)  # the statuses a kind's update takes: its stop operation's Status enum
 
 
 class ClientLike(Protocol):
@@ -99,7 +96,7 @@ class _Streams(Generic[C]):
         return f"<{type(self).__name__} {self._owner}_sid={self._owner_sid!r}>"
 
 
-class _StreamContext(Generic[R, M]):
+class _StreamContext(Generic[R, M, U]):
     """One media stream of a call or conference, by sid or name."""
 
     __slots__ = ("_client", "_owner_sid", "sid")
@@ -111,18 +108,18 @@ class _StreamContext(Generic[R, M]):
         self.sid = sid  # the stream's sid, or its name
 
     @overload
-    def update(self: _StreamContext[R, Parsed], status: _Status, *, timeout: float | None = None) -> R: ...
+    def update(self: _StreamContext[R, Parsed, U], status: U, *, timeout: float | None = None) -> R: ...
     @overload
-    def update(self: _StreamContext[R, Raw], status: _Status, *, timeout: float | None = None) -> RawResponse[R]: ...
-    def update(self, status: _Status, *, timeout: float | None = None) -> R | RawResponse[R]:
+    def update(self: _StreamContext[R, Raw, U], status: U, *, timeout: float | None = None) -> RawResponse[R]: ...
+    def update(self, status: U, *, timeout: float | None = None) -> R | RawResponse[R]:
         """Update the stream; ``status="stopped"`` (the only value the API accepts) stops it.
         ``timeout`` replaces the client's ``timeout`` (seconds per attempt) for this call."""
         return self._client._execute(self._update(status), timeout)
 
     @overload
-    def stop(self: _StreamContext[R, Parsed], *, timeout: float | None = None) -> R: ...
+    def stop(self: _StreamContext[R, Parsed, U], *, timeout: float | None = None) -> R: ...
     @overload
-    def stop(self: _StreamContext[R, Raw], *, timeout: float | None = None) -> RawResponse[R]: ...
+    def stop(self: _StreamContext[R, Raw, U], *, timeout: float | None = None) -> RawResponse[R]: ...
     def stop(self, *, timeout: float | None = None) -> R | RawResponse[R]:
         """Stop the stream. Idempotent: stopping a stopped stream returns it stopped.
         ``timeout`` replaces the client's ``timeout`` (seconds per attempt) for this call."""
@@ -192,7 +189,7 @@ class CallStreams(_Streams["CallStreamContext[M]"], Generic[M]):
         return client._execute(operation, timeout)
 
 
-class CallStreamContext(_StreamContext["CallStream", M]):
+class CallStreamContext(_StreamContext["CallStream", M, UpdateCallStreamRequestStatus]):
     """``client.calls(call_sid).streams(sid_or_name)``."""
 
     __slots__ = ()
@@ -272,7 +269,7 @@ class ConferenceStreams(_Streams["ConferenceStreamContext[M]"], Generic[M]):
         return client._execute(operation, timeout)
 
 
-class ConferenceStreamContext(_StreamContext["ConferenceStream", M]):
+class ConferenceStreamContext(_StreamContext["ConferenceStream", M, UpdateConferenceStreamRequestStatus]):
     """``client.conferences(conference_sid).streams(sid_or_name)``."""
 
     __slots__ = ()

@@ -7,30 +7,18 @@
         with space.client() as client:
             client.calls(stream.parent_sid).streams(stream.sid).stop()
         assert space.stream_status(stream.sid) == "stopped"
-        assert space.requests[0].form == {"Status": ["stopped"]}
 
-It starts streams (``POST …/Streams``) and stops them by sid or name, per account, with HTTP
-Basic auth and form bodies, answering with the spec's documents (RFC 2822 ``date_updated``) and
-401/404/422 like the API; stopping is idempotent. A stream created with a ``StatusCallback`` gets
-signed status callbacks (``stream-started``, ``stream-stopped``) at that URL, loopback only. It
-records every request and its answer, and injects faults on demand: a status N times (with
-``Retry-After``), latency, a dropped connection, a non-JSON body. Only the standard library and
-the SDK's own dependencies are used; threads and sockets are released when the ``with`` block ends.
+It starts and stops streams as the API does (Basic auth, form bodies, the spec's documents, 401/404/422),
+sends signed status callbacks, records every request, and injects faults on demand. It plays SignalWire's
+part of a stream's WebSocket (``_media_stream``), paced by its clock (``speed=`` or ``ManualClock()``), and
+places incoming calls that carry out an app's cXML (``_calls``), with a caller a test scripts (``_caller``).
 
-It also plays SignalWire's part of a stream whose URL is a loopback address: a real WebSocket
-(``_media_stream``), paced by its clock (``speed=`` or ``clock=ManualClock()``), and incoming calls
-that carry out an app's cXML (``incoming_call``, ``_calls``).
-
-FakeSpace is the front of parts it composes: the stream store (``_store``) that ``Streams`` (``_streams``:
-starting and stopping, with WebSockets and status callbacks) changes for the REST rules (``_rest``) and the
-calls (``_call_store``, ``_calls``); the media part (``_media``); the callback sender (``_callbacks``); the
-socket server (``_server``) or the in-process transports (``_inprocess``).
-
-Tests need no port at all with ``space.transport()`` / ``space.client(in_process=True)`` (``_inprocess``)
-and ``callback_app=`` (a WSGI or ASGI app receiving the callbacks and voice webhooks in-process, ``_apps``).
-
-``python -m signalwire_compat.testing [--port N]`` runs one in the foreground, for the CLI or code
-in another language, and prints its settings as ``export SIGNALWIRE_…=`` lines.
+FakeSpace is the front of parts it composes: the stream store (``_store``) that ``Streams`` (``_streams``)
+changes for the REST rules (``_rest``) and the calls (``_call_store``, ``_calls``); the media part
+(``_media``); the callback sender (``_callbacks``); the socket server (``_server``) or the in-process
+transports (``_inprocess``); ``callback_app=`` (``_apps``, ``_asgi_websocket``): an app taking the callbacks,
+voice webhooks and (ASGI) its WebSockets in-process. Every ``wait_…`` has an awaitable ``await_…`` twin.
+``signalwire-compat fake`` (or ``python -m signalwire_compat.testing``) runs one in the foreground.
 """
 
 from __future__ import annotations
@@ -48,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from .. import media
+from .._config import check_api_token
 from ._apps import AppRoute
 from ._audio import AudioSource, Tone, byte_order
 from ._call_store import CallStore
@@ -55,7 +44,7 @@ from ._callbacks import CallbackSender, Delivery
 from ._calls import CallSpace, FakeCall
 from ._canned import Overrides, canned, status_fault
 from ._clock import Clock, ManualClock, RealClock
-from ._heard import Heard, HeardClear, HeardEnd, HeardMark, HeardSpan
+from ._heard import Heard
 from ._inprocess import NOT_LISTENING_URL, AsyncFakeTransport, FakeTransport, bound_async_client, bound_client
 from ._media import Media, check_audio
 from ._media_stream import MediaStream
@@ -78,10 +67,6 @@ __all__ = [
     "FakeSpace",
     "FakeStream",
     "Heard",
-    "HeardClear",
-    "HeardEnd",
-    "HeardMark",
-    "HeardSpan",
     "ManualClock",
     "MediaStream",
     "RealClock",
@@ -112,7 +97,7 @@ class FakeSpace:
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
             raise ValueError(f"port must be from 0 (any free port) to 65535, got {port!r}")
         self.project_id = project_id or str(uuid.uuid4())
-        self.api_token = api_token or "PT" + secrets.token_hex(20)
+        self.api_token = "PT" + secrets.token_hex(20) if api_token is None else check_api_token(api_token)
         self.signing_key = signing_key or "PSK_" + secrets.token_hex(16)  # signs status callbacks
         self.port = port  # 0: any free port (see ``url`` once started)
         self.latency = 0.0
@@ -128,7 +113,7 @@ class FakeSpace:
         self._app_route = None if callback_app is None else AppRoute(callback_app, callback_app_url)
         self._callbacks = CallbackSender(self.signing_key, self._app_route)
         self._media = Media(speed=speed, clock=clock, audio=audio, ssl_context=ssl_context, l16_byteorder=l16_byteorder)
-        self._streams = Streams(StreamStore(), self._media, self._callbacks)
+        self._streams = Streams(StreamStore(), self._media, self._callbacks, self._app_route)
         webhook = Webhook(self.signing_key, self._app_route, self._media.loop)
         self._calls = CallStore(CallSpace(self._streams, self._media, webhook), account=self.project_id)
         self._api = RestAPI(self._streams, self._overrides, account=self.project_id, api_token=self.api_token)
@@ -172,6 +157,15 @@ class FakeSpace:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    async def __aenter__(self) -> FakeSpace:
+        return self.start()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """``stop()`` in a worker thread: an app on this event loop keeps answering while its calls end."""
+        import asyncio
+
+        await asyncio.to_thread(self.stop)
 
     @property
     def running(self) -> bool:
@@ -261,6 +255,10 @@ class FakeSpace:
         """The first ``count`` status callbacks, once made (they are sent in the background)."""
         return self._callbacks.wait(count, timeout)
 
+    async def await_for_deliveries(self, count: int, *, timeout: float = 5.0) -> list[Delivery]:
+        """``wait_for_deliveries``, awaited on the running loop without blocking it."""
+        return await self._callbacks.await_(count, timeout)
+
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request received so far, in order."""
@@ -318,14 +316,18 @@ class FakeSpace:
         to: str = "+15550100002",
         method: str = "POST",
         audio: AudioSource | None = None,
+        wait_for_app: float = 0.0,
     ) -> FakeCall:
         """Call the app: a signed voice webhook to ``url`` (loopback, or a URL ``callback_app`` takes, which
-        gets it in-process), then its cXML, in the background.
+        gets it in-process), then its cXML, in the background; ``wait_for_app``: seconds to try the webhook
+        again while nothing listens at ``url`` yet.
 
         Returns the call at once; wait on it with ``call.wait_until_ended()`` / ``wait_for_streams()``.
         ``audio`` (a ``Tone`` or 16-bit PCM) is what its streams carry (default: ``space.audio``).
         """
-        return self._calls.place_incoming(url, from_=from_, to=to, method=method, audio=audio)
+        return self._calls.place_incoming(
+            url, from_=from_, to=to, method=method, audio=audio, wait_for_app=wait_for_app
+        )
 
     def calls(self) -> list[FakeCall]:
         """Every incoming call placed, in order."""

@@ -1,7 +1,8 @@
 """In-process delivery to a WSGI or ASGI app: FakeSpace's status callbacks and voice webhooks with no socket.
 
 The app gets the request a server would have handed it (method, the URL's scheme, host, path and
-query, the signed headers, the form body); an ASGI app runs on a private event loop of the space's.
+query, the signed headers, the form body); an ASGI app runs on an event loop thread of its own, which also
+runs the WebSockets FakeSpace opens to it (``_asgi_websocket``), as one server process would.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -17,10 +17,13 @@ from wsgiref.util import setup_testing_defaults
 
 import attrs
 
-__all__ = ["AppAnswer", "AppRoute"]
+from ._loop import LoopThread
+
+__all__ = ["AppAnswer", "AppRoute", "asgi_scope", "is_asgi"]
 
 _TIMEOUT = 5.0  # seconds an ASGI app has to answer (a WSGI app is called and cannot be interrupted)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SCHEME_PORTS = {**_DEFAULT_PORTS, "ws": 80, "wss": 443}
 
 
 @attrs.frozen
@@ -32,7 +35,7 @@ class AppAnswer:
     error: str | None = None
 
 
-def _is_asgi(app: object) -> bool:
+def is_asgi(app: object) -> bool:
     """ASGI apps are coroutine functions (or objects whose ``__call__`` is one); anything else callable is WSGI."""
     return inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(type(app).__call__)
 
@@ -49,9 +52,8 @@ class AppRoute:
                 raise ValueError(f"callback_app_url must be an http(s):// origin or URL prefix, got {url!r}")
             url = url.rstrip("/")
         self.app, self.url = app, url
-        self.is_asgi = _is_asgi(app)
-        self._lock = threading.Lock()  # one request at a time on the private loop
-        self._runner: asyncio.Runner | None = None
+        self.is_asgi = is_asgi(app)
+        self.loop = LoopThread("FakeSpace-app")  # an ASGI app's: its requests and WebSockets run there, as on a server
 
     def __repr__(self) -> str:
         kind = "ASGI" if self.is_asgi else "WSGI"
@@ -62,23 +64,44 @@ class AppRoute:
             return True
         return url == self.url or url.startswith((self.url + "/", self.url + "?"))
 
+    def takes_websocket(self, url: str) -> bool:
+        """An ASGI app takes the WebSockets of its URLs (``ws``/``wss`` as ``http``/``https``); with no ``url``,
+        every one that is not a loopback address (those go to the server listening there)."""
+        from .._validation import is_loopback_url
+
+        scheme, colon, rest = url.partition(":")
+        http_url = {"ws": "http", "wss": "https"}.get(scheme.lower(), "") + colon + rest
+        if not self.is_asgi or not colon or http_url.startswith(":"):
+            return False
+        return self.matches(http_url) if self.url is not None else not is_loopback_url(url)
+
     def call(self, method: str, url: str, headers: Mapping[str, str], body: bytes, *, max_bytes: int) -> AppAnswer:
-        """Hand the request to the app and return its answer (from any thread that runs no event loop)."""
+        """Hand the request to the app and return its answer (from any thread but the app's loop)."""
         try:
             if not self.is_asgi:
                 return _call_wsgi(self.app, method, url, headers, body, max_bytes)
-            with self._lock:
-                if self._runner is None:
-                    self._runner = asyncio.Runner()
-                return self._runner.run(_call_asgi(self.app, method, url, headers, body, max_bytes))
+            return self.loop.submit(_call_asgi(self.app, method, url, headers, body, max_bytes)).result()
         except Exception as error:  # noqa: BLE001 - whatever the app raised is recorded, as a server would log it
-            return AppAnswer(500, b"", f"the app raised {type(error).__name__}: {error}")
+            return _raised(error)
+
+    async def call_async(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes, *, max_bytes: int
+    ) -> AppAnswer:
+        """``call`` awaited on another loop: an ASGI app answers on its own, a WSGI one in a worker thread."""
+        if not self.is_asgi:
+            return await asyncio.to_thread(self.call, method, url, headers, body, max_bytes=max_bytes)
+        try:
+            coroutine = _call_asgi(self.app, method, url, headers, body, max_bytes)
+            return await asyncio.wrap_future(self.loop.submit(coroutine))
+        except Exception as error:  # noqa: BLE001 - as in call
+            return _raised(error)
 
     def close(self) -> None:
-        with self._lock:
-            runner, self._runner = self._runner, None
-        if runner is not None:
-            runner.close()
+        self.loop.close()
+
+
+def _raised(error: Exception) -> AppAnswer:
+    return AppAnswer(500, b"", f"the app raised {type(error).__name__}: {error}")
 
 
 def _wsgi_environ(method: str, url: str, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
@@ -137,15 +160,13 @@ def _call_wsgi(
     return AppAnswer(status[0], b"".join(chunks))
 
 
-async def _call_asgi(
-    app: Callable[..., Any], method: str, url: str, headers: Mapping[str, str], body: bytes, max_bytes: int
-) -> AppAnswer:
+def asgi_scope(kind: str, url: str, headers: Mapping[str, str]) -> dict[str, Any]:
+    """The ASGI scope of a request to ``url`` (``kind``: ``http`` or ``websocket``) with ``headers`` after Host."""
     parts = urlsplit(url)
-    scope = {
-        "type": "http",
+    return {
+        "type": kind,
         "asgi": {"version": "3.0", "spec_version": "2.4"},
         "http_version": "1.1",
-        "method": method,
         "scheme": parts.scheme,
         "path": unquote_to_bytes(parts.path or "/").decode("utf-8", "replace"),
         "raw_path": (parts.path or "/").encode("ascii", "replace"),
@@ -154,12 +175,18 @@ async def _call_asgi(
         "headers": [
             (b"host", parts.netloc.encode("ascii", "replace")),
             *((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()),
-            (b"content-length", str(len(body)).encode()),
         ],
         "client": ("127.0.0.1", 0),
-        "server": (parts.hostname or "", parts.port or _DEFAULT_PORTS.get(parts.scheme, 80)),
+        "server": (parts.hostname or "", parts.port or _SCHEME_PORTS.get(parts.scheme, 80)),
         "state": {},
     }
+
+
+async def _call_asgi(
+    app: Callable[..., Any], method: str, url: str, headers: Mapping[str, str], body: bytes, max_bytes: int
+) -> AppAnswer:
+    scope = asgi_scope("http", url, {**headers, "content-length": str(len(body))})
+    scope["method"] = method
     answered = asyncio.Event()
     request_sent = False
     status: list[int] = []

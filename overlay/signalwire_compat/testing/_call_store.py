@@ -20,11 +20,22 @@ class CallStore:
         self._lock = threading.Lock()
         self._calls: dict[str, FakeCall] = {}
 
-    def place_incoming(self, url: str, *, from_: str, to: str, method: str, audio: AudioSource | None) -> FakeCall:
+    def place_incoming(
+        self, url: str, *, from_: str, to: str, method: str, audio: AudioSource | None, wait_for_app: float = 0.0
+    ) -> FakeCall:
         """A call to the app at ``url`` (checked first), started in the background."""
         route = self._space.webhook.route
-        check_incoming_call(url, from_=from_, to=to, method=method, audio=audio, route=route)
-        call = FakeCall(self._space, url=url, from_=from_, to=to, method=method, account=self._account, audio=audio)
+        check_incoming_call(url, from_=from_, to=to, method=method, audio=audio, route=route, wait_for_app=wait_for_app)
+        call = FakeCall(
+            self._space,
+            url=url,
+            from_=from_,
+            to=to,
+            method=method,
+            account=self._account,
+            audio=audio,
+            wait_for_app=wait_for_app,
+        )
         with self._lock:
             self._calls[call.sid] = call
         call.start()

@@ -15,10 +15,9 @@ import http.client
 import queue
 import socket
 import threading
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO
 from urllib.parse import urlencode, urlsplit
 
@@ -27,6 +26,8 @@ import attrs
 from .. import webhooks
 from .._validation import is_loopback_url
 from ._apps import AppRoute
+from ._clock import wait_until
+from ._waiting import Changes, await_until
 
 __all__ = ["CallbackSender", "Delivery", "Signed"]
 
@@ -169,7 +170,7 @@ class CallbackSender:
         self._lock = threading.Lock()  # the thread, the queue's end and closing
         self._thread: threading.Thread | None = None
         self._closed = False
-        self._done = threading.Condition()
+        self._done = Changes()
         self._deliveries: list[Delivery] = []
         self._line = _Line()
         # No proxies: callbacks go to loopback addresses only.
@@ -195,16 +196,18 @@ class CallbackSender:
 
     def wait(self, count: int, timeout: float) -> list[Delivery]:
         """The first ``count`` deliveries, waiting up to ``timeout`` seconds for them to be made."""
-        deadline = time.monotonic() + timeout
+        wait_until(self._done, lambda: len(self._deliveries) >= count, timeout, self._late(count, timeout))
         with self._done:
-            while len(self._deliveries) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(
-                        f"{len(self._deliveries)} of {count} status callbacks were made within {timeout:g} s"
-                    )
-                self._done.wait(left)
             return list(self._deliveries[:count])
+
+    async def await_(self, count: int, timeout: float) -> list[Delivery]:
+        """``wait``, awaited on the running loop without blocking it."""
+        await await_until(self._done, lambda: len(self._deliveries) >= count, timeout, self._late(count, timeout))
+        with self._done:
+            return list(self._deliveries[:count])
+
+    def _late(self, count: int, timeout: float) -> Callable[[], str]:
+        return lambda: f"{len(self._deliveries)} of {count} status callbacks were made within {timeout:g} s"
 
     def close(self) -> None:
         """Send what is queued within the grace, then cut what is left, and stop the thread."""

@@ -19,7 +19,7 @@ class CallerAudio:
     def __init__(self, track: str, audio: AudioSource, codec: Codec) -> None:
         self.tracks = _TRACKS.get(track, ("inbound",))
         self._sources = [(name, FrameSource(audio if name == "inbound" else b"", codec)) for name in self.tracks]
-        self.first_tick: int | None = None  # the pacer's tick of the first frame
+        self.first_tick: int | None = None  # the pacer's tick of the first frame (None: the first one paced)
         self._chunks = 0  # frames sent on each track
 
     def frames(self, tick: int, sequence: int, out: list[str]) -> int:

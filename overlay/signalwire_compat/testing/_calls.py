@@ -8,7 +8,8 @@ verbs are recorded and skipped. The end of the document (or a hang-up) ends the 
 from __future__ import annotations
 
 import asyncio
-import threading
+import contextlib
+import os
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,11 +19,14 @@ import attrs
 
 from ._apps import AppRoute
 from ._audio import AudioSource
+from ._caller import Caller
 from ._clock import wait_until
 from ._heard import Heard, joined
 from ._media import Media, check_audio
+from ._media_stream import MediaStream
 from ._records import FakeStream, Parent, StreamState
 from ._streams import Streams
+from ._waiting import Changes, await_until
 from ._webhook import Webhook
 
 if TYPE_CHECKING:
@@ -34,7 +38,14 @@ CallStatus = Literal["ringing", "in-progress", "completed", "failed"]
 
 
 def check_incoming_call(
-    url: object, *, from_: object, to: object, method: object, audio: object, route: AppRoute | None
+    url: object,
+    *,
+    from_: object,
+    to: object,
+    method: object,
+    audio: object,
+    route: AppRoute | None,
+    wait_for_app: object = 0.0,
 ) -> None:
     """Refuse (``ValueError``, ``TypeError``) an incoming call the space would not place: its webhook URL is
     loopback or one ``route`` takes, by GET or POST, from and to someone, with audio a stream can carry."""
@@ -51,6 +62,8 @@ def check_incoming_call(
             raise ValueError(f"{name} must be a non-empty str")
     if audio is not None:
         check_audio(audio)
+    if isinstance(wait_for_app, bool) or not isinstance(wait_for_app, int | float) or not 0 <= wait_for_app <= 3600:
+        raise ValueError(f"wait_for_app must be seconds from 0 to 3600, got {wait_for_app!r}")
 
 
 @attrs.frozen
@@ -81,8 +94,10 @@ class FakeCall:
         method: str,
         account: str,
         audio: AudioSource | None = None,
+        wait_for_app: float = 0.0,
     ) -> None:
         self.sid = str(uuid.uuid4())
+        self._wait_for_app = wait_for_app
         self.account_sid = account
         self.url, self.from_, self.to, self.method = url, from_, to, method
         self.audio = audio  # what its streams carry (None: the space's)
@@ -93,10 +108,17 @@ class FakeCall:
         self.skipped: list[str] = []
         self._streams: list[FakeStream] = []
         self._space, self._loop, self._clock = space, space.media.loop, space.media.clock
-        self._changed = threading.Condition()
+        self._changed = Changes()
         self._task: asyncio.Task[None] | None = None
         self._hangup_wanted = False
         self._stream_ended: dict[str, asyncio.Event] = {}
+        self._caller = Caller(
+            loop=self._loop,
+            clock=self._clock,
+            sessions=self._sessions,
+            hang_up=self._hang_up_now,
+            name=f"call {self.sid}",
+        )
 
     def __repr__(self) -> str:
         return f"<FakeCall sid={self.sid!r} status={self.status!r} to={self.to!r}>"
@@ -119,34 +141,71 @@ class FakeCall:
         (``MediaStream.heard``). ``<Connect>`` holds the call while its stream runs, so several such
         streams played one after another and are joined in order (``ValueError`` if their rates differ:
         read each ``space.media(sid).heard``); a call with none heard nothing (empty, at 8000 Hz)."""
-        records = []
-        for stream in self.streams:
-            try:
-                session = self._space.media.session(stream.sid)
-            except KeyError:  # not a loopback WebSocket: nothing played
-                continue
-            if session.settings.bidirectional:
-                records.append(session.heard)
-        return joined(records)
+        return joined([session.heard for session in self._sessions() if session.settings.bidirectional])
 
     # -- waiting and commands (any thread) -------------------------------------------------------
 
-    def _wait(self, done: Callable[[], bool], what: str, timeout: float) -> None:
-        late = lambda: f"call {self.sid}: {what} within {timeout:g} s (status {self.status})"  # noqa: E731
-        wait_until(self._changed, done, timeout, late)
+    def _late(self, what: str, timeout: float) -> Callable[[], str]:
+        return lambda: f"call {self.sid}: {what} within {timeout:g} s (status {self.status})"
+
+    def _ended(self) -> bool:
+        return self.status in ("completed", "failed")
 
     def wait_until_ended(self, *, timeout: float = 5.0) -> FakeCall:
         """Until the call is ``completed`` or ``failed``."""
-        self._wait(lambda: self.status in ("completed", "failed"), "not ended", timeout)
+        wait_until(self._changed, self._ended, timeout, self._late("not ended", timeout))
+        return self
+
+    async def await_until_ended(self, *, timeout: float = 5.0) -> FakeCall:
+        """``wait_until_ended``, awaited on the running loop without blocking it."""
+        await await_until(self._changed, self._ended, timeout, self._late("not ended", timeout))
         return self
 
     def wait_for_streams(self, count: int = 1, *, timeout: float = 5.0) -> list[FakeStream]:
         """Until its cXML has started ``count`` streams; returns them."""
-        self._wait(lambda: len(self._streams) >= count, f"fewer than {count} streams started", timeout)
+        late = self._late(f"fewer than {count} streams started", timeout)
+        wait_until(self._changed, lambda: len(self._streams) >= count, timeout, late)
         return self.streams
 
+    async def await_for_streams(self, count: int = 1, *, timeout: float = 5.0) -> list[FakeStream]:
+        """``wait_for_streams``, awaited on the running loop without blocking it."""
+        late = self._late(f"fewer than {count} streams started", timeout)
+        await await_until(self._changed, lambda: len(self._streams) >= count, timeout, late)
+        return self.streams
+
+    # -- the caller, scripted: now (at=None) or ``at`` seconds on the space's clock after the first stream's connect
+
+    def press(self, digits: str, *, at: float | None = None, duration: int = 250) -> None:
+        """The caller presses ``digits`` (0-9, *, #, A-D): each connected stream of the call gets one ``dtmf``
+        message per digit, the first at ``at``, each next one ``duration`` ms later."""
+        self._caller.press(digits, at=at, duration=duration)
+
+    def speak(self, audio: bytes | str | os.PathLike[str], *, at: float | None = None) -> None:
+        """The caller speaks ``audio`` (16-bit PCM at the streams' rate, or a WAV file's path or bytes: 16-bit
+        mono, resampled to each stream's rate if it needs it, with the ``audio`` extra) on the inbound track."""
+        self._caller.speak(audio, at=at)
+
+    def hang_up(self, *, at: float | None = None) -> None:
+        """The caller hangs up: ``stop`` on each WebSocket, the streams' callbacks, the call ``completed``."""
+        self._caller.hang_up(at=at)
+
     def hangup(self) -> None:
-        """Hang the call up (as the caller would): its streams stop, the call completes."""
+        """``hang_up()`` now."""
+        self._hang_up_now()
+
+    @property
+    def caller_errors(self) -> list[str]:
+        """What a scheduled press or speech could not do (no stream connected then, no audio extra to resample)."""
+        return list(self._caller.errors)
+
+    def _sessions(self) -> list[MediaStream]:
+        sessions = []
+        for stream in self.streams:
+            with contextlib.suppress(KeyError):  # not loopback: no WebSocket
+                sessions.append(self._space.media.session(stream.sid))
+        return sessions
+
+    def _hang_up_now(self) -> None:
         self._hangup_wanted = True
         self._loop.call_soon(self._cancel)
 
@@ -179,7 +238,10 @@ class FakeCall:
         try:
             if self._hangup_wanted:
                 return
-            document = await self._space.webhook.document(self.url, self.method, self._webhook_params())
+            params = self._webhook_params()
+            document = await self._space.webhook.document(
+                self.url, self.method, params, wait_for_app=self._wait_for_app
+            )
             if isinstance(document, str):
                 status = "failed"
                 self._set(error=document)
@@ -192,6 +254,7 @@ class FakeCall:
             status = "failed"
             self._set(error=f"the call failed: {type(error).__name__}: {error}"[:300])
         finally:
+            self._caller.end()
             self._space.streams.stop_running(self._parent)
             self._set(status=status)
 
@@ -270,6 +333,7 @@ class FakeCall:
             audio=self.audio,
             on_loop=True,
             on_stopped=lambda: self._loop.call_soon(self._stream_stopped, stream.sid),
+            on_connected=lambda: self._caller.connected(self._space.media.session(stream.sid).connected_at),
         )
         with self._changed:
             self._streams.append(stream)

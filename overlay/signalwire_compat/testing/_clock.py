@@ -77,7 +77,8 @@ class ManualClock:
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
             raise ValueError(f"seconds must be a number >= 0, got {seconds!r}")
         with self._lock:
-            self._now += seconds
+            # To the nanosecond: ten advances of 0.02 reach 0.2 (not 0.19999999999999998), where a frame is due.
+            self._now = round(self._now + seconds, 9)
             due = []
             while self._sleepers and self._sleepers[0].when <= self._now:
                 due.append(heapq.heappop(self._sleepers))
@@ -88,6 +89,7 @@ class ManualClock:
     async def sleep_until(self, when: float) -> None:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
+        when = round(when, 9)  # 35 * 0.02 is 0.7000000000000001: due at 0.7, as the clock keeps time
         with self._lock:
             if when <= self._now:
                 return

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import wave
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 import attrs
 
@@ -69,7 +69,13 @@ def _event_time(event: HeardEvent) -> float:
 @attrs.frozen(repr=False)
 class Heard:
     """What the caller heard: ``pcm`` (16-bit signed little-endian mono) at ``rate`` Hz, the app's audio in
-    the order played, minus what a ``clear`` dropped; ``timeline`` is what happened, in order of time."""
+    the order played, minus what a ``clear`` dropped; ``timeline`` is what happened, in order of time: its
+    events are ``Heard.Span``, ``Heard.Mark``, ``Heard.Clear`` and ``Heard.End``."""
+
+    Span: ClassVar[type[HeardSpan]] = HeardSpan
+    Mark: ClassVar[type[HeardMark]] = HeardMark
+    Clear: ClassVar[type[HeardClear]] = HeardClear
+    End: ClassVar[type[HeardEnd]] = HeardEnd
 
     pcm: bytes
     rate: int

@@ -25,7 +25,8 @@ CONNECT_TIMEOUT = 5.0  # seconds (wall time) to open a WebSocket or get a webhoo
 class LoopThread:
     """An event loop on its own thread; coroutines are submitted to it from any thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "FakeSpace-media") -> None:
+        self._name = name
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -39,7 +40,7 @@ class LoopThread:
             if self._loop is None:
                 loop = asyncio.new_event_loop()
                 ready = threading.Event()
-                thread = threading.Thread(target=self._run, args=(loop, ready), name="FakeSpace-media", daemon=True)
+                thread = threading.Thread(target=self._run, args=(loop, ready), name=self._name, daemon=True)
                 thread.start()
                 ready.wait(5)
                 self._loop, self._thread = loop, thread
@@ -67,6 +68,10 @@ class LoopThread:
         if loop is not None:
             with contextlib.suppress(RuntimeError):  # closed meanwhile
                 loop.call_soon_threadsafe(function, *args)
+
+    def on_loop_thread(self) -> bool:
+        """True in the loop's own thread (where waiting on the loop would wait forever)."""
+        return self._thread is threading.current_thread()
 
     @property
     def started(self) -> bool:

@@ -23,7 +23,7 @@ class _LoopbackConnector(aiohttp.TCPConnector):
         self,
         req: aiohttp.ClientRequest,
         traces: list[Trace],
-        timeout: aiohttp.ClientTimeout,  # noqa: ASYNC109 - aiohttp's signature
+        timeout: aiohttp.ClientTimeout,
     ) -> Connection:
         if not is_loopback(req.url.host or ""):
             raise NotLoopbackError(f"{req.url} is not a loopback address: a FakeSpace connects to loopback only")

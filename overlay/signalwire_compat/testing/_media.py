@@ -8,10 +8,12 @@ was given when the session is up and when it is over.
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 import threading
 
 from .. import media
+from ._apps import AppRoute
 from ._audio import AudioSource, Codec, Tone, byte_order
 from ._clock import Clock, ManualClock, RealClock
 from ._loop import LoopThread
@@ -48,7 +50,7 @@ class Media:
         self.ssl_context = ssl_context  # for loopback wss:// (None: certificates are not verified)
         self.l16_byteorder: media.ByteOrder = byte_order(l16_byteorder)  # "little" as SignalWire, or "big"
         self.loop = LoopThread()
-        self.pacer = Pacer(self.clock)  # one tick every 20 ms of the clock, for every session
+        self.pacer = Pacer(self.clock)  # one timer on the clock for every session's frames
         self._lock = threading.Lock()
         self._sessions: dict[str, MediaStream] = {}
 
@@ -63,9 +65,10 @@ class Media:
         on_loop: bool,
         on_connected: Connected,
         on_ended: Ended,
+        app: AppRoute | None = None,
     ) -> MediaStream:
-        """Open the WebSocket of a stream whose URL is a loopback one (from any thread; ``on_loop``: on the
-        loop thread, where the session starts at once)."""
+        """Open the WebSocket of a stream whose URL is a loopback one, or one ``app`` takes in-process (from any
+        thread; ``on_loop``: on the loop thread, where the session starts at once)."""
         stream, state = stored.stream, stored.state
         assert state.url is not None
         settings = MediaSettings(
@@ -80,6 +83,7 @@ class Media:
             audio=self.audio if audio is None else audio,
             bidirectional=bidirectional,
             ssl_context=self.ssl_context,
+            app=app,
         )
         session = MediaStream(settings, self.pacer, self.loop, on_connected=on_connected, on_ended=on_ended)
         with self._lock:
@@ -106,6 +110,15 @@ class Media:
             session = self._sessions.get(sid)
         if session is not None:
             session.stop()
+
+    def wait_stop_sent(self, sid: str, timeout: float) -> None:
+        """Until the stream's session (if any) has sent ``stop`` or ended: what a REST stop answers after."""
+        with self._lock:
+            session = self._sessions.get(sid)
+        if session is None or self.loop.on_loop_thread():
+            return
+        with contextlib.suppress(TimeoutError):  # an app that holds its socket up gets its answer anyway
+            session.wait_until_stop_sent(timeout=timeout)
 
     def advance(self, seconds: float) -> None:
         if not isinstance(self.clock, ManualClock):

@@ -1,5 +1,6 @@
 """Opening one stream's WebSocket as SignalWire does: what the session knows of its stream, the upgrade
-(bearer token, TLS unverified unless the space was given a context), and the ``StreamError`` a failure is."""
+(bearer token, TLS unverified unless the space was given a context; or an ASGI app's ``websocket`` scope
+in-process), and the ``StreamError`` a failure is."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from ._loop import LoopThread
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from ._apps import AppRoute
+    from ._asgi_websocket import AsgiWebSocket
 
 __all__ = ["CLOSE_TIMEOUT", "Connected", "Ended", "MediaSettings", "connect", "stream_error"]
 
@@ -41,6 +45,7 @@ class MediaSettings:
     audio: AudioSource
     bidirectional: bool
     ssl_context: ssl.SSLContext | None
+    app: AppRoute | None = None  # an ASGI app that takes this WebSocket in-process (None: a loopback socket)
 
     def __repr__(self) -> str:
         return f"MediaSettings(sid={self.sid!r}, url={self.url!r}, bidirectional={self.bidirectional})"
@@ -63,11 +68,16 @@ def stream_error(error: BaseException) -> StreamError:
     return StreamError.GENERAL_ERROR
 
 
-async def connect(settings: MediaSettings, loop: LoopThread) -> aiohttp.ClientWebSocketResponse:
-    """The stream's WebSocket, upgraded with its bearer token on the loop's loopback-only session."""
+async def connect(settings: MediaSettings, loop: LoopThread) -> aiohttp.ClientWebSocketResponse | AsgiWebSocket:
+    """The stream's WebSocket, upgraded with its bearer token: on the loop's loopback-only session, or to the
+    ASGI app that takes its URL, in-process."""
     import aiohttp
 
     headers = {} if settings.token is None else {"Authorization": f"Bearer {settings.token}"}
+    if settings.app is not None:
+        from ._asgi_websocket import open_asgi_websocket
+
+        return await open_asgi_websocket(settings.app.app, settings.app.loop, settings.url, headers)
     http = await loop.http()
     return await http.ws_connect(
         settings.url,

@@ -11,31 +11,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import media
 from ._caller_audio import CallerAudio
-from ._clock import wait_until
 from ._heard import Heard
 from ._loop import CONNECT_TIMEOUT, LoopThread
 from ._media_connect import CLOSE_TIMEOUT, Connected, Ended, MediaSettings, connect, stream_error
 from ._outbox import Outbox
 from ._pacer import Pacer, tick_at
 from ._playback import Playback
+from ._stream_waits import StreamWaits
+from ._waiting import Changes
 
 if TYPE_CHECKING:
     import aiohttp
 
     from .._stream_status import StreamError
+    from ._asgi_websocket import AsgiWebSocket
+
+    WebSocket = aiohttp.ClientWebSocketResponse | AsgiWebSocket
 
 __all__ = ["Connected", "Ended", "MediaSettings", "MediaStream"]
 
 State = Literal["connecting", "connected", "stopped", "failed"]
 
 
-class MediaStream:
+class MediaStream(StreamWaits):
     """What FakeSpace did on one stream's WebSocket; read it, and wait on it, from any thread.
 
     ``state`` is ``connecting``, ``connected``, ``stopped`` or ``failed`` (then ``error`` is the
@@ -48,7 +50,7 @@ class MediaStream:
         self.settings = settings
         self._on_connected, self._on_ended = on_connected, on_ended
         self._pacer, self._clock, self._loop = pacer, pacer.clock, loop
-        self._changed = threading.Condition()
+        self._changed = Changes()
         self.state: State = "connecting"
         self.error: StreamError | None = None
         self.error_detail: str | None = None
@@ -56,6 +58,8 @@ class MediaStream:
         self.app_messages: list[media.AppMessage] = []  # what the app sent, parsed
         self.protocol_errors: list[str] = []  # messages from the app that could not be read
         self.marks_echoed: list[str] = []
+        self.connected_at: float | None = None  # the clock's time when the WebSocket came up: timestamp 0
+        self.stop_sent = False  # ``stop`` is on its way to the app (or the WebSocket was closed already)
         self._received = bytearray()
         codec = settings.codec
         self._playback = (
@@ -93,48 +97,6 @@ class MediaStream:
             if self._playback is None:
                 return Heard(b"", self.settings.codec.sample_rate)
             return self._playback.heard(self._clock.now())
-
-    # -- waiting (any thread) --------------------------------------------------------------------
-
-    def _wait(self, done: Callable[[], bool], what: str, timeout: float) -> None:
-        late = lambda: f"stream {self.sid}: {what} within {timeout:g} s (state {self.state})"  # noqa: E731
-        wait_until(self._changed, done, timeout, late)
-
-    def wait_until_connected(self, *, timeout: float = 5.0) -> MediaStream:
-        """Until the WebSocket is up (``stream-started`` sent); ``RuntimeError`` if it failed."""
-        self._wait(lambda: self.state != "connecting", "not connected", timeout)
-        if self.state == "failed":
-            raise RuntimeError(f"stream {self.sid} could not connect: {self.error} ({self.error_detail})")
-        return self
-
-    def wait_until_ended(self, *, timeout: float = 5.0) -> MediaStream:
-        """Until the stream has stopped or failed."""
-        self._wait(lambda: self.state in ("stopped", "failed"), "not ended", timeout)
-        return self
-
-    def wait_for_frames(self, count: int, *, timeout: float = 5.0) -> MediaStream:
-        self._wait(lambda: self.frames_sent >= count, f"fewer than {count} media frames sent", timeout)
-        return self
-
-    def wait_for_marks(self, count: int, *, timeout: float = 5.0) -> list[str]:
-        self._wait(lambda: len(self.marks_echoed) >= count, f"fewer than {count} marks echoed", timeout)
-        with self._changed:
-            return list(self.marks_echoed)
-
-    def wait_for_app_messages(self, count: int, *, timeout: float = 5.0) -> list[media.AppMessage]:
-        self._wait(lambda: len(self.app_messages) >= count, f"fewer than {count} app messages", timeout)
-        with self._changed:
-            return list(self.app_messages)
-
-    def wait_for_app(
-        self, condition: Callable[[list[media.AppMessage]], bool], *, timeout: float = 5.0
-    ) -> list[media.AppMessage]:
-        """Until ``condition`` holds of what the app has sent (a copy of ``app_messages``, checked again on
-        each message it sends, and once the stream ends); returns those messages. ``TimeoutError`` if it
-        still does not hold after ``timeout`` seconds of real time."""
-        self._wait(lambda: condition(list(self.app_messages)), "the condition on the app's messages not met", timeout)
-        with self._changed:
-            return list(self.app_messages)
 
     # -- commands (any thread) -------------------------------------------------------------------
 
@@ -219,7 +181,7 @@ class MediaStream:
         self._stop_requested = asyncio.Event()
         if self._stop_asked():  # while connecting, before the stop event existed
             self._stop_requested.set()
-        self._set(state="connected")
+        self._set(state="connected", connected_at=self._clock.now())
         self._on_connected(settings.sid)
         try:
             await self._session(ws, self._stop_requested)
@@ -237,7 +199,7 @@ class MediaStream:
             self._set(state="stopped")
             self._on_ended(settings.sid, None)
 
-    async def _session(self, ws: aiohttp.ClientWebSocketResponse, stop: asyncio.Event) -> None:
+    async def _session(self, ws: WebSocket, stop: asyncio.Event) -> None:
         settings = self.settings
         self._out.post(media.signalwire_connected())  # the one message without a sequence number
         self._out.post(
@@ -255,7 +217,9 @@ class MediaStream:
         writer, reader = asyncio.create_task(self._out.write(ws.send_str)), asyncio.create_task(self._read(ws))
         stopping = asyncio.create_task(stop.wait())
         tasks = (writer, reader, stopping)
-        self._pacer.join(self)  # the first frames go at once
+        assert self.connected_at is not None
+        self._caller.first_tick = first = tick_at(self.connected_at)  # timestamp 0, however the clock moved since
+        self._pacer.join(self, first)
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             self._pacer.leave(self)
@@ -269,10 +233,10 @@ class MediaStream:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if not self.stop_sent:  # the app closed first, or the connection failed: a REST stop may answer
+                self._set(stop_sent=True)
 
-    async def _close(
-        self, ws: aiohttp.ClientWebSocketResponse, writer: asyncio.Task[None], reader: asyncio.Task[None]
-    ) -> None:
+    async def _close(self, ws: WebSocket, writer: asyncio.Task[None], reader: asyncio.Task[None]) -> None:
         """End the stream as SignalWire does: what was due by now, then ``stop``, then the closing handshake
         (the app's close frame awaited, what it sends meanwhile read and dropped, for at most CLOSE_TIMEOUT).
         Cancelling the reader instead would drop the connection: an app still sending then gets a reset,
@@ -284,7 +248,10 @@ class MediaStream:
                 self._playback.end(now)  # the caller hears nothing after `stop`
         self._out.post(media.signalwire_stop(sequence_number=self._out.number()), last=True)
         with contextlib.suppress(Exception):
-            await writer  # the queue written, `stop` last (or the app went away meanwhile)
+            try:
+                await writer  # the queue written, `stop` last (or the app went away meanwhile)
+            finally:
+                self._set(stop_sent=True)  # a REST stop that caused it answers now
             async with asyncio.timeout(CLOSE_TIMEOUT + 1.0):  # aiohttp bounds each wait by CLOSE_TIMEOUT
                 await ws.close()
                 await reader  # aiohttp may run the handshake from the reader's receive: it must finish it
@@ -336,7 +303,7 @@ class MediaStream:
             self.marks_echoed.append(name)
         self._changed.notify_all()
 
-    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+    async def _read(self, ws: WebSocket) -> None:
         import aiohttp
 
         async for message in ws:  # ends when the app closes the WebSocket (or the closing handshake ends it)

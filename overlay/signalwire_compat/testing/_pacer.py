@@ -1,8 +1,8 @@
 """FakeSpace's pacer: one timer on the space's clock for every stream's WebSocket session, instead of one
 per track or per frame.
 
-Each stream sends a frame on each of its tracks every 20 ms of the clock, the first when it joins: the
-pacer wakes on the clock's milliseconds (tick ``n`` at ``n`` ms) when a stream has a frame due, and has
+Each stream sends a frame on each of its tracks every 20 ms of the clock from its connect, the first at
+once: the pacer wakes on the clock's milliseconds (tick ``n`` at ``n`` ms) when a stream has a frame due, and has
 every stream due then queue its frames and move its playback on (the app's audio played, marks due
 echoed). Streams keep the phase they joined at, spread over the 20 ms as independent calls are, so an app
 serving many gets their frames as a steady flow rather than all at once. A tick the loop reaches late is
@@ -51,18 +51,16 @@ class Pacer:
     def __repr__(self) -> str:
         return f"<Pacer clock={self.clock!r} streams={self._count} tick={self._done}>"
 
-    def join(self, member: Paced) -> int:
-        """Pace ``member`` from now on (on the loop): its first frames are due at once, at the tick returned,
-        then every ``TICKS_PER_FRAME`` ticks."""
+    def join(self, member: Paced, first: int) -> None:
+        """Pace ``member`` from tick ``first`` (``tick_at`` its connect) on, every ``TICKS_PER_FRAME`` ticks (on
+        the loop); what is due by now goes at once."""
         now = self.clock.now()
-        first = tick_at(now)
         self._phases[first % TICKS_PER_FRAME][member] = None
         self._count += 1
         if self._task is None or self._task.done():
-            self._done = first
+            self._done = tick_at(now)
             self._task = asyncio.get_running_loop().create_task(self._run())
-        member.pace(first, now)
-        return first
+        member.pace(max(first, tick_at(now)), now)
 
     def leave(self, member: Paced) -> None:
         """Pace ``member`` no more (on the loop)."""

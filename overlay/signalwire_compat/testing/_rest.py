@@ -69,7 +69,8 @@ class RestAPI:
         if status != ["stopped"]:
             problem = "Status is required" if not status else f"Status must be 'stopped', not {status[0]!r}"
             return invalid(parent.kind, problem)
-        stopped = self._streams.stop(found.sid)
+        # The WebSocket's `stop` goes first: on SignalWire it can reach the app before this answer does.
+        stopped = self._streams.stop(found.sid, stop_first=True)
         assert stopped is not None  # a stream is never removed
         stored, _ = stopped
         return Answer(200, json.dumps(stream_document(stored.stream, stored.state)).encode())

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .._stream_status import StreamError
-from .._validation import is_loopback_url
+from .._validation import is_loopback_url, validate_stream_name
+from ._apps import AppRoute
 from ._audio import AudioSource, codec_named
 from ._callbacks import CallbackSender
 from ._media import Media
@@ -26,6 +27,7 @@ __all__ = ["Streams"]
 _UNIQUE_IDS = uuid.UUID("5f1c2b4e-8a47-4c55-9a0b-3d6f1e2a7c90")  # namespace of the calls' Unique-IDs
 
 Listener = Callable[[], None]
+_STOP_FIRST_WITHIN = 2.0  # wall seconds a REST stop's answer waits for the WebSocket's ``stop`` to be sent
 
 
 def _made_up(given: str | None) -> str:
@@ -35,12 +37,14 @@ def _made_up(given: str | None) -> str:
 class Streams:
     """Starts and stops streams on the store, with their WebSockets, status callbacks and listeners."""
 
-    def __init__(self, store: StreamStore, media: Media, callbacks: CallbackSender) -> None:
+    def __init__(self, store: StreamStore, media: Media, callbacks: CallbackSender, app: AppRoute | None) -> None:
         self.store = store
         self._media = media
         self._callbacks = callbacks
+        self._app = app  # an ASGI app takes the WebSockets of its URLs in-process
         self._lock = threading.Lock()
         self._listeners: dict[str, Listener] = {}  # sid -> told once, when the stream stops
+        self._on_connected: dict[str, Listener] = {}  # sid -> told once, when its WebSocket is up
 
     def start(
         self,
@@ -54,24 +58,34 @@ class Streams:
         audio: AudioSource | None = None,
         on_loop: bool = False,
         on_stopped: Listener | None = None,
+        on_connected: Listener | None = None,
     ) -> Stored | None:
         """Hold a new stream (``name_taken`` as ``StreamStore.add``; None: refused), then connect its WebSocket
         (a loopback URL) or call it started; a stream held stopped (its name taken) gets ``stream-error``.
-        ``on_stopped`` is told once, when it stops (at once, for one held stopped)."""
-        if on_stopped is not None:
-            with self._lock:
+        ``on_stopped`` is told once, when it stops (at once, for one held stopped); ``on_connected`` once its
+        WebSocket is up (on the loop thread)."""
+        with self._lock:
+            if on_stopped is not None:
                 self._listeners[stream.sid] = on_stopped
+            if on_connected is not None:
+                self._on_connected[stream.sid] = on_connected
         stored = self.store.add(stream, state, name_taken=name_taken)
         if stored is None:
             with self._lock:
                 self._listeners.pop(stream.sid, None)
+                self._on_connected.pop(stream.sid, None)
             return None
         if not stored.running:
             self._notify(stored, "stream-error", StreamError.DUPLICATED_STREAM_NAME)
             self._tell(stored.sid)
             return stored
         chosen = codec_named(codec, l16_byteorder=self._media.l16_byteorder)
-        if state.url is None or not is_loopback_url(state.url) or chosen is None:
+        app = (
+            self._app
+            if state.url is not None and self._app is not None and self._app.takes_websocket(state.url)
+            else None
+        )
+        if state.url is None or not (app or is_loopback_url(state.url)) or chosen is None:
             self._notify(stored, "stream-started")
             return stored
         self._media.open(
@@ -83,21 +97,27 @@ class Streams:
             on_loop=on_loop,
             on_connected=self._connected,
             on_ended=self._ended,
+            app=app,
         )
         return stored
 
     def hold(self, kind: Kind, *, account: str, parent: str | None, sid: str | None, name: str | None) -> FakeStream:
         """Hold an in-progress stream a test adds: ids made up unless given (lower-cased), no WebSocket or
-        callback."""
+        callback; a name the SDK would refuse to send (``a/b``, ``agent.json``) is refused here too."""
+        if name is not None:
+            validate_stream_name(name)
         stream = FakeStream(kind, account.lower(), _made_up(parent), _made_up(sid))
         self.store.add(stream, StreamState(name=name, status="in-progress", date_updated=datetime.now(UTC)))
         return stream
 
-    def stop(self, sid: str) -> tuple[Stored, bool] | None:
-        """Stop one stream (``StreamStore.stop``); if it stopped now, its WebSocket and callback follow."""
+    def stop(self, sid: str, *, stop_first: bool = False) -> tuple[Stored, bool] | None:
+        """Stop one stream (``StreamStore.stop``); if it stopped now, its WebSocket and callback follow.
+        ``stop_first``: return once its WebSocket has sent ``stop`` (a REST stop's answer comes after it)."""
         result = self.store.stop(sid)
         if result is not None and result[1]:
             self._closed(result[0])
+            if stop_first:
+                self._media.wait_stop_sent(sid, timeout=_STOP_FIRST_WITHIN)
         return result
 
     def stop_running(self, parent: Parent, *, name: str | None = None) -> None:
@@ -122,6 +142,10 @@ class Streams:
         stored = self.store.get(sid)
         if stored is not None:
             self._notify(stored, "stream-started")
+        with self._lock:
+            listener = self._on_connected.pop(sid, None)
+        if listener is not None:
+            listener()
 
     def _ended(self, sid: str, error: StreamError | None) -> None:
         """The session is over: if the stream was not stopped already (the app closed, or it failed), it is now."""

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Webhook", "read_answer"]
 
+_RETRY_EVERY = 0.1  # wall seconds between tries of a webhook nothing listens at yet (``wait_for_app``)
+
 
 @attrs.frozen
 class Webhook:
@@ -31,26 +33,25 @@ class Webhook:
     route: AppRoute | None
     loop: LoopThread
 
-    async def document(self, url: str, method: str, params: Sequence[tuple[str, str]]) -> VoiceResponse | str:
-        """Request the cXML document; the parsed document, or why there is none (as SignalWire logs it)."""
+    async def document(
+        self, url: str, method: str, params: Sequence[tuple[str, str]], *, wait_for_app: float = 0.0
+    ) -> VoiceResponse | str:
+        """Request the cXML document; the parsed document, or why there is none (as SignalWire logs it).
+        ``wait_for_app``: seconds (wall time) to try again while nothing listens at a loopback ``url``."""
         from .. import cxml
         from ..cxml._parse import MAX_BYTES
 
         signed = Signed.request(self.signing_key, url, method, params)
         url, body, headers = signed.url, signed.body, signed.headers
         if self.route is not None and self.route.matches(url):
-            # Off the loop: a WSGI app blocks, and an ASGI one runs on the route's own loop.
-            answer = await asyncio.to_thread(
-                self.route.call, method, url, headers, body or b"", max_bytes=MAX_BYTES + 1
-            )
+            # Off this loop: a WSGI app blocks, and an ASGI one runs on the route's own loop.
+            answer = await self.route.call_async(method, url, headers, body or b"", max_bytes=MAX_BYTES + 1)
             if answer.error is not None:
                 return f"the voice webhook failed: {answer.error}"
             status, text = answer.status, answer.body
         else:
-            http = await self.loop.http()
             try:
-                async with asyncio.timeout(CONNECT_TIMEOUT):
-                    status, text = await read_answer(http, method, url, body=body, headers=headers, limit=MAX_BYTES + 1)
+                status, text = await self._over_http(url, method, body, headers, MAX_BYTES + 1, wait_for_app)
             except Exception as error:  # noqa: BLE001 - refused, timed out, aiohttp's errors: recorded on the call
                 return f"the voice webhook failed: {type(error).__name__}: {error}"
         if not 200 <= status <= 299:
@@ -61,6 +62,22 @@ class Webhook:
             return cxml.parse(text)  # the bytes, read as XML reads them: declared encoding, byte order mark
         except cxml.CXMLError as error:
             return f"the cXML document is invalid: {error}"
+
+    async def _over_http(
+        self, url: str, method: str, body: bytes | None, headers: Mapping[str, str], limit: int, wait_for_app: float
+    ) -> tuple[int, bytes]:
+        import aiohttp
+
+        http = await self.loop.http()
+        until = asyncio.get_running_loop().time() + wait_for_app
+        while True:
+            try:
+                async with asyncio.timeout(CONNECT_TIMEOUT):
+                    return await read_answer(http, method, url, body=body, headers=headers, limit=limit)
+            except aiohttp.ClientConnectorError:  # nothing listens there (yet)
+                if asyncio.get_running_loop().time() + _RETRY_EVERY > until:
+                    raise
+            await asyncio.sleep(_RETRY_EVERY)  # the app is starting: try again, as a person would redial
 
 
 async def read_answer(
