@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 import wave
@@ -250,6 +251,7 @@ def test_a_test_waits_on_a_condition_over_what_the_app_sent_and_is_told_which_it
         for text in (media.media_message(session.sid, bytes(160)), media.clear_message(session.sid)):
             app.send(text)
         messages = session.wait_for_app(cleared)
+        awaited = asyncio.run(session.await_for_app(cleared))  # its twin, on an event loop
         with pytest.raises(TimeoutError, match=r"the condition on the app's messages not met within 0\.01 s"):
             session.wait_for_app(lambda ms: len(ms) > 2, timeout=0.01)
-    assert [type(m) for m in messages] == [media.AppMedia, media.AppClear]
+    assert [type(m) for m in messages] == [media.AppMedia, media.AppClear] and awaited == messages
