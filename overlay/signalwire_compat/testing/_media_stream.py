@@ -124,14 +124,14 @@ class MediaStream(StreamWaits):
         (``outbound_track``), ``RuntimeError`` once the stream has ended.
         """
         if self.state in ("stopped", "failed") or self._stop_wanted:
-            raise RuntimeError(f"stream {self.sid} has ended (state {self.state})")
+            raise RuntimeError(f"stream {self.sid} has ended or is stopping (state {self.state})")
         return self._caller.say(pcm)
 
     def stop(self) -> None:
         """Ask the session to send ``stop`` and close (the space does this when the stream stops)."""
         self._loop.call_soon(self._request_stop)
 
-    def _stop_asked(self) -> bool:  # a method: the flag changes across awaits
+    def _stop_asked(self) -> bool:  # a call, so that type checkers do not narrow the flag across awaits
         return self._stop_wanted
 
     def _request_stop(self) -> None:
