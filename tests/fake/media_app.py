@@ -26,12 +26,14 @@ class Connection:
     def __init__(self, ws: web.WebSocketResponse, headers: dict[str, str], loop: asyncio.AbstractEventLoop) -> None:
         self.ws, self.headers, self._loop = ws, headers, loop
         self.messages: list[media.Message] = []
+        self.texts: list[str] = []  # as received, before parsing
         self.closed = threading.Event()
         self._changed = threading.Condition()
 
-    def _add(self, message: media.Message) -> None:
+    def _add(self, text: str) -> None:
         with self._changed:
-            self.messages.append(message)
+            self.texts.append(text)
+            self.messages.append(media.parse(text))
             self._changed.notify_all()
 
     def wait_for(self, done: Callable[[list[media.Message]], bool], timeout: float = 5.0) -> list[media.Message]:
@@ -125,7 +127,7 @@ class MediaApp:
             self._changed.notify_all()
         async for message in ws:
             if message.type == WSMsgType.TEXT:
-                connection._add(media.parse(message.data))
+                connection._add(message.data)
         connection.closed.set()
         return ws
 

@@ -4,6 +4,7 @@ bidirectional audio and marks, errors as ``stream-error`` callbacks, and nothing
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
 import shutil
@@ -15,8 +16,10 @@ import sys
 import threading
 
 import pytest
+from aiohttp import WSMsgType, web
 
 import signalwire_compat as sw
+from loopback_app import LoopbackServer
 from signalwire_compat import cxml, media
 from signalwire_compat.testing import FakeSpace, ManualClock, Tone
 from tests.fake.media_app import MediaApp
@@ -421,3 +424,54 @@ def test_a_webhook_nobody_answers_fails_the_call_and_a_url_that_is_not_loopback_
     assert call.status == "failed"
     assert call.error is not None and call.error.startswith("the voice webhook failed")
     assert len(space.calls()) == 1
+
+
+class _Talker:
+    """An app that, once ``start`` came, sends audio without reading until it has sent more than the sockets
+    between it and the fake hold, then reads the rest: how each of its sessions ended (``stop`` read, close code)."""
+
+    FLOOD = 16 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.ends: list[tuple[bool, int | None]] = []
+        self.changed = threading.Condition()
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for message in ws:  # up to `start`
+            if message.type == WSMsgType.TEXT and isinstance(start := media.parse(message.data), media.Start):
+                break
+        text, sent = media.media_message(start.stream_sid, bytes(4000)), 0
+        with contextlib.suppress(ConnectionError):
+            while sent < self.FLOOD:  # still sending when the stream stops
+                await ws.send_str(text)
+                sent += len(text)
+        got_stop = False
+        async for message in ws:
+            got_stop = got_stop or (
+                message.type == WSMsgType.TEXT and isinstance(media.parse(message.data), media.Stop)
+            )
+        with self.changed:
+            self.ends.append((got_stop, ws.close_code))
+            self.changed.notify_all()
+        return ws
+
+
+def test_an_app_still_sending_when_its_stream_stops_reads_stop_and_gets_a_normal_close() -> None:
+    talker = _Talker()
+    with LoopbackServer([web.get("/talk", talker.handle)], name="talker") as app:
+        with FakeSpace(speed=FAST) as space, space.client() as client:
+            created = [
+                client.calls(CALL).streams.create(url=f"ws://127.0.0.1:{app.port}/talk", name=f"s{n}") for n in (1, 2)
+            ]
+            for stream in created:
+                space.media(stream.sid).wait_for_app_messages(1)  # the app is talking
+                client.calls(CALL).streams(stream.sid).stop()
+            with talker.changed:
+                assert talker.changed.wait_for(lambda: len(talker.ends) == 2, 10)
+            sessions = [space.media(stream.sid).wait_until_ended() for stream in created]
+    # The fake sent `stop`, then closed as a WebSocket closes: its close frame, the app's answer awaited
+    # meanwhile reading what the app still sent (not cancelling its reader and resetting the connection).
+    assert talker.ends == [(True, 1000), (True, 1000)]
+    assert [(s.state, s.error_detail) for s in sessions] == [("stopped", None), ("stopped", None)]

@@ -150,8 +150,6 @@ def test_a_websockets_handler_reached_without_process_request_closes_a_wrong_bea
 
 def test_a_caller_who_hangs_up_first_ends_the_session_cleanly_and_clears_the_pending_play(server_type: Any) -> None:
     agent = Agent(greeting_seconds=30.0)
-    # FakeSpace closes its side right after `stop` without waiting for the app's close reply, so an app
-    # writing at that moment may get a reset and lose the `stop`: on the manual clock the agent is idle then.
     with call_agent(server_type, agent, clock=ManualClock()) as (space, call, stream):
         wait_for_app(stream, lambda ms: len(ms) >= 5)  # the greeting is playing
         space.advance(0.1)

@@ -122,7 +122,7 @@ def _watch(
             print(record("call-ended", call=call.sid, **ended, **({"error": call.error} if call.error else {})))
             if heard is not None:
                 try:
-                    call.heard.write_wav(heard)  # type: ignore[attr-defined]  # FakeCall.heard: the media side
+                    call.heard.write_wav(heard)
                 except OSError as error:
                     print(f"{PROG}: error: --heard {heard}: {error.strerror or error}", file=sys.stderr)
                     return 1

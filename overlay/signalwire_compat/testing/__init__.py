@@ -44,6 +44,7 @@ from ._callbacks import CallbackSender, Delivery
 from ._calls import CallSpace, FakeCall
 from ._canned import Overrides, canned, status_fault
 from ._clock import Clock, ManualClock, RealClock
+from ._heard import Heard
 from ._inprocess import NOT_LISTENING_URL, AsyncFakeTransport, FakeTransport, bound_async_client, bound_client
 from ._media import Media, check_audio
 from ._media_stream import MediaStream
@@ -65,6 +66,7 @@ __all__ = [
     "FakeCall",
     "FakeSpace",
     "FakeStream",
+    "Heard",
     "ManualClock",
     "MediaStream",
     "RealClock",

@@ -21,6 +21,7 @@ from ._apps import AppRoute
 from ._audio import AudioSource
 from ._caller import Caller
 from ._clock import wait_until
+from ._heard import Heard, joined
 from ._media import Media, check_audio
 from ._media_stream import MediaStream
 from ._records import FakeStream, Parent, StreamState
@@ -132,6 +133,15 @@ class FakeCall:
         """The streams its cXML started, in order (the same ones ``space.streams()`` lists)."""
         with self._changed:
             return list(self._streams)
+
+    @property
+    def heard(self) -> Heard:
+        """What the caller heard: the app's audio SignalWire played on the call's bidirectional streams
+        (``<Connect><Stream>``), as 16-bit PCM at its ``rate`` with a ``timeline`` on the space's clock
+        (``MediaStream.heard``). ``<Connect>`` holds the call while its stream runs, so several such
+        streams played one after another and are joined in order (``ValueError`` if their rates differ:
+        read each ``space.media(sid).heard``); a call with none heard nothing (empty, at 8000 Hz)."""
+        return joined([session.heard for session in self._sessions() if session.settings.bidirectional])
 
     # -- waiting and commands (any thread) -------------------------------------------------------
 

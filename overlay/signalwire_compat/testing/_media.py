@@ -1,5 +1,6 @@
-"""FakeSpace's media part: the clock media and ``<Pause>`` run on, the audio streams carry, the event loop
-thread, and one WebSocket session (``MediaStream``) per stream whose URL is a loopback address.
+"""FakeSpace's media part: the clock media and ``<Pause>`` run on, the pacer that ticks on it for every
+stream, the audio streams carry, the event loop thread, and one WebSocket session (``MediaStream``) per
+stream whose URL is a loopback address.
 
 It knows nothing of streams' rules or of calls: it opens a session when asked and tells the callables it
 was given when the session is up and when it is over.
@@ -16,7 +17,9 @@ from ._apps import AppRoute
 from ._audio import AudioSource, Codec, Tone, byte_order
 from ._clock import Clock, ManualClock, RealClock
 from ._loop import LoopThread
-from ._media_stream import Connected, Ended, MediaSettings, MediaStream
+from ._media_connect import Connected, Ended, MediaSettings
+from ._media_stream import MediaStream
+from ._pacer import Pacer
 from ._store import Stored
 
 __all__ = ["Media", "check_audio"]
@@ -47,6 +50,7 @@ class Media:
         self.ssl_context = ssl_context  # for loopback wss:// (None: certificates are not verified)
         self.l16_byteorder: media.ByteOrder = byte_order(l16_byteorder)  # "little" as SignalWire, or "big"
         self.loop = LoopThread()
+        self.pacer = Pacer(self.clock)  # one timer on the clock for every session's frames
         self._lock = threading.Lock()
         self._sessions: dict[str, MediaStream] = {}
 
@@ -81,7 +85,7 @@ class Media:
             ssl_context=self.ssl_context,
             app=app,
         )
-        session = MediaStream(settings, self.clock, self.loop, on_connected=on_connected, on_ended=on_ended)
+        session = MediaStream(settings, self.pacer, self.loop, on_connected=on_connected, on_ended=on_ended)
         with self._lock:
             self._sessions[stream.sid] = session
         if on_loop:

@@ -1,82 +1,40 @@
-"""One stream's WebSocket, as SignalWire plays it: connect, ``connected``/``start``, paced ``media``, ``stop``.
+"""One stream's WebSocket, as SignalWire plays it: connect, ``connected``/``start``, ``media`` on the space's
+ticks (``_pacer``), ``stop``, then a closing handshake.
 
-A bidirectional stream also plays the app's audio (recording it), echoes its marks once the audio
-queued before them has played (by the space's clock) and flushes on ``clear``.
+A bidirectional stream also plays the app's audio (``_playback``, which records what the caller heard),
+echoes its marks once the audio queued before them has played (by the space's clock) and flushes on
+``clear``. Everything the session sends goes into one queue that one task writes in order: sequence numbers
+go out in order, and an app that stops reading holds up its own stream only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ssl
-from collections import deque
-from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-import attrs
-
 from .. import media
-from .._stream_status import StreamError
-from ._audio import FRAME_SECONDS, AudioSource, Codec, FrameSource
-from ._clock import Clock
+from ._caller_audio import CallerAudio
+from ._heard import Heard
 from ._loop import CONNECT_TIMEOUT, LoopThread
+from ._media_connect import CLOSE_TIMEOUT, Connected, Ended, MediaSettings, connect, stream_error
+from ._outbox import Outbox
+from ._pacer import Pacer, tick_at
+from ._playback import Playback
 from ._stream_waits import StreamWaits
 from ._waiting import Changes
 
 if TYPE_CHECKING:
     import aiohttp
 
-    from ._apps import AppRoute
+    from .._stream_status import StreamError
     from ._asgi_websocket import AsgiWebSocket
+
+    WebSocket = aiohttp.ClientWebSocketResponse | AsgiWebSocket
 
 __all__ = ["Connected", "Ended", "MediaSettings", "MediaStream"]
 
 State = Literal["connecting", "connected", "stopped", "failed"]
-_TRACKS = {"inbound_track": ("inbound",), "outbound_track": ("outbound",), "both_tracks": ("inbound", "outbound")}
-
-
-Connected = Callable[[str], None]
-"""Told a stream's sid once its WebSocket is up (on the loop thread)."""
-Ended = Callable[[str, StreamError | None], None]
-"""Told a stream's sid once its session is over, with the ``StreamError`` if it failed (on the loop thread)."""
-
-
-@attrs.frozen(repr=False)
-class MediaSettings:
-    """What a session needs to know of its stream (``token`` is a secret: never shown)."""
-
-    sid: str
-    account_sid: str
-    call_sid: str  # the conference's sid for a conference stream
-    url: str
-    token: str | None
-    track: str
-    parameters: Mapping[str, str]
-    codec: Codec
-    audio: AudioSource
-    bidirectional: bool
-    ssl_context: ssl.SSLContext | None
-    app: AppRoute | None = None  # an ASGI app that takes this WebSocket in-process (None: a loopback socket)
-
-    def __repr__(self) -> str:
-        return f"MediaSettings(sid={self.sid!r}, url={self.url!r}, bidirectional={self.bidirectional})"
-
-
-def _stream_error(error: BaseException) -> StreamError:
-    """SignalWire's ``StreamError`` for why a WebSocket could not be opened."""
-    import aiohttp
-
-    from ._loopback import NotLoopbackError
-
-    if isinstance(error, NotLoopbackError):  # e.g. the upgrade redirected off loopback: refused, as no server
-        return StreamError.CONNECTION_REFUSED
-    if isinstance(error, aiohttp.ClientSSLError | ssl.SSLError | TimeoutError | aiohttp.ServerTimeoutError):
-        return StreamError.CONNECTION_REFUSED_TIMEOUT_OR_SSL_ERROR
-    if isinstance(error, aiohttp.WSServerHandshakeError | aiohttp.ClientConnectorError | ConnectionError):
-        return StreamError.CONNECTION_REFUSED  # no server, or it refused the upgrade (e.g. a 401)
-    if isinstance(error, aiohttp.InvalidURL | ValueError):
-        return StreamError.INVALID_URL
-    return StreamError.GENERAL_ERROR
 
 
 class MediaStream(StreamWaits):
@@ -87,12 +45,11 @@ class MediaStream(StreamWaits):
     """
 
     def __init__(
-        self, settings: MediaSettings, clock: Clock, loop: LoopThread, *, on_connected: Connected, on_ended: Ended
+        self, settings: MediaSettings, pacer: Pacer, loop: LoopThread, *, on_connected: Connected, on_ended: Ended
     ) -> None:
         self.settings = settings
         self._on_connected, self._on_ended = on_connected, on_ended
-        self._clock = clock
-        self._loop = loop
+        self._pacer, self._clock, self._loop = pacer, pacer.clock, loop
         self._changed = Changes()
         self.state: State = "connecting"
         self.error: StreamError | None = None
@@ -101,18 +58,21 @@ class MediaStream(StreamWaits):
         self.app_messages: list[media.AppMessage] = []  # what the app sent, parsed
         self.protocol_errors: list[str] = []  # messages from the app that could not be read
         self.marks_echoed: list[str] = []
-        self._received = bytearray()
-        self._stop_requested: asyncio.Event | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._ws: aiohttp.ClientWebSocketResponse | AsgiWebSocket | None = None
-        self._send_lock: asyncio.Lock | None = None
-        self._sequence = 0
-        self._queue: deque[tuple[str, float | str]] = deque()  # ("audio", seconds) | ("mark", name)
-        self._player: asyncio.Task[None] | None = None
-        self._stop_wanted = False
         self.connected_at: float | None = None  # the clock's time when the WebSocket came up: timestamp 0
         self.stop_sent = False  # ``stop`` is on its way to the app (or the WebSocket was closed already)
-        self._said = bytearray()  # what the caller says (16-bit PCM), ahead of the stream's own audio
+        self._received = bytearray()
+        codec = settings.codec
+        self._playback = (
+            Playback(rate=codec.sample_rate, width=codec.width, decode=codec.decode) if settings.bidirectional else None
+        )
+        self._caller = CallerAudio(settings.track, settings.audio, codec)
+        self._out = Outbox(self._frames_sent)
+        self._closing = False  # `stop` is queued: nothing more goes out, the app's audio is no longer played
+        self._stop_requested: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._mark_due: float | None = None  # when the next pending mark is due, and the task waiting for it
+        self._mark_timer: asyncio.Task[None] | None = None
+        self._stop_wanted = False
 
     def __repr__(self) -> str:
         return f"<MediaStream sid={self.settings.sid!r} state={self.state!r} frames_sent={self.frames_sent}>"
@@ -123,9 +83,20 @@ class MediaStream(StreamWaits):
 
     @property
     def received_audio(self) -> bytes:
-        """The audio the app sent (bidirectional streams), in the stream's codec, in order."""
+        """The audio the app sent (bidirectional streams), in the stream's codec, in order: all of it,
+        whether the caller heard it or a ``clear`` dropped it (``heard`` says which)."""
         with self._changed:
             return bytes(self._received)
+
+    @property
+    def heard(self) -> Heard:
+        """What the caller has heard so far on this bidirectional stream: the app's audio as SignalWire
+        played it, minus what a ``clear`` dropped or the stream's end cut, as 16-bit PCM at the stream's
+        rate, with its timeline on the space's clock (a stream that is not bidirectional: nothing)."""
+        with self._changed:
+            if self._playback is None:
+                return Heard(b"", self.settings.codec.sample_rate)
+            return self._playback.heard(self._clock.now())
 
     # -- commands (any thread) -------------------------------------------------------------------
 
@@ -137,27 +108,30 @@ class MediaStream(StreamWaits):
             raise ValueError(f"duration must be a non-negative int (ms), got {duration!r}")
         if self.state != "connected":
             raise RuntimeError(f"stream {self.sid} is not connected (state {self.state})")
-        self._loop.submit(self._send_dtmf(digit, duration))
+        self._loop.call_soon(self._dtmf, digit, duration)
 
-    def say(self, pcm: bytes) -> None:
-        """The caller speaks: ``pcm`` (16-bit little-endian at the stream's rate) goes on the inbound track from
-        the next frame, after what the caller is still saying (the stream's own audio waits meanwhile)."""
-        if not isinstance(pcm, bytes | bytearray) or len(pcm) % 2:
-            raise ValueError("pcm must be 16-bit PCM bytes (an even number of bytes)")
-        self._loop.call_soon(self._said.extend, bytes(pcm))
+    def say(self, pcm: bytes | bytearray | memoryview) -> float:
+        """Have the caller say ``pcm``: 16-bit signed little-endian mono PCM at the stream's sample rate
+        (``settings.codec.sample_rate``; L16@16000h: 16 kHz), sent on the inbound track in the stream's codec.
 
-    def _said_frame(self) -> bytes:
-        codec = self.settings.codec
-        size = round(codec.sample_rate * FRAME_SECONDS) * 2
-        frame = bytes(self._said[:size]).ljust(size, b"\0")
-        del self._said[:size]
-        return codec.encode(frame)
+        It takes the place of the call's audio (its tone or PCM) from the next frame due on the space's clock
+        for as long as it lasts; the call's audio runs on underneath, unheard, and is back after it. A last
+        partial 20 ms frame is padded with silence; speech queued while earlier speech is still being sent
+        follows it. Queued before the WebSocket is up, it starts with the first frame. Safe from any thread.
+
+        Returns how long it lasts in seconds (whole 20 ms frames). ``TypeError``/``ValueError`` for audio
+        that is not 16-bit PCM bytes, ``ValueError`` if the stream carries no inbound track
+        (``outbound_track``), ``RuntimeError`` once the stream has ended.
+        """
+        if self.state in ("stopped", "failed") or self._stop_wanted:
+            raise RuntimeError(f"stream {self.sid} has ended or is stopping (state {self.state})")
+        return self._caller.say(pcm)
 
     def stop(self) -> None:
         """Ask the session to send ``stop`` and close (the space does this when the stream stops)."""
         self._loop.call_soon(self._request_stop)
 
-    def _stop_asked(self) -> bool:
+    def _stop_asked(self) -> bool:  # a call, so that type checkers do not narrow the flag across awaits
         return self._stop_wanted
 
     def _request_stop(self) -> None:
@@ -194,17 +168,17 @@ class MediaStream(StreamWaits):
             return
         try:
             async with asyncio.timeout(CONNECT_TIMEOUT):
-                ws = await self._connect()
+                ws = await connect(settings, self._loop)
         except asyncio.CancelledError:  # stopped while connecting
             self._set(state="stopped")
             self._on_ended(settings.sid, None)
             return
         except Exception as error:  # noqa: BLE001 - every failure becomes the stream-error SignalWire sends
-            code = _stream_error(error)
+            code = stream_error(error)
             self._set(state="failed", error=code, error_detail=f"{type(error).__name__}: {error}"[:300])
             self._on_ended(settings.sid, code)
             return
-        self._ws, self._send_lock, self._stop_requested = ws, asyncio.Lock(), asyncio.Event()
+        self._stop_requested = asyncio.Event()
         if self._stop_asked():  # while connecting, before the stop event existed
             self._stop_requested.set()
         self._set(state="connected", connected_at=self._clock.now())
@@ -214,101 +188,125 @@ class MediaStream(StreamWaits):
         except Exception as error:  # noqa: BLE001 - e.g. the app reset the connection: the stream is over
             self._set(error_detail=f"{type(error).__name__}: {error}"[:300])
         finally:
-            if self._player is not None:
-                self._player.cancel()
+            self._pacer.leave(self)
+            self._closing = True
+            self._time_mark(None)
+            with self._changed:
+                if self._playback is not None:
+                    self._playback.end(self._clock.now())
             with contextlib.suppress(Exception):
                 await asyncio.shield(ws.close())
             self._set(state="stopped")
             self._on_ended(settings.sid, None)
 
-    async def _connect(self) -> aiohttp.ClientWebSocketResponse | AsgiWebSocket:
-        import aiohttp
-
+    async def _session(self, ws: WebSocket, stop: asyncio.Event) -> None:
         settings = self.settings
-        headers = {} if settings.token is None else {"Authorization": f"Bearer {settings.token}"}
-        if settings.app is not None:
-            from ._asgi_websocket import open_asgi_websocket
-
-            return await open_asgi_websocket(settings.app.app, settings.app.loop, settings.url, headers)
-        http = await self._loop.http()
-        return await http.ws_connect(
-            settings.url,
-            headers=headers,
-            ssl=settings.ssl_context or False,  # streamSslValidateCertificate defaults to false
-            autoping=True,
-            max_msg_size=1024 * 1024,
-            timeout=aiohttp.ClientWSTimeout(ws_close=2.0),
-        )
-
-    async def _session(self, ws: aiohttp.ClientWebSocketResponse | AsgiWebSocket, stop: asyncio.Event) -> None:
-        settings = self.settings
-        await self._send(media.signalwire_connected())  # the one message without a sequence number
-        await self._send(
+        self._out.post(media.signalwire_connected())  # the one message without a sequence number
+        self._out.post(
             media.signalwire_start(
                 stream_sid=settings.sid,
                 account_sid=settings.account_sid,
                 call_sid=settings.call_sid,
-                sequence_number=self._next(),
-                tracks=_TRACKS.get(settings.track, ("inbound",)),
+                sequence_number=self._out.number(),
+                tracks=self._caller.tracks,
                 custom_parameters=settings.parameters,
                 encoding=settings.codec.encoding,
                 sample_rate=settings.codec.sample_rate,
             ),
         )
-        tasks = {
-            asyncio.create_task(self._pace()),
-            asyncio.create_task(self._read(ws)),
-            asyncio.create_task(stop.wait()),
-        }
+        writer, reader = asyncio.create_task(self._out.write(ws.send_str)), asyncio.create_task(self._read(ws))
+        stopping = asyncio.create_task(stop.wait())
+        tasks = (writer, reader, stopping)
+        assert self.connected_at is not None
+        self._caller.first_tick = first = tick_at(self.connected_at)  # timestamp 0, however the clock moved since
+        self._pacer.join(self, first)
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            self._pacer.leave(self)
+            for side in (writer, reader):  # a send or a read failed: e.g. the app reset the connection
+                error = side.exception() if side.done() and not side.cancelled() else None
+                if error is not None:
+                    raise error
+            if stopping.done() and not writer.done() and not reader.done():
+                await self._close(ws, writer, reader)
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        if not ws.closed:
-            with contextlib.suppress(Exception):
-                await self._send(media.signalwire_stop(sequence_number=self._next()))
-        self._set(stop_sent=True)  # or the app closed first: a REST stop waiting on it may answer now
+            if not self.stop_sent:  # the app closed first, or the connection failed: a REST stop may answer
+                self._set(stop_sent=True)
 
-    async def _send(self, text: str) -> None:
-        assert self._ws is not None
-        assert self._send_lock is not None
-        async with self._send_lock:
-            await self._ws.send_str(text)
+    async def _close(self, ws: WebSocket, writer: asyncio.Task[None], reader: asyncio.Task[None]) -> None:
+        """End the stream as SignalWire does: what was due by now, then ``stop``, then the closing handshake
+        (the app's close frame awaited, what it sends meanwhile read and dropped, for at most CLOSE_TIMEOUT).
+        Cancelling the reader instead would drop the connection: an app still sending then gets a reset,
+        which can discard the unread ``stop``."""
+        now = self._catch_up()
+        self._closing = True
+        with self._changed:
+            if self._playback is not None:
+                self._playback.end(now)  # the caller hears nothing after `stop`
+        self._out.post(media.signalwire_stop(sequence_number=self._out.number()), last=True)
+        with contextlib.suppress(Exception):
+            try:
+                await writer  # the queue written, `stop` last (or the app went away meanwhile)
+            finally:
+                self._set(stop_sent=True)  # a REST stop that caused it answers now
+            async with asyncio.timeout(CLOSE_TIMEOUT + 1.0):  # aiohttp bounds each wait by CLOSE_TIMEOUT
+                await ws.close()
+                await reader  # aiohttp may run the handshake from the reader's receive: it must finish it
 
-    def _next(self) -> int:
-        self._sequence += 1
-        return self._sequence
+    def _catch_up(self) -> float:
+        """Queue what is due by the clock's now before anything else goes out (the pacer may wake a little
+        later: a ``ManualClock``'s advance reaches it after a call made just after it); returns now."""
+        now = self._clock.now()
+        self.pace(tick_at(now), now)
+        return now
 
-    async def _pace(self) -> None:
-        settings = self.settings
-        tracks = _TRACKS.get(settings.track, ("inbound",))
-        # The caller's audio on the inbound track; the outbound track (the other party) is silence.
-        sources = {
-            track: FrameSource(settings.audio if track == "inbound" else b"", settings.codec) for track in tracks
-        }
-        began = self.connected_at if self.connected_at is not None else self._clock.now()  # timestamp 0
-        frame = 0
-        while True:  # until the session cancels it (stop, the app closed, or a send failed)
-            await self._clock.sleep_until(began + frame * FRAME_SECONDS)
-            timestamp = round(frame * FRAME_SECONDS * 1000)
-            for track, source in sources.items():
-                message = media.signalwire_media(
-                    sequence_number=self._next(),
-                    audio=self._said_frame() if track == "inbound" and self._said else source.next_frame(),
-                    chunk=frame + 1,
-                    timestamp=timestamp,
-                    track=track,
-                )
-                await self._send(message)
-            frame += 1
-            self._set(frames_sent=self.frames_sent + len(sources))
+    def _frames_sent(self, count: int) -> None:
+        self._set(frames_sent=self.frames_sent + count)
 
-    async def _read(self, ws: aiohttp.ClientWebSocketResponse | AsgiWebSocket) -> None:
+    def pace(self, tick: int, at: float) -> None:
+        """The pacer's tick (``_pacer.Paced``): queue this stream's frames due up to ``tick``, each track's in
+        turn, and what its playback has due at ``at``."""
+        if self._closing:
+            return
+        self._out.frames(self._caller, tick)
+        if self._playback is not None:
+            with self._changed:
+                self._echo(self._playback.advance(at))
+                due = self._playback.next_due()
+            self._time_mark(due)
+
+    def _time_mark(self, due: float | None) -> None:
+        """Be woken at ``due``, when the next pending mark is (None: no longer), to echo it on time even
+        between two of the stream's frames (on the loop)."""
+        if due == self._mark_due:
+            return
+        if self._mark_timer is not None:
+            self._mark_timer.cancel()
+        self._mark_due, self._mark_timer = due, None
+        if due is not None:
+            self._mark_timer = asyncio.get_running_loop().create_task(self._echo_at(due))
+
+    async def _echo_at(self, due: float) -> None:
+        await self._clock.sleep_until(due)
+        self._mark_due = self._mark_timer = None
+        self._catch_up()
+
+    def _echo(self, names: list[str]) -> None:
+        """Queue the echo of each mark, in order (on the loop, under ``_changed``)."""
+        if not names:
+            return
+        for name in names:
+            self._out.post(media.signalwire_mark(name=name, stream_sid=self.sid, sequence_number=self._out.number()))
+            self.marks_echoed.append(name)
+        self._changed.notify_all()
+
+    async def _read(self, ws: WebSocket) -> None:
         import aiohttp
 
-        async for message in ws:  # ends when the app closes the WebSocket
+        async for message in ws:  # ends when the app closes the WebSocket (or the closing handshake ends it)
             if message.type != aiohttp.WSMsgType.TEXT:
                 continue
             try:
@@ -317,62 +315,39 @@ class MediaStream(StreamWaits):
                 with self._changed:
                     self.protocol_errors.append(str(error))
                 continue
-            with self._changed:
-                self.app_messages.append(parsed)
-                if isinstance(parsed, media.AppMedia) and self.settings.bidirectional:
-                    self._received += parsed.payload
-                self._changed.notify_all()
-            if self.settings.bidirectional:
-                await self._play(parsed)
+            self._heard_from_app(parsed)
 
-    # -- bidirectional playback (loop thread) ----------------------------------------------------
-
-    async def _play(self, message: media.AppMessage) -> None:
-        if isinstance(message, media.AppMedia):
-            codec = self.settings.codec
-            per_second = codec.sample_rate * (2 if codec.encoding == "audio/x-L16" else 1)
-            self._queue.append(("audio", len(message.payload) / per_second))
-        elif isinstance(message, media.AppMark):
-            if not self._queue and (self._player is None or self._player.done()):
-                await self._echo(message.name)  # nothing queued: at once
-                return
-            self._queue.append(("mark", message.name))
-        elif isinstance(message, media.AppClear):
-            if self._player is not None:
-                self._player.cancel()
-            pending = [str(value) for kind, value in self._queue if kind == "mark"]
-            self._queue.clear()
-            for name in pending:
-                await self._echo(name)
-            return
-        else:
-            return
-        if self._player is None or self._player.done():
-            self._player = asyncio.create_task(self._playing())
-
-    async def _playing(self) -> None:
-        played_until = self._clock.now()
-        while self._queue:
-            kind, value = self._queue[0]
-            if kind == "audio":
-                played_until += float(value)
-                await self._clock.sleep_until(played_until)
-            else:
-                await self._echo(str(value))
-            if self._queue and self._queue[0] == (kind, value):
-                self._queue.popleft()
-
-    async def _echo(self, name: str) -> None:
-        stream_sid = self.settings.sid
-        await self._send(media.signalwire_mark(name=name, stream_sid=stream_sid, sequence_number=self._next()))
+    def _heard_from_app(self, message: media.AppMessage) -> None:
+        """Record what the app sent and, on a bidirectional stream, play it (on the loop): recorded and played
+        at once, so a test that waited for the message finds its effect on the playback."""
+        playback, due, now = self._playback, None, self._clock.now()
+        if not self._closing:
+            self._out.frames(self._caller, tick_at(now))  # what is due goes before an echo
         with self._changed:
-            self.marks_echoed.append(name)
+            self.app_messages.append(message)
+            if playback is not None and isinstance(message, media.AppMedia):
+                self._received += message.payload
+            if playback is not None and not self._closing:
+                if isinstance(message, media.AppMedia):
+                    echoes = playback.audio(now, message.payload)
+                elif isinstance(message, media.AppMark):
+                    echoes = playback.mark(now, message.name)
+                elif isinstance(message, media.AppClear):
+                    echoes = playback.clear(now)
+                else:
+                    echoes = playback.advance(now)
+                self._echo(echoes)
+                due = playback.next_due()
             self._changed.notify_all()
+        if playback is not None and not self._closing:
+            self._time_mark(due)
 
-    async def _send_dtmf(self, digit: str, duration: int) -> None:
-        if self._ws is None or self._ws.closed:
-            raise RuntimeError(f"stream {self.sid} is not connected")
-        stream_sid = self.settings.sid if self.settings.bidirectional else None  # as documented
-        await self._send(
-            media.signalwire_dtmf(sequence_number=self._next(), digit=digit, duration=duration, stream_sid=stream_sid)
+    def _dtmf(self, digit: str, duration: int) -> None:
+        if self._closing:
+            return  # ended meanwhile
+        self._catch_up()
+        stream_sid = self.sid if self.settings.bidirectional else None  # as documented
+        number = self._out.number()
+        self._out.post(
+            media.signalwire_dtmf(sequence_number=number, digit=digit, duration=duration, stream_sid=stream_sid)
         )

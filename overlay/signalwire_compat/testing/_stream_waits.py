@@ -99,3 +99,21 @@ class StreamWaits:
         await self._await(lambda: len(self.app_messages) >= count, f"fewer than {count} app messages", timeout)
         with self._changed:
             return list(self.app_messages)
+
+    def wait_for_app(
+        self, condition: Callable[[list[media.AppMessage]], bool], *, timeout: float = 5.0
+    ) -> list[media.AppMessage]:
+        """Until ``condition`` holds of what the app has sent (given a copy of ``app_messages``; checked again on
+        each message the app sends and each change of the session); returns those messages."""
+        self._wait(lambda: condition(list(self.app_messages)), "the condition on the app's messages not met", timeout)
+        with self._changed:
+            return list(self.app_messages)
+
+    async def await_for_app(
+        self, condition: Callable[[list[media.AppMessage]], bool], *, timeout: float = 5.0
+    ) -> list[media.AppMessage]:
+        """``wait_for_app``, awaited on the running loop without blocking it."""
+        what = "the condition on the app's messages not met"
+        await self._await(lambda: condition(list(self.app_messages)), what, timeout)
+        with self._changed:
+            return list(self.app_messages)
