@@ -17,9 +17,9 @@ import threading
 
 import pytest
 from aiohttp import WSMsgType, web
-from loopback_app import LoopbackServer
 
 import signalwire_compat as sw
+from scripts.loopback_app import LoopbackServer
 from signalwire_compat import cxml, media
 from signalwire_compat.testing import FakeSpace, ManualClock, Tone
 from tests.fake.media_app import MediaApp
