@@ -80,6 +80,8 @@ class Probe:
         self.names = names  # spec_names(document), made by the parent (the generator's naming is slow to import)
         self.spec = _Spec(document)
         self.contract = Contract(document, undeclared_fields=True)
+        EXAMPLES.clear()
+        EXAMPLES.update(request_examples(document))
         self.problems: dict[tuple[str, str], Problem] = {}
         self.sent: dict[str, set[str]] = {}  # operation -> wire names its typed calls sent
         self.typed: dict[str, list[str]] = {}  # operation -> the typed calls that send it
@@ -192,6 +194,24 @@ def _type_arguments(cls: type) -> dict[Any, Any]:
     return bound
 
 
+# The spec's examples of each request field, by the snake_case of its wire name (``SendDigits``: ``send_digits``):
+# the alternatives tried when a plain value is refused (a pattern, a range). Set by ``Probe``.
+EXAMPLES: dict[str, list[Any]] = {}
+
+
+def request_examples(document: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The ``examples`` of every property of every component schema, by the snake_case of the property's name."""
+    found: dict[str, list[Any]] = {}
+    for schema in ((document.get("components") or {}).get("schemas") or {}).values():
+        properties = schema.get("properties") if isinstance(schema, Mapping) else None
+        for wire, field in (properties or {}).items():
+            examples = field.get("examples") if isinstance(field, Mapping) else None
+            if isinstance(examples, list):
+                key = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(wire)).lower()
+                found.setdefault(key, []).extend(e for e in examples if e not in found.get(key, []))
+    return found
+
+
 def _string(name: str) -> list[Any]:
     lowered = name.lower()
     if _SID.fullmatch(lowered):
@@ -201,7 +221,7 @@ def _string(name: str) -> list[Any]:
         return urls[::-1]
     if "url" in lowered:
         return urls
-    return [UNIQUE]
+    return [UNIQUE, *(e for e in EXAMPLES.get(lowered.rstrip("_"), []) if isinstance(e, str))]
 
 
 def choices(name: str, hint: Any) -> Choices | None:
@@ -224,9 +244,13 @@ def choices(name: str, hint: Any) -> Choices | None:
     if hint is bool:
         return Choices([True, False], True)
     if hint in (int, float):
-        return Choices([hint(1)], False)
+        examples = [e for e in EXAMPLES.get(name, []) if isinstance(e, int | float) and not isinstance(e, bool)]
+        return Choices([hint(1), *map(hint, examples)], False)
     if origin in (collections.abc.Mapping, dict, typing.Mapping):
         return Choices([{"Name": "probe"}], False)
+    if origin in (collections.abc.Sequence, list, tuple) and arguments:
+        items = choices(name, arguments[0])  # one list of every item value (a form repeats the field)
+        return None if items is None else Choices([list(items.values)], False)
     return None
 
 
@@ -299,6 +323,11 @@ class Walker:
     async def walk(self, client: Any) -> None:
         for name in sorted(dir(type(client))):
             member = inspect.getattr_static(type(client), name)
+            if not name.startswith("_") and isinstance(member, property):  # a collection (client.calls)
+                value = getattr(client, name)
+                if _is_resource(value):
+                    await self.explore(value, f"client.{name}", None)
+                continue
             if name.startswith("_") or not inspect.isfunction(member) or inspect.iscoroutinefunction(member):
                 continue
             method = getattr(client, name)

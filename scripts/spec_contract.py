@@ -175,10 +175,15 @@ class Contract:
 
     def _typed_form(self, schema: Mapping[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
         properties = self.resolve(schema).get("properties") or {}
-        return {
-            name: self._typed(properties.get(name, {}), value) if isinstance(value, str) else value
-            for name, value in fields.items()
-        }
+        typed = {}
+        for name, value in fields.items():
+            field = self.resolve(properties.get(name, {}))
+            if isinstance(field, Mapping) and field.get("type") == "array":  # a form repeats the name per item
+                items = [value] if isinstance(value, str) else value
+                typed[name] = [self._typed(field.get("items") or {}, item) for item in items]
+            else:
+                typed[name] = self._typed(properties.get(name, {}), value) if isinstance(value, str) else value
+        return typed
 
     def documented(self, exchange: Exchange) -> tuple[str, Mapping[str, Any]] | None:
         """The (media type, schema) the spec documents for the exchange's answer, if any."""
