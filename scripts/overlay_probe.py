@@ -822,8 +822,9 @@ async def fake_space(probe: Probe, overlay: Path) -> list[str]:
 
     answered: set[str] = set()
     misses: dict[str, Any] = {}
-    app = {"callback_app": probe_app, "callback_app_url": "https://example.com/", "clock": ManualClock()}
-    with FakeSpace(listen=False, **app) as space:
+    with FakeSpace(
+        listen=False, callback_app=probe_app, callback_app_url="https://example.com/", clock=ManualClock()
+    ) as space:
         fake = _Fake(probe, space, overlay / "signalwire_compat" / "testing")
         sys.setprofile(fake)
         try:
