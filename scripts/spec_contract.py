@@ -87,13 +87,16 @@ class Contract:
         return [f"{what}: {error.message}" for error in self._validator(schema).iter_errors(instance)]
 
     def match(self, method: str, path: str) -> Matched | None:
+        """The operation ``method path`` is for; a path with the ``.json`` suffix Twilio-lineage clients append
+        (``…/Calls.json``, ``…/Calls/{Sid}.json``) is the same operation, as the API answers both forms."""
         path = path.split("?", 1)[0]
         if path.startswith(("http://", "https://")):  # absolute-form, as a proxy is asked
             path = "/" + path.split("/", 3)[3]
-        for operation_method, template, pattern, spec in self.operations:
-            found = pattern.fullmatch(path)
-            if found and operation_method == method:
-                return Matched(operation_method, template, spec, found.groupdict())
+        for candidate in (path.removesuffix(".json"), path) if path.endswith(".json") else (path,):
+            for operation_method, template, pattern, spec in self.operations:
+                found = pattern.fullmatch(candidate)
+                if found and operation_method == method:
+                    return Matched(operation_method, template, spec, found.groupdict())
         return None
 
     @staticmethod

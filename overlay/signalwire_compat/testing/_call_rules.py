@@ -91,7 +91,7 @@ def create_problem(fields: Mapping[str, str], events: Sequence[str]) -> tuple[in
 def update_problem(fields: Mapping[str, str]) -> tuple[int, str] | None:
     """Why the API would refuse an update with these fields whatever the call's state, or None."""
     if fields.get("Status", "completed") not in ("canceled", "completed"):
-        return 21220, f"Status must be canceled or completed, not {fields['Status']!r}"
+        return 10000, f"Status must be canceled or completed, not {fields['Status']!r}"
     return _url_problems(fields)
 
 
