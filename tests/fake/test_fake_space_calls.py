@@ -291,3 +291,20 @@ def test_the_voice_callback_contract_is_the_published_specs() -> None:
     assert set(schema["properties"]) == VOICE_CALLBACK_REQUIRED | VOICE_CALLBACK_OPTIONAL
     assert set(schema["properties"]["CallStatus"]["enum"]) == VOICE_CALL_STATUSES
     assert set(schema["properties"]["Direction"]["enum"]) == VOICE_DIRECTIONS
+
+
+def test_hanging_up_during_connect_ends_the_call_there_and_no_later_verb_runs() -> None:
+    def answer(ws_url: str) -> str:
+        response = cxml.VoiceResponse()
+        response.connect().stream(url=ws_url, name="bot")
+        response.pause(length=60)  # what closing the WebSocket alone would lead to
+        return str(response)
+
+    with FakeSpace(speed=FAST) as space, MediaApp(space.signing_key, cxml=answer) as app, space.client() as client:
+        for _ in range(5):  # the document must never move on, however the loop orders the stop and the hang-up
+            call = client.calls.create(to=TO, from_=FROM, url=f"{app.url}/voice")
+            fake = next(c for c in space.calls() if c.sid == call.sid)
+            fake.wait_for_streams(1)
+            client.calls(call.sid).hang_up()
+            fake.wait_until_ended()
+            assert (fake.status, fake.verbs) == ("completed", ["Connect"])

@@ -168,11 +168,12 @@ class FakeCall:
         return self._life.view(self.sid, self.account_sid, self.from_, self.to, self.status, self.direction)
 
     def end(self, status: CallStatus) -> None:
-        """End it as the REST API does: its streams stop now (``stop`` on each WebSocket), then its document."""
+        """End it as the REST API does: its document is left where it is (no further verb runs) and its streams
+        stop now (``stop`` on each WebSocket)."""
         self._ending = status
+        self.hangup()  # first: the loop cancels the document before it hears that a <Connect> stream stopped
         self._space.streams.stop_running(self._parent)
         self._set(status=status)
-        self.hangup()
 
     def point_callbacks(self, url: str, method: str | None) -> None:
         """Send its status callbacks to ``url`` from now on (an update's ``StatusCallback``)."""
