@@ -1,6 +1,6 @@
 """Write one operation of SignalWire's published spec as a page file in openapi/, in the pages' house style.
 
-    python scripts/add_operation.py retrieve_conference    # make add-operation OP=retrieve_conference (also regenerates)
+    python scripts/add_operation.py retrieve_conference   # make add-operation OP=retrieve_conference; regenerates
 
 Reads ``openapi/upstream/compatibility-openapi.yaml`` and writes ``openapi/<operation-id>.yaml`` the
 way ``openapi/create-stream.yaml`` was written by hand:

@@ -137,14 +137,8 @@ def test_a_redirect_runs_the_new_document_in_place_of_the_running_one_whose_conn
         assert fake.status == "in-progress"
     assert redirected.status == "in-progress"
     assert [r["Direction"] for r in app.voice_requests] == ["outbound-api", "outbound-api"]
-    assert app.voice_signatures[1][0].endswith(
-        "/voice?step=2&"
-        + "AccountSid="
-        + space.project_id
-        + "&ApiVersion=2010-04-01&CallSid="
-        + call.sid
-        + "&CallStatus=in-progress&Direction=outbound-api&From=%2B15551230000&To=%2B15559870000"
-    )  # noqa: E501
+    query = f"AccountSid={space.project_id}&ApiVersion=2010-04-01&CallSid={call.sid}&CallStatus=in-progress"
+    assert app.voice_signatures[1][0].startswith(f"{app.url}/voice?step=2&{query}&Direction=outbound-api")
     assert fake.verbs == ["Connect", "Start", "Pause"]  # the <Say> after <Connect> never ran
     assert fake.status == "completed"  # the space hung it up when the block ended
 
