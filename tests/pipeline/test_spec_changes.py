@@ -312,7 +312,7 @@ def test_a_conflicting_spec_fails_generate_naming_both_files_and_leaves_generate
         save(repository / "openapi" / "zz-new.yaml", third)
         expected = (
             "component schemas/CompatibilityErrorResponse is defined differently in "
-            "openapi/create-conference-stream.yaml and openapi/zz-new.yaml: properties.status.type"
+            "openapi/create-a-call.yaml and openapi/zz-new.yaml: properties.status.type"
         )
     else:
         shutil.copy(repository / "openapi" / "update-stream.yaml", repository / "openapi" / "zz-new.yaml")
@@ -407,9 +407,9 @@ def test_a_third_spec_differing_only_in_wording_generates_passes_check_and_is_ca
     generated = make(repository, "generate")
     assert generated.returncode == 0, generated.stderr
     warnings = [line for line in generated.stderr.splitlines() if line.startswith("generate: warning: ")]
-    # create-conference-stream.yaml sorts first, so its wording is kept; one warning per difference,
+    # create-a-call.yaml sorts first, so its wording is kept; one warning per difference,
     # naming the component, the keyword and both files.
-    kept = "openapi/create-conference-stream.yaml"
+    kept = "openapi/create-a-call.yaml"
     assert warnings == [
         f"generate: warning: component {component}: {keyword} differs between {kept} and "
         f"openapi/create-recording.yaml ({how}); keeping {kept}'s"
@@ -445,7 +445,7 @@ def test_the_same_spec_with_one_semantic_difference_fails_naming_both_files(repo
     assert result.returncode != 0
     assert (
         "generate: error: component schemas/CompatibilityErrorResponse is defined differently in "
-        "openapi/create-conference-stream.yaml and openapi/create-recording.yaml: "
+        "openapi/create-a-call.yaml and openapi/create-recording.yaml: "
         "properties.code.format only in the second"
     ) in result.stderr
     assert "was left untouched" in result.stderr
