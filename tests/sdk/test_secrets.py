@@ -66,21 +66,27 @@ ECHO = error_document(401, f"bad credentials {BASIC} for token {TOKEN}")
 ECHO_ERRORS = {"errors": [f"token {TOKEN} refused"], "more_info": TOKEN, "code": TOKEN}
 
 
+ERROR_REPLIES = {
+    "401-echo": Reply.json(401, ECHO),
+    "422-echo": Reply.json(422, ECHO_ERRORS),
+    "503-echo": Reply.json(503, ECHO),
+    "500-html": Reply(500, f"<html>{TOKEN}</html>".encode()),
+    "200-text": Reply(200, f"not json {TOKEN}".encode()),
+    "200-missing": Reply.json(200, {"sid": TOKEN}),
+    "timeout": Reply(hang=True),  # waits for two timeouts: make test only, and for one operation
+    "reset": Reply(reset=True),
+}
+
+
 @pytest.mark.parametrize(
-    "reply",
+    ("reply", "operation"),
     [
-        Reply.json(401, ECHO),
-        Reply.json(422, ECHO_ERRORS),
-        Reply.json(503, ECHO),
-        Reply(500, f"<html>{TOKEN}</html>".encode()),
-        Reply(200, f"not json {TOKEN}".encode()),
-        Reply.json(200, {"sid": TOKEN}),
-        pytest.param(Reply(hang=True), marks=pytest.mark.slow),  # waits for two timeouts
-        Reply(reset=True),
+        pytest.param(reply, operation, id=f"{name}-{operation}", marks=[pytest.mark.slow] if reply.hang else [])
+        for name, reply in ERROR_REPLIES.items()
+        for operation in ("stop", "hang_up")
+        if operation == "stop" or not reply.hang
     ],
-    ids=["401-echo", "422-echo", "503-echo", "500-html", "200-text", "200-missing", "timeout", "reset"],
 )
-@pytest.mark.parametrize("operation", ["stop", "hang_up"])
 def test_error_paths_keep_the_token_out_of_exceptions_and_logs(
     runner: Runner, reply: Reply, operation: str, caplog: pytest.LogCaptureFixture
 ) -> None:
