@@ -21,7 +21,7 @@ help:
 	@echo "make quick     the inner loop: ruff, then the tests not marked slow (no mypy, generator, pip, bench)"
 	@echo "make coverage  every test under coverage.py (branches too), then the floors in pyproject.toml (CI runs it)"
 	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; derive the overlay's _literals.py, _results.py, _invoke_types.py and _sync/"
-	@echo "make add-operation OP=retrieve_a_call   write a published operation as openapi/<op>.yaml, regenerate"
+	@echo "make add-operation OP=retrieve_conference   write a published operation as openapi/<op>.yaml, regenerate"
 	@echo "make update-upstream FILE=new.yaml [COMMIT=...]   replace openapi/upstream/, refresh PROVENANCE.md"
 	@echo "make check     ruff, mypy --strict, drift check of generated/, _literals.py and _sync/, overlay fit (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"

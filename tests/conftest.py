@@ -39,12 +39,12 @@ def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(FakeSpace, "_record", record)
 
     from signalwire_compat.testing._callbacks import CallbackSender
-    from tests.contract import stream_callback_problems
+    from tests.contract import callback_problems
 
     original_send = CallbackSender.send
 
     def send(sender: CallbackSender, url: str, method: str, params: Any) -> None:
-        problems.extend(stream_callback_problems(params))
+        problems.extend(callback_problems(params))
         original_send(sender, url, method, params)
 
     monkeypatch.setattr(CallbackSender, "send", send)

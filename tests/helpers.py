@@ -107,6 +107,51 @@ def conference_stream_document(**overrides: Any) -> dict[str, Any]:
     return document
 
 
+def call_document(**overrides: Any) -> dict[str, Any]:
+    """A ``CallResponse`` as the spec describes it (every field), for the call ``CALL``."""
+    uri = f"/api/laml/2010-04-01/Accounts/{PROJECT}/Calls/{CALL}"
+    document: dict[str, Any] = {
+        "sid": CALL,
+        "account_sid": PROJECT,
+        "date_created": "Wed, 19 Sep 2018 20:00:00 +0000",
+        "date_updated": "Wed, 19 Sep 2018 21:00:00 +0000",
+        "parent_call_sid": None,
+        "to": "+13105678901",
+        "formatted_to": "(310) 567-8901",
+        "to_formatted": "(310) 567-8901",
+        "from": "+13103384645",
+        "formatted_from": "(310) 338-4645",
+        "from_formatted": "(310) 338-4645",
+        "phone_number_sid": None,
+        "status": "completed",
+        "start_time": "Wed, 19 Sep 2018 20:00:01 +0000",
+        "end_time": "Wed, 19 Sep 2018 20:00:21 +0000",
+        "duration": 20,
+        "price": 0.003,
+        "price_unit": "USD",
+        "direction": "outbound",
+        "answered_by": None,
+        "api_version": "2010-04-01",
+        "forwarded_from": None,
+        "caller_name": None,
+        "uri": f"{uri}.json",
+        "subresource_uris": {"notifications": None, "recordings": f"{uri}/Recordings.json"},
+        "annotation": None,
+        "group_sid": None,
+        "audio_in_mos": 4.5,
+        "sip_result_code": "200",
+        "audio_rtt_avg": 50,
+        "audio_rtt_min": 20,
+        "audio_rtt_max": 100,
+        "audio_out_jitter_min": 1,
+        "audio_out_jitter_max": 10,
+        "audio_out_jitter_avg": 5,
+        "audio_out_lost": 0,
+    }
+    document.update(overrides)
+    return document
+
+
 def error_document(status: int, message: str = "Something went wrong", code: int = 20000) -> dict[str, Any]:
     return {"code": code, "message": message, "more_info": f"https://developer.signalwire.com/{code}", "status": status}
 
@@ -139,6 +184,9 @@ class Runner:
 
     def stop_call(self, url: str, **options: Any) -> Any:
         return self.run(url, lambda c: c.calls(CALL).streams(STREAM).stop(), **options)
+
+    def hang_up(self, url: str, **options: Any) -> Any:
+        return self.run(url, lambda c: c.calls(CALL).hang_up(), **options)
 
     def stop_conference(self, url: str, **options: Any) -> Any:
         return self.run(url, lambda c: c.conferences(CONFERENCE).streams(STREAM).stop(), **options)

@@ -2,5 +2,5 @@
 
 GENERATOR = "openapi-python-client"
 GENERATOR_VERSION = "0.29.1"
-SPEC_SHA256 = "9c8e9e7d42657fc245b1593317dfdce7693459ace4946d8633d83920c1d740a9"
+SPEC_SHA256 = "292e83aefef230b581beda9374244a1a457183c6f20ed1bbbbbed5a4b749b50f"
 SPEC_FILE = "openapi.merged.yaml"

@@ -4,6 +4,8 @@ import signalwire_compat as sw
 
 client = sw.Client(project_id="...", api_token="...", space_url="example.signalwire.com")
 stream = client.calls(call_sid).streams(stream_sid).stop()
+call = client.calls.create(to="+15551230002", from_="+15551230001", url="https://example.com/voice")
+client.calls(call.sid).hang_up()
 """
 
 from typing import TYPE_CHECKING, Any
@@ -36,7 +38,16 @@ if TYPE_CHECKING:
     from . import cxml, media, webhooks
     from ._async._client import AsyncClient
     from ._dates import InvalidDateError, parse_rfc2822_datetime
-    from ._models import CallStream, ConferenceStream, ConferenceStreamStatus, StreamStatus, Unparsed
+    from ._models import (
+        Call,
+        CallDirection,
+        CallStatus,
+        CallStream,
+        ConferenceStream,
+        ConferenceStreamStatus,
+        StreamStatus,
+        Unparsed,
+    )
     from ._operation_types import OperationResult
     from ._provenance import PROVENANCE, Provenance
     from ._raw import RawResponse
@@ -46,7 +57,10 @@ if TYPE_CHECKING:
 # signalwire_compat` then costs little more than `import httpx` (docs/performance.md).
 _LAZY = {
     "AsyncClient": "._async._client",  # asyncio and aiohttp
-    "CallStream": "._models",  # attrs
+    "Call": "._models",  # attrs
+    "CallDirection": "._models",
+    "CallStatus": "._models",
+    "CallStream": "._models",
     "ConferenceStream": "._models",
     "ConferenceStreamStatus": "._models",
     "StreamStatus": "._models",
@@ -76,6 +90,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CXMLError",
+    "Call",
+    "CallDirection",
+    "CallStatus",
     "CallStream",
     "Client",
     "ClientClosedError",

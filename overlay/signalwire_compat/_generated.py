@@ -30,6 +30,16 @@ from signalwire_compat_generated import _provenance as provenance
 from signalwire_compat_generated import models
 from signalwire_compat_generated.client import Client as GeneratedClient
 from signalwire_compat_generated.models import (
+    CreateCallRequest,
+    CreateCallRequestAsyncAmdStatusCallbackMethod,
+    CreateCallRequestFallbackMethod,
+    CreateCallRequestMachineDetection,
+    CreateCallRequestMethod,
+    CreateCallRequestRecordingChannels,
+    CreateCallRequestRecordingStatusCallbackMethod,
+    CreateCallRequestRecordingTrack,
+    CreateCallRequestStatusCallbackMethod,
+    CreateCallRequestTrim,
     CreateCallStreamRequest,
     CreateCallStreamRequestStatusCallbackMethod,
     CreateCallStreamRequestTrack,
@@ -37,6 +47,11 @@ from signalwire_compat_generated.models import (
     CreateConferenceStreamRequestStatusCallbackMethod,
     CreateConferenceStreamRequestStreamCodec,
     CreateConferenceStreamRequestTrack,
+    UpdateCallRequest,
+    UpdateCallRequestFallbackMethod,
+    UpdateCallRequestMethod,
+    UpdateCallRequestStatus,
+    UpdateCallRequestStatusCallbackMethod,
     UpdateCallStreamRequest,
     UpdateCallStreamRequestStatus,
     UpdateConferenceStreamRequest,
@@ -46,6 +61,16 @@ from signalwire_compat_generated.types import UNSET, Unset
 
 __all__ = [
     "UNSET",
+    "CreateCallRequest",
+    "CreateCallRequestAsyncAmdStatusCallbackMethod",
+    "CreateCallRequestFallbackMethod",
+    "CreateCallRequestMachineDetection",
+    "CreateCallRequestMethod",
+    "CreateCallRequestRecordingChannels",
+    "CreateCallRequestRecordingStatusCallbackMethod",
+    "CreateCallRequestRecordingTrack",
+    "CreateCallRequestStatusCallbackMethod",
+    "CreateCallRequestTrim",
     "CreateCallStreamRequest",
     "CreateCallStreamRequestStatusCallbackMethod",
     "CreateCallStreamRequestTrack",
@@ -56,10 +81,16 @@ __all__ = [
     "EndpointModule",
     "GeneratedClient",
     "Unset",
+    "UpdateCallRequest",
+    "UpdateCallRequestFallbackMethod",
+    "UpdateCallRequestMethod",
+    "UpdateCallRequestStatus",
+    "UpdateCallRequestStatusCallbackMethod",
     "UpdateCallStreamRequest",
     "UpdateCallStreamRequestStatus",
     "UpdateConferenceStreamRequest",
     "UpdateConferenceStreamRequestStatus",
+    "create_a_call",
     "create_conference_stream",
     "create_stream",
     "find_operation",
@@ -67,6 +98,8 @@ __all__ = [
     "models",
     "operation_names",
     "provenance",
+    "retrieve_a_call",
+    "update_a_call",
     "update_conference_stream",
     "update_stream",
 ]
@@ -108,3 +141,6 @@ create_stream = cast(EndpointModule, find_operation("create_stream"))
 create_conference_stream = cast(EndpointModule, find_operation("create_conference_stream"))
 update_stream = cast(EndpointModule, find_operation("update_stream"))
 update_conference_stream = cast(EndpointModule, find_operation("update_conference_stream"))
+create_a_call = cast(EndpointModule, find_operation("create_a_call"))
+retrieve_a_call = cast(EndpointModule, find_operation("retrieve_a_call"))
+update_a_call = cast(EndpointModule, find_operation("update_a_call"))

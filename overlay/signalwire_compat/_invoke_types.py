@@ -26,6 +26,18 @@ class Invoke(Protocol):
     @overload
     def __call__(
         self,
+        operation: Literal["create_a_call"],
+        /,
+        *,
+        body: models.CreateCallRequest,
+        account_sid: str | UUID = ...,
+        idempotent: bool = ...,
+        timeout: float | None = ...,
+    ) -> OperationResult[models.CallResponse]: ...
+
+    @overload
+    def __call__(
+        self,
         operation: Literal["create_conference_stream"],
         /,
         *,
@@ -48,6 +60,31 @@ class Invoke(Protocol):
         idempotent: bool = ...,
         timeout: float | None = ...,
     ) -> OperationResult[models.CallStreamResponse]: ...
+
+    @overload
+    def __call__(
+        self,
+        operation: Literal["retrieve_a_call"],
+        /,
+        *,
+        sid: str | UUID,
+        account_sid: str | UUID = ...,
+        idempotent: bool = ...,
+        timeout: float | None = ...,
+    ) -> OperationResult[models.CallResponse]: ...
+
+    @overload
+    def __call__(
+        self,
+        operation: Literal["update_a_call"],
+        /,
+        *,
+        sid: str | UUID,
+        body: models.UpdateCallRequest,
+        account_sid: str | UUID = ...,
+        idempotent: bool = ...,
+        timeout: float | None = ...,
+    ) -> OperationResult[models.CallResponse]: ...
 
     @overload
     def __call__(
@@ -94,6 +131,18 @@ class AsyncInvoke(Protocol):
     @overload
     async def __call__(
         self,
+        operation: Literal["create_a_call"],
+        /,
+        *,
+        body: models.CreateCallRequest,
+        account_sid: str | UUID = ...,
+        idempotent: bool = ...,
+        timeout: float | None = ...,
+    ) -> OperationResult[models.CallResponse]: ...
+
+    @overload
+    async def __call__(
+        self,
         operation: Literal["create_conference_stream"],
         /,
         *,
@@ -116,6 +165,31 @@ class AsyncInvoke(Protocol):
         idempotent: bool = ...,
         timeout: float | None = ...,
     ) -> OperationResult[models.CallStreamResponse]: ...
+
+    @overload
+    async def __call__(
+        self,
+        operation: Literal["retrieve_a_call"],
+        /,
+        *,
+        sid: str | UUID,
+        account_sid: str | UUID = ...,
+        idempotent: bool = ...,
+        timeout: float | None = ...,
+    ) -> OperationResult[models.CallResponse]: ...
+
+    @overload
+    async def __call__(
+        self,
+        operation: Literal["update_a_call"],
+        /,
+        *,
+        sid: str | UUID,
+        body: models.UpdateCallRequest,
+        account_sid: str | UUID = ...,
+        idempotent: bool = ...,
+        timeout: float | None = ...,
+    ) -> OperationResult[models.CallResponse]: ...
 
     @overload
     async def __call__(

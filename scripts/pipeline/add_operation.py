@@ -1,6 +1,6 @@
 """Write one operation of SignalWire's published spec as a page file in openapi/, in the pages' house style.
 
-    python -m scripts.pipeline.add_operation retrieve_a_call  # make add-operation OP=retrieve_a_call (regenerates too)
+    python -m scripts.pipeline.add_operation retrieve_conference  # make add-operation OP=retrieve_conference
 
 Reads ``openapi/upstream/compatibility-openapi.yaml`` and writes ``openapi/<operation-id>.yaml`` the
 way ``openapi/create-stream.yaml`` was written by hand:
@@ -208,7 +208,7 @@ def add_operation(operation_id: str, *, spec_dir: Path = SPEC_DIR, upstream_path
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("operation_id", help="the published operationId, e.g. retrieve_a_call")
+    parser.add_argument("operation_id", help="the published operationId, e.g. retrieve_conference")
     args = parser.parse_args(argv)
     try:
         target = add_operation(args.operation_id)

@@ -47,6 +47,11 @@ PACKAGE = "signalwire_compat_generated"
 MERGED_SPEC = "openapi.merged.yaml"
 HEADER = "# Written by make generate (scripts/pipeline/derive_overlay.py) from {source}: never edit.\n"
 DATE_NAME = re.compile(r"date_\w+|\w+_time")
+# Results read with only these fields required, whatever the schema's ``required`` says; the others may be
+# None. A call's answer must not fail a hang-up because it lacks one of the 36 fields the spec marks
+# required (the call ended all the same): only its identity is needed, and the call operations fill even
+# that from the request when an answer leaves it out.
+REQUIRED_ONLY: Mapping[str, frozenset[str]] = {"CallResponse": frozenset({"sid", "account_sid"})}
 
 
 class DeriveError(Exception):
@@ -264,6 +269,8 @@ class _Results:
     def fields(self, name: str) -> list[ResultField]:
         schema = self.spec.schemas[name]
         required = set(schema.get("required") or [])
+        if name in REQUIRED_ONLY:
+            required &= REQUIRED_ONLY[name]
         owner = self.spec.class_of(name)
         return [
             self.field(owner, str(wire), field_schema, wire in required)

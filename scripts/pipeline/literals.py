@@ -36,11 +36,21 @@ def _enums(name: str, schema: Any) -> Iterator[tuple[str, list[str]]]:
 
 
 def literals(spec: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Every string-enum component schema of ``spec``, by name, in the spec's order of values."""
+    """Every string enum of ``spec``'s component schemas, by the name of its generated class, in the spec's
+    order of values: a component that is one, and one written inline as an object's property, which the
+    generator names after the object and the property (``CreateCallRequest.Method``: ``CreateCallRequestMethod``)."""
+    from scripts.pipeline.merge_specs import class_name
+
     found: dict[str, list[str]] = {}
     for name, schema in sorted(spec.get("components", {}).get("schemas", {}).items()):
         found.update(_enums(name, schema))
-    return found
+        properties = schema.get("properties") if isinstance(schema, Mapping) else None
+        if isinstance(properties, Mapping):
+            title = schema.get("title")
+            owner = class_name(title if isinstance(title, str) and title else name)
+            for wire, field in properties.items():
+                found.update(_enums(class_name(owner + class_name(str(wire))), field))
+    return dict(sorted(found.items()))
 
 
 def module_text(spec: Mapping[str, Any]) -> str:

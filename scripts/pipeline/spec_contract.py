@@ -87,13 +87,16 @@ class Contract:
         return [f"{what}: {error.message}" for error in self._validator(schema).iter_errors(instance)]
 
     def match(self, method: str, path: str) -> Matched | None:
+        """The operation ``method path`` is for; a path with the ``.json`` suffix Twilio-lineage clients append
+        (``…/Calls.json``, ``…/Calls/{Sid}.json``) is the same operation, as the API answers both forms."""
         path = path.split("?", 1)[0]
         if path.startswith(("http://", "https://")):  # absolute-form, as a proxy is asked
             path = "/" + path.split("/", 3)[3]
-        for operation_method, template, pattern, spec in self.operations:
-            found = pattern.fullmatch(path)
-            if found and operation_method == method:
-                return Matched(operation_method, template, spec, found.groupdict())
+        for candidate in (path.removesuffix(".json"), path) if path.endswith(".json") else (path,):
+            for operation_method, template, pattern, spec in self.operations:
+                found = pattern.fullmatch(candidate)
+                if found and operation_method == method:
+                    return Matched(operation_method, template, spec, found.groupdict())
         return None
 
     @staticmethod
@@ -175,10 +178,15 @@ class Contract:
 
     def _typed_form(self, schema: Mapping[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
         properties = self.resolve(schema).get("properties") or {}
-        return {
-            name: self._typed(properties.get(name, {}), value) if isinstance(value, str) else value
-            for name, value in fields.items()
-        }
+        typed = {}
+        for name, value in fields.items():
+            field = self.resolve(properties.get(name, {}))
+            if isinstance(field, Mapping) and field.get("type") == "array":  # a form repeats the name per item
+                items = [value] if isinstance(value, str) else value
+                typed[name] = [self._typed(field.get("items") or {}, item) for item in items]
+            else:
+                typed[name] = self._typed(properties.get(name, {}), value) if isinstance(value, str) else value
+        return typed
 
     def documented(self, exchange: Exchange) -> tuple[str, Mapping[str, Any]] | None:
         """The (media type, schema) the spec documents for the exchange's answer, if any."""

@@ -28,6 +28,7 @@ SUBSTITUTIONS = {
     "AsyncClientWithRawResponse": "ClientWithRawResponse",
     "AsyncInvoke": "Invoke",
     "AsyncCallContext": "CallContext",
+    "AsyncCalls": "Calls",
     "AsyncCallStreams": "CallStreams",
     "AsyncCallStreamContext": "CallStreamContext",
     "AsyncConferenceContext": "ConferenceContext",

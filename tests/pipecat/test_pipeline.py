@@ -4,11 +4,12 @@ call, a key press interrupts it with a ``clear``, and the end of the pipeline wa
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pipecat.audio.dtmf.types import KeypadEntry
 
 from signalwire_compat import media
-from signalwire_compat._async._resources import AsyncCallContext
 from signalwire_compat.integrations.pipecat import SignalWireFrameSerializer
 from signalwire_compat.testing import FakeCall, FakeSpace, MediaStream, Tone
 from tests.pipecat.agent import Agent, Record, Script, served
@@ -155,12 +156,26 @@ def test_l16_at_the_pipelines_rate_goes_both_ways_byte_for_byte_without_resampli
     assert heard_by_pipeline == (TONE.pcm(rate) * 3)[: len(heard_by_pipeline)]
 
 
+def hang_ups_seen(space: FakeSpace) -> list[tuple[str, int]]:
+    """When FakeSpace gets a call's update (not a stream's): its path, and the audio it had received by then."""
+    seen: list[tuple[str, int]] = []
+    answer = space._answer
+
+    def recording(method: str, path: str, headers: Any, body: bytes) -> Any:
+        if method == "POST" and "/Calls/" in path and "/Streams" not in path:
+            sessions = [space.media(stream.sid) for stream in space.streams()]
+            seen.append((path, sum(len(session.received_audio) for session in sessions)))
+        return answer(method, path, headers, body)
+
+    space._answer = recording  # type: ignore[method-assign]
+    return seen
+
+
 def test_the_call_is_hung_up_through_the_sdk_once_the_goodbye_has_played() -> None:
-    if not hasattr(AsyncCallContext, "hang_up"):
-        pytest.skip("waits on the SDK's typed Calls operations: client.calls(sid).hang_up()")
     goodbye = bot_tone(0.4, 8000)
     params = SignalWireFrameSerializer.InputParams(playout_margin_secs=0.5)  # auto_hang_up: the default
     with FakeSpace(speed=2.0) as space:
+        seen = hang_ups_seen(space)
         script = Script(
             goodbye=goodbye,
             end_after_greeting=True,
@@ -172,5 +187,30 @@ def test_the_call_is_hung_up_through_the_sdk_once_the_goodbye_has_played() -> No
         call, session, _ = run_call(space, Agent(script))
         hang_ups = [r for r in space.requests if r.method == "POST" and call.sid in r.path and "Streams" not in r.path]
     assert call.status == "completed" and call.verbs == ["Connect"]  # ended in <Connect>, by the hang-up
-    assert [r.form for r in hang_ups] == [{"Status": ["completed"]}]
-    assert session.marks_echoed == sent_marks(session)  # all of it played before the hang-up
+    assert [(r.form, r.status) for r in hang_ups] == [({"Status": ["completed"]}, 200)]
+    ((path, audio),) = seen
+    assert path.endswith(f"/Calls/{call.sid}") and audio == len(session.received_audio)  # all sent first...
+    assert session.marks_echoed == sent_marks(session)  # ...and all played: every mark echoed before the end
+
+
+def test_a_caller_who_hangs_up_first_leaves_a_hang_up_the_sdk_counts_as_done(caplog: pytest.LogCaptureFixture) -> None:
+    goodbye = bot_tone(0.4, 8000)
+    params = SignalWireFrameSerializer.InputParams(playout_margin_secs=0.5)  # auto_hang_up: the default
+    with FakeSpace(speed=2.0) as space:
+        script = Script(
+            goodbye=goodbye, end_after_greeting=True, pause_after_connect=60, client=space.async_client, params=params
+        )
+        agent = Agent(script)
+        with served(agent.app) as url:
+            call = space.incoming_call(f"{url}/voice")
+            (stream,) = call.wait_for_streams(1)
+            record = agent.wait_for_record()
+            space.media(stream.sid).wait_for_app_messages(2 * len(goodbye) // chunks(0.04, 8000))  # all of it sent
+            call.hangup()  # the caller goes while the serializer waits for the goodbye to play
+            call.wait_until_ended()
+            record.wait(lambda r: r.finished)
+        hang_ups = [r for r in space.requests if r.method == "POST" and call.sid in r.path and "Streams" not in r.path]
+    assert record.error is None
+    assert (call.status, call.verbs) == ("completed", ["Connect"])  # the caller ended it, in <Connect>
+    assert [(r.form, r.status) for r in hang_ups] == [({"Status": ["completed"]}, 422)]  # not in progress: done
+    assert not [r for r in caplog.records if "could not hang up" in r.getMessage()]

@@ -143,20 +143,18 @@ def test_bad_arguments_are_refused_with_what_to_pass_instead() -> None:
     assert socket.sent == []
 
 
-def test_a_client_for_the_hang_up_is_refused_while_the_sdk_has_no_calls_operations() -> None:
+def test_an_async_client_for_the_hang_up_is_accepted_with_or_without_auto_hang_up() -> None:
     async def build() -> None:
         async with sw.AsyncClient(
             project_id=PROJECT, api_token="PT" + "0" * 40, space_url="example.signalwire.com"
         ) as client:
-            if hasattr(client.calls(CALL), "hang_up"):
-                pytest.skip("the SDK has client.calls(sid).hang_up(): the hang-up is tested end to end instead")
             socket = Socket()
-            with pytest.raises(NotImplementedError, match=r"client\.calls\(sid\)\.hang_up\(\)"):
-                SignalWireFrameSerializer.from_start(start_of(), send=socket.send_text, client=client)
-            # Without the hang-up, a client is not needed, and is accepted.
-            SignalWireFrameSerializer.from_start(
-                start_of(), send=socket.send_text, client=client, params=Params(auto_hang_up=False)
-            )
+            for params in (Params(), Params(auto_hang_up=False)):
+                serializer = SignalWireFrameSerializer.from_start(
+                    start_of(), send=socket.send_text, client=client, params=params
+                )
+                assert serializer.call_sid == CALL
+            assert socket.sent == []  # nothing is sent before the pipeline runs
 
     run(build)
 

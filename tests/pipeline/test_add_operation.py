@@ -18,22 +18,22 @@ from tests.helpers import ROOT, UPSTREAM_SPEC
 @pytest.fixture
 def spec_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "openapi"
-    # Without a page for retrieve_a_call, even in a checkout where `make add-operation` has added one.
-    shutil.copytree(ROOT / "openapi", folder, ignore=shutil.ignore_patterns("generator", "retrieve-a-call.yaml"))
+    # Without a page for retrieve_conference, even in a checkout where `make add-operation` has added one.
+    shutil.copytree(ROOT / "openapi", folder, ignore=shutil.ignore_patterns("generator", "retrieve-conference.yaml"))
     return folder
 
 
 @pytest.mark.slow  # reads the 13,000-line published spec
 def test_a_published_operation_becomes_a_page_the_merge_accepts(spec_dir: Path) -> None:
-    page_path = add_operation.add_operation("retrieve_a_call", spec_dir=spec_dir, upstream_path=UPSTREAM_SPEC)
-    assert page_path.name == "retrieve-a-call.yaml"
+    page_path = add_operation.add_operation("retrieve_conference", spec_dir=spec_dir, upstream_path=UPSTREAM_SPEC)
+    assert page_path.name == "retrieve-conference.yaml"
     page = load_yaml(page_path.read_text(encoding="utf-8"))
     house = load_yaml((spec_dir / "create-stream.yaml").read_text(encoding="utf-8"))
     assert (page["info"], page["servers"]) == (house["info"], house["servers"])  # not the published server variable
     ((route, item),) = page["paths"].items()
-    assert route == "/Accounts/{AccountSid}/Calls/{Sid}"
+    assert route == "/Accounts/{AccountSid}/Conferences/{Sid}"
     operation = item["get"]
-    assert (operation["operationId"], operation["tags"]) == ("retrieve-a-call", ["subpackage_calls"])
+    assert (operation["operationId"], operation["tags"]) == ("retrieve-conference", ["subpackage_conferences"])
     assert [(p["name"], p["in"]) for p in operation["parameters"]] == [
         ("AccountSid", "path"),
         ("Sid", "path"),
@@ -43,7 +43,7 @@ def test_a_published_operation_becomes_a_page_the_merge_accepts(spec_dir: Path) 
     schemas = page["components"]["schemas"]
     # shared with the pages: their copy verbatim (the published one has format: int32 and unevaluatedProperties)
     assert schemas["CompatibilityErrorResponse"] == house["components"]["schemas"]["CompatibilityErrorResponse"]
-    assert {"CallResponse", "CallStatus", "CallDirection", "AnsweredBy", "CallSubresourceUris"} <= set(schemas)
+    assert {"ConferenceResponse", "ConferenceStatus", "ConferenceSubresourceUris"} <= set(schemas)
     assert "uuid" not in schemas
     merged, _dropped, warnings = merge_specs(sorted(spec_dir.glob("*.yaml")))
     assert route in merged["paths"]
@@ -57,7 +57,7 @@ def test_an_operation_a_page_has_or_the_published_spec_lacks_is_refused(spec_dir
         add_operation.add_operation("create_stream", spec_dir=spec_dir, upstream_path=UPSTREAM_SPEC)
     with pytest.raises(add_operation.AddOperationError, match="no operation 'launch_rockets'"):
         add_operation.add_operation("launch_rockets", spec_dir=spec_dir, upstream_path=UPSTREAM_SPEC)
-    pages = sorted(p.name for p in (ROOT / "openapi").glob("*.yaml") if p.name != "retrieve-a-call.yaml")
+    pages = sorted(p.name for p in (ROOT / "openapi").glob("*.yaml") if p.name != "retrieve-conference.yaml")
     assert sorted(p.name for p in spec_dir.glob("*.yaml")) == pages
 
 

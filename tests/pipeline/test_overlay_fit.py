@@ -129,8 +129,11 @@ def test_the_committed_client_fits_and_every_operation_has_a_typed_call() -> Non
     assert fit.problems == []
     assert fit.coverage == []  # every operation, query parameter and request field is sent by a typed call
     assert fit.fake_answers == [
+        "create_a_call",
         "create_conference_stream",
         "create_stream",
+        "retrieve_a_call",
+        "update_a_call",
         "update_conference_stream",
         "update_stream",
     ]

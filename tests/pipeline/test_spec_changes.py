@@ -312,7 +312,7 @@ def test_a_conflicting_spec_fails_generate_naming_both_files_and_leaves_generate
         save(repository / "openapi" / "zz-new.yaml", third)
         expected = (
             "component schemas/CompatibilityErrorResponse is defined differently in "
-            "openapi/create-conference-stream.yaml and openapi/zz-new.yaml: properties.status.type"
+            "openapi/create-a-call.yaml and openapi/zz-new.yaml: properties.status.type"
         )
     else:
         shutil.copy(repository / "openapi" / "update-stream.yaml", repository / "openapi" / "zz-new.yaml")
@@ -407,9 +407,9 @@ def test_a_third_spec_differing_only_in_wording_generates_passes_check_and_is_ca
     generated = make(repository, "generate")
     assert generated.returncode == 0, generated.stderr
     warnings = [line for line in generated.stderr.splitlines() if line.startswith("generate: warning: ")]
-    # create-conference-stream.yaml sorts first, so its wording is kept; one warning per difference,
+    # create-a-call.yaml sorts first, so its wording is kept; one warning per difference,
     # naming the component, the keyword and both files.
-    kept = "openapi/create-conference-stream.yaml"
+    kept = "openapi/create-a-call.yaml"
     assert warnings == [
         f"generate: warning: component {component}: {keyword} differs between {kept} and "
         f"openapi/create-recording.yaml ({how}); keeping {kept}'s"
@@ -445,35 +445,29 @@ def test_the_same_spec_with_one_semantic_difference_fails_naming_both_files(repo
     assert result.returncode != 0
     assert (
         "generate: error: component schemas/CompatibilityErrorResponse is defined differently in "
-        "openapi/create-conference-stream.yaml and openapi/create-recording.yaml: "
+        "openapi/create-a-call.yaml and openapi/create-recording.yaml: "
         "properties.code.format only in the second"
     ) in result.stderr
     assert "was left untouched" in result.stderr
     assert tree_files(repository / "generated") == before
 
 
-RETRIEVE_A_CALL_CHILD = r"""
+RETRIEVE_CONFERENCE_CHILD = r"""
 import json
 from signalwire_compat.testing import FakeSpace
 
-call_sid = "5d1c7e2a-0000-4000-8000-000000000001"
+conference_sid = "5d1c7e2a-0000-4000-8000-000000000001"
 with FakeSpace() as space:
-    texts = ["date_created", "date_updated", "to", "formatted_to", "to_formatted", "from", "formatted_from",
-             "from_formatted", "price_unit", "api_version", "uri"]
-    nulls = ["parent_call_sid", "phone_number_sid", "start_time", "end_time", "price", "answered_by",
-             "forwarded_from", "caller_name", "annotation", "group_sid", "audio_in_mos", "sip_result_code",
-             "audio_rtt_avg", "audio_rtt_min", "audio_rtt_max", "audio_out_jitter_min", "audio_out_jitter_max",
-             "audio_out_jitter_avg", "audio_out_lost"]
-    document = {"sid": call_sid, "account_sid": space.project_id, "status": "in-progress", "direction": "inbound",
-                "duration": 20, "subresource_uris": {"notifications": None, "recordings": "/r"},
-                **{name: "x" for name in texts}, **{name: None for name in nulls}}
+    document = {"sid": conference_sid, "account_sid": space.project_id, "date_created": "x", "date_updated": "x",
+                "friendly_name": "room", "status": "in-progress", "api_version": "2010-04-01", "region": "us1",
+                "uri": "/c", "subresource_uris": {"participants": "/p", "recordings": "/r"}}
     try:
-        space.respond("retrieve_a_call", json={"sid": "not enough"})
+        space.respond("retrieve_conference", json={"sid": "not enough"})
     except ValueError as error:
         refused = str(error)
-    space.respond("retrieve_a_call", json=document)
+    space.respond("retrieve_conference", json=document)
     with space.client() as client:
-        result = client.invoke("retrieve_a_call", sid=call_sid)
+        result = client.invoke("retrieve_conference", sid=conference_sid)
     (request,) = space.requests
 print(json.dumps({"refused": refused, "status": result.status_code, "parsed": type(result.parsed).__name__,
                   "sid": str(result.parsed.sid), "method": request.method, "path": request.path}))
@@ -502,11 +496,12 @@ OPERATION_DEPENDENT_TESTS = [
 
 
 def test_add_operation_then_check_and_quick_pass_and_the_operation_is_callable_on_a_fake(repository: Path) -> None:
-    added = make(repository, "add-operation", "OP=retrieve_a_call")
+    added = make(repository, "add-operation", "OP=retrieve_conference")
     assert added.returncode == 0, added.stdout + added.stderr
-    assert "compatible  GET /Accounts/{AccountSid}/Calls/{Sid} (retrieve_a_call): operation added" in added.stdout
-    assert "  operation retrieve_a_call" in added.stdout  # the coverage: not wrapped yet
-    assert (repository / "openapi" / "retrieve-a-call.yaml").is_file()
+    added_line = "compatible  GET /Accounts/{AccountSid}/Conferences/{Sid} (retrieve_conference): operation added"
+    assert added_line in added.stdout
+    assert "  operation retrieve_conference" in added.stdout  # the coverage: not wrapped yet
+    assert (repository / "openapi" / "retrieve-conference.yaml").is_file()
     checked = make(repository, "check", copy_first=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
@@ -523,8 +518,8 @@ def test_add_operation_then_check_and_quick_pass_and_the_operation_is_callable_o
     assert quick.returncode == 0, quick.stdout[-3000:] + quick.stderr
     ran = re.search(r"(\d+) passed", quick.stdout)
     assert ran is not None and int(ran[1]) > 90, quick.stdout[-500:]
-    report = run_overlay(repository, RETRIEVE_A_CALL_CHILD)
-    assert "retrieve_a_call: json= is not what the generated client reads for a 200 answer" in report["refused"]
-    assert (report["status"], report["parsed"], report["method"]) == (200, "CallResponse", "GET")
+    report = run_overlay(repository, RETRIEVE_CONFERENCE_CHILD)
+    assert "retrieve_conference: json= is not what the generated client reads for a 200 answer" in report["refused"]
+    assert (report["status"], report["parsed"], report["method"]) == (200, "ConferenceResponse", "GET")
     assert report["sid"] == "5d1c7e2a-0000-4000-8000-000000000001"
-    assert report["path"].endswith("/Calls/5d1c7e2a-0000-4000-8000-000000000001")
+    assert report["path"].endswith("/Conferences/5d1c7e2a-0000-4000-8000-000000000001")

@@ -22,7 +22,17 @@ import httpx
 import pytest
 
 import signalwire_compat as sw
-from tests.helpers import CALL, CALL_PATH, FAST_RETRIES, PROJECT, STREAM, TOKEN, Runner, call_stream_document
+from tests.helpers import (
+    CALL,
+    CALL_PATH,
+    FAST_RETRIES,
+    PROJECT,
+    STREAM,
+    TOKEN,
+    Runner,
+    call_document,
+    call_stream_document,
+)
 from tests.servers import Received, Reply, ScriptedServer
 
 pytestmark = pytest.mark.timeout(90)
@@ -82,10 +92,15 @@ def fds_except_server_side(port: int) -> int:
 # -- connections the server closes ---------------------------------------------------------------
 
 
-def stop_many(runner: Runner, url: str, count: int, *, idempotent: bool) -> list[str]:
-    """``count`` back-to-back calls (stops, or non-idempotent invokes); returns each one's error or 'ok'."""
+def stop_many(runner: Runner, url: str, count: int, *, idempotent: bool, calls: bool = False) -> list[str]:
+    """``count`` back-to-back calls (stops or hang-ups; non-idempotent invokes or call creates); returns each
+    one's error or 'ok'."""
 
     def one(client: Any) -> Any:
+        if calls:
+            if idempotent:
+                return client.calls(CALL).hang_up()
+            return client.calls.create(to="+15550100002", from_="+15550100001", url="https://example.com/voice")
         if idempotent:
             return client.calls(CALL).streams(STREAM).stop()
         return client.invoke("update_stream", call_sid=CALL, sid=STREAM, body=sw_body(), idempotent=False)
@@ -127,30 +142,38 @@ CALLS = [
 ]
 
 
+OPERATIONS = [(True, False), (False, False), (True, True), (False, True)]
+OPERATION_IDS = ["stops", "non-idempotent invokes", "hang-ups", "call creates"]
+
+
+def answer_for(request: Received) -> dict[str, Any]:
+    return call_stream_document() if "/Streams" in request.path else call_document()
+
+
 @pytest.mark.parametrize(("runner", "count"), CALLS)
-@pytest.mark.parametrize("idempotent", [True, False], ids=["stops", "non-idempotent invokes"])
+@pytest.mark.parametrize(("idempotent", "calls"), OPERATIONS, ids=OPERATION_IDS)
 def test_a_server_that_closes_after_every_answer_never_fails_a_call(
-    runner: Runner, idempotent: bool, count: int
+    runner: Runner, idempotent: bool, calls: bool, count: int
 ) -> None:
     # The server closes each connection right after its answer, without "Connection: close".
-    with ScriptedServer(lambda _: Reply.json(200, call_stream_document(), close_silently=True)) as server:
-        outcomes = stop_many(runner, server.url, count, idempotent=idempotent)
+    with ScriptedServer(lambda request: Reply.json(200, answer_for(request), close_silently=True)) as server:
+        outcomes = stop_many(runner, server.url, count, idempotent=idempotent, calls=calls)
     assert [o for o in outcomes if o != "ok"] == []
     assert len(server.received) == count  # every call processed exactly once
 
 
 @pytest.mark.parametrize(("runner", "count"), CALLS)
-@pytest.mark.parametrize("idempotent", [True, False], ids=["stops", "non-idempotent invokes"])
+@pytest.mark.parametrize(("idempotent", "calls"), OPERATIONS, ids=OPERATION_IDS)
 def test_a_stale_408_from_an_idle_connection_is_never_read_as_an_answer(
-    runner: Runner, idempotent: bool, count: int
+    runner: Runner, idempotent: bool, calls: bool, count: int
 ) -> None:
     # Like servers that time out idle keep-alive connections with a 408 and then close them. A
     # request that crosses the 408 on the wire was not processed (RFC 9110 15.5.9), so it is resent.
-    def answer(_: Received) -> Reply:
-        return Reply.json(200, call_stream_document())
+    def answer(request: Received) -> Reply:
+        return Reply.json(200, answer_for(request))
 
     with ScriptedServer(answer, idle_timeout=0.001, idle_reply=STALE_408) as server:
-        outcomes = stop_many(runner, server.url, count, idempotent=idempotent)
+        outcomes = stop_many(runner, server.url, count, idempotent=idempotent, calls=calls)
     assert [o for o in outcomes if o != "ok"] == []
     assert len(server.received) == count
 

@@ -1,4 +1,5 @@
-"""The fault matrix: every way the network or the server can misbehave, sync and async.
+"""The fault matrix: every way the network or the server can misbehave, sync and async, for the two idempotent
+updates: a stream's stop and a call's hang-up.
 
 Each case states the typed outcome, how many requests the server must see (bounded attempts) and
 how long it may take (bounded time). After the whole matrix, sockets and threads are back to their
@@ -21,10 +22,12 @@ import attrs
 import pytest
 
 import signalwire_compat as sw
-from tests.helpers import FAST_RETRIES, Runner, call_stream_document, error_document
+from tests.helpers import FAST_RETRIES, Runner, call_document, call_stream_document, error_document
 from tests.servers import Reply, ScriptedServer
 
 OK = Reply.json(200, call_stream_document())
+CALL_OK = Reply.json(200, call_document())
+SAME = object()  # a hang-up ends as the stop does
 HTML = b"<!DOCTYPE html><html><body><h1>Gateway error</h1><p>upstream said no</p></body></html>"
 BIG = 50 * 1024 * 1024
 
@@ -39,6 +42,7 @@ class Case:
     options: dict[str, Any] = attrs.field(factory=dict)
     min_seconds: float = 0.0
     slow: bool = False  # waits a second or more by design (make quick skips it)
+    hang_up_outcome: object = SAME  # where a hang-up ends otherwise: None, it succeeds
 
 
 def repeat(reply: Reply, times: int) -> list[Reply]:
@@ -130,10 +134,24 @@ CASES = [
     Case("truncated JSON", [Reply(200, OK.body[:40])], sw.APIResponseValidationError, 1, 3),
     Case("JSON array", [Reply(200, b"[]")], sw.APIResponseValidationError, 1, 3),
     Case("JSON number", [Reply(200, b"42")], sw.APIResponseValidationError, 1, 3),
-    Case("JSON object missing fields", [Reply.json(200, {"status": "stopped"})], sw.APIResponseValidationError, 1, 3),
+    Case(
+        "JSON object missing fields",
+        [Reply.json(200, {"status": "stopped"})],
+        sw.APIResponseValidationError,
+        1,
+        3,
+        hang_up_outcome=None,  # a call needs only its ids, which the request named: the hang-up happened
+    ),
     Case("empty 200", [Reply(200, b"")], sw.APIResponseValidationError, 1, 3),
     Case("invalid UTF-8 200", [Reply(200, b'{"sid": "\xff\xfe"}')], sw.APIResponseValidationError, 1, 3),
-    Case("invalid UTF-8 error body", [Reply(404, b"\xff\xfe\xfd")], sw.NotFoundError, 1, 3),
+    Case(
+        "invalid UTF-8 error body",
+        [Reply(404, b"\xff\xfe\xfd")],
+        sw.NotFoundError,
+        1,
+        3,
+        hang_up_outcome=None,  # a 404: the call has ended already, which is what hanging up wants
+    ),
     Case(
         "wrong Content-Type on a good JSON body",
         [Reply(200, OK.body, headers={"Content-Type": "text/plain"})],
@@ -232,11 +250,13 @@ def nothing_leaks() -> Iterator[None]:
     assert open_fds() <= fds, "sockets or files leaked by the fault matrix"
 
 
-def materialize(script: list[Reply]) -> list[Reply]:
-    # HTTP dates must be computed when the case runs, not at import.
+def materialize(script: list[Reply], ok: Reply = OK) -> list[Reply]:
+    # HTTP dates must be computed when the case runs, not at import; ``ok`` is the operation's own success.
     return [
         attrs.evolve(reply, headers={"Retry-After": formatdate(time.time() + 2, usegmt=True)})
         if reply.headers.get("Retry-After") == "HTTPDATE+2"
+        else ok
+        if reply is OK
         else reply
         for reply in script
     ]
@@ -247,19 +267,33 @@ def waits_by_design(case: Case) -> bool:
     return case.slow or "timeout" in case.options
 
 
+# A hang-up goes through every case but those that wait by design: a timeout or a Retry-After is waited the
+# same way whatever the operation, and the waits would double the matrix's time.
 @pytest.mark.parametrize(
-    "case", [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if waits_by_design(c) else []) for c in CASES]
+    ("case", "operation"),
+    [
+        pytest.param(c, operation, id=f"{c.name}-{operation}", marks=[pytest.mark.slow] if waits_by_design(c) else [])
+        for c in CASES
+        for operation in ("stop", "hang_up")
+        if operation == "stop" or not waits_by_design(c)
+    ],
 )
-def test_fault(runner: Runner, case: Case) -> None:
+def test_fault(runner: Runner, case: Case, operation: str) -> None:
     options = {**FAST_RETRIES, **case.options}
-    with ScriptedServer(materialize(case.script)) as server:
+    run = runner.stop_call if operation == "stop" else runner.hang_up
+    outcome = case.outcome if operation == "stop" or case.hang_up_outcome is SAME else case.hang_up_outcome
+    with ScriptedServer(materialize(case.script, OK if operation == "stop" else CALL_OK)) as server:
         started = time.monotonic()
-        if case.outcome is None:
-            stream = runner.stop_call(server.url, **options)
-            assert stream.status == "stopped"
+        if outcome is None:
+            result = run(server.url, **options)
+            if operation == "stop":
+                assert result.status == "stopped"
+            else:  # None: the call had ended already; any call document ends the hang-up, whatever else it holds
+                assert result is None or isinstance(result, sw.Call)
         else:
-            with pytest.raises(case.outcome) as caught:
-                runner.stop_call(server.url, **options)
+            assert isinstance(outcome, type)
+            with pytest.raises(outcome) as caught:
+                run(server.url, **options)
             assert type(caught.value).__module__.startswith("signalwire_compat")
         elapsed = time.monotonic() - started
     assert len(server.received) == case.requests

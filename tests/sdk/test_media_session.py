@@ -6,6 +6,7 @@ Timing follows FakeSpace's clock: a sped-up one, or a ManualClock the test moves
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import os
@@ -39,14 +40,24 @@ def voice_app(ws_url: str, token: str) -> Callable[..., Any]:
 
 @contextlib.contextmanager
 def call_agent(
-    server_type: Any, agent: Agent, *, clock: ManualClock | None = None, bearer_in_cxml: str = TOKEN
+    server_type: Any,
+    agent: Agent,
+    *,
+    clock: ManualClock | None = None,
+    bearer_in_cxml: str = TOKEN,
+    client: bool = False,  # give the agent an AsyncClient of the space, for its hang-up
 ) -> Iterator[tuple[FakeSpace, FakeCall, MediaStream]]:
     with server_type(agent) as server:
         options: dict[str, Any] = {"clock": clock} if clock is not None else {"speed": FAST}
         with FakeSpace(callback_app=voice_app(server.ws_url, bearer_in_cxml), **options) as space:
-            call = space.incoming_call(VOICE_URL)
-            (stream,) = call.wait_for_streams(1)
-            yield space, call, space.media(stream.sid)
+            agent.client = space.async_client() if client else None
+            try:
+                call = space.incoming_call(VOICE_URL)
+                (stream,) = call.wait_for_streams(1)
+                yield space, call, space.media(stream.sid)
+            finally:
+                if agent.client is not None:
+                    asyncio.run(agent.client.aclose())
 
 
 def app_media_bytes(stream: MediaStream) -> int:
@@ -182,43 +193,56 @@ def _open_descriptors() -> int:
     return len(os.listdir(f"/proc/{os.getpid()}/fd"))
 
 
-class _CallsRecorder:
-    """Stands in for the REST client's typed Calls operation: records when ``calls(sid).hang_up()`` came."""
+def test_hang_up_after_playout_ends_the_call_over_rest_once_and_only_after_the_goodbyes_last_frame_played() -> None:
+    clock = ManualClock()  # the test plays the call frame by frame: nothing is heard before the clock says so
+    agent = Agent(greeting_seconds=0.2)
+    seen: list[tuple[float, int]] = []  # when FakeSpace got the hang-up: its clock, the app's audio received
+    with call_agent(AiohttpServer, agent, clock=clock, client=True) as (space, call, stream):
+        answer = space._answer
 
-    def __init__(self) -> None:
-        self.stream: MediaStream | None = None
-        self.hang_ups: list[tuple[str, int, list[str]]] = []  # call sid, app audio bytes, marks echoed by then
+        def recording(method: str, path: str, headers: Any, body: bytes) -> Any:
+            if method == "POST" and path.endswith(f"/Calls/{call.sid}"):
+                seen.append((clock.now(), len(stream.received_audio)))
+            return answer(method, path, headers, body)
 
-    def calls(self, sid: str) -> _CallsRecorder._Call:
-        return self._Call(self, sid)
-
-    class _Call:
-        def __init__(self, recorder: _CallsRecorder, sid: str) -> None:
-            self.recorder, self.sid = recorder, sid
-
-        async def hang_up(self) -> None:
-            stream = self.recorder.stream
-            assert stream is not None
-            self.recorder.hang_ups.append((self.sid, len(stream.received_audio), stream.marks_echoed))
-
-
-def test_hang_up_after_playout_makes_one_rest_call_after_the_goodbyes_last_frame_played() -> None:
-    recorder = _CallsRecorder()
-    agent = Agent(greeting_seconds=0.2, client=recorder)  # type: ignore[arg-type]
-    with call_agent(AiohttpServer, agent) as (_, call, stream):
-        recorder.stream = stream
-        agent.wait(lambda rs: bool(rs) and rs[0].greeting is not None)
-        stream.send_dtmf("3")  # the agent says goodbye and hangs up
-        (record,) = agent.wait(lambda rs: rs[0].goodbye is not None and bool(recorder.hang_ups))
-        total = len(stream.received_audio)
-        call.hangup()
-        agent.wait(lambda rs: rs[0].ended is not None)
+        space._answer = recording  # type: ignore[method-assign]
+        began = clock.now()
+        stream.wait_until_connected().send_dtmf("3")  # the agent queues its goodbye behind the greeting, hangs up
+        agent.wait(lambda rs: bool(rs) and rs[0].digits == ["3"])
+        for step in range(1, 26):  # 500 ms of greeting and goodbye, 20 ms at a time
+            _wait_for_audio(stream, min(step * 20, 500) * BYTES_PER_MS)
+            space.advance(0.02)
+        for _ in range(5):  # FakeSpace's player may start the goodbye a tick late: a few more, tick by tick
+            if seen:
+                break
+            frames = stream.frames_sent
+            space.advance(0.02)
+            stream.wait_for_frames(frames + 1)
+        (record,) = agent.wait(lambda rs: rs[0].ended is not None)
+        call.wait_until_ended()
     assert record.goodbye == media.Played(played_ms=300, duration_ms=300)
-    ((sid, audio, marks),) = recorder.hang_ups
-    assert sid == record.start.call_sid
-    assert audio == total == 500 * BYTES_PER_MS  # greeting and goodbye, all sent before the hang-up...
-    assert marks[-1].endswith(f":{total}")  # ...and all played: the last mark was echoed first
-    assert record.hang_up_error is None
+    ((when, audio),) = seen  # one REST request...
+    assert audio == 500 * BYTES_PER_MS  # ...once all of it had been sent...
+    assert when - began >= 0.5  # ...and played: FakeSpace's clock had passed the goodbye's last frame
+    (hang_up,) = [r for r in space.requests if r.path.endswith(f"/Calls/{call.sid}")]
+    assert (hang_up.form, hang_up.status) == ({"Status": ["completed"]}, 200)
+    assert call.status == "completed" and call.verbs == ["Connect"]  # ended by the hang-up, in <Connect>
+    assert record.hang_up_error is None and record.ended is not None
+
+
+def test_a_caller_who_hangs_up_first_ends_the_session_and_hang_up_still_succeeds() -> None:
+    clock = ManualClock()  # nothing plays until the test moves the clock: the goodbye is still queued
+    agent = Agent(greeting_seconds=0.2)
+    with call_agent(AiohttpServer, agent, clock=clock, client=True) as (space, call, stream):
+        stream.wait_until_connected().send_dtmf("3")  # the agent queues its goodbye and waits for it to play
+        agent.wait(lambda rs: bool(rs) and rs[0].digits == ["3"])
+        call.hangup()  # the caller is gone first
+        (record,) = agent.wait(lambda rs: rs[0].ended is not None)
+    assert record.hang_up_error is None  # the call had ended: that counts as hung up
+    assert isinstance(record.goodbye, media.Cleared) and record.ended is not None  # nothing of it played
+    (hang_up,) = [r for r in space.requests if r.path.endswith(f"/Calls/{call.sid}")]
+    assert hang_up.form == {"Status": ["completed"]} and hang_up.status == 422  # not in progress: done
+    assert call.status == "completed"
 
 
 def test_hang_up_without_a_client_is_refused_before_anything_is_sent() -> None:

@@ -26,6 +26,9 @@ EXPECTED_EXPORTS = [
     "AuthenticationError",
     "BadRequestError",
     "CXMLError",
+    "Call",
+    "CallDirection",
+    "CallStatus",
     "CallStream",
     "Client",
     "ClientClosedError",
@@ -78,8 +81,11 @@ def test_dir_lists_every_public_name_before_the_lazy_ones_are_loaded(monkeypatch
 
 def _stream_builders() -> list[tuple[Any, type]]:
     """Every public callable taking ``**options: Unpack[SomeTypedDict]``, with that TypedDict."""
+    from signalwire_compat._async._calls import AsyncCallContext, AsyncCalls
     from signalwire_compat._async._resources import AsyncCallStreams, AsyncConferenceStreams
+    from signalwire_compat._call_options import CallOptions, CallUpdateOptions
     from signalwire_compat._stream_options import ConferenceStreamOptions, StreamOptions
+    from signalwire_compat._sync._calls import CallContext, Calls
     from signalwire_compat._sync._resources import CallStreams, ConferenceStreams
     from signalwire_compat.cxml._build import CallStreamOptions
     from signalwire_compat.cxml._build import ConferenceStreamOptions as CXMLConferenceStreamOptions
@@ -89,6 +95,10 @@ def _stream_builders() -> list[tuple[Any, type]]:
         (AsyncCallStreams.create, StreamOptions),
         (ConferenceStreams.create, ConferenceStreamOptions),
         (AsyncConferenceStreams.create, ConferenceStreamOptions),
+        (Calls.create, CallOptions),
+        (AsyncCalls.create, CallOptions),
+        (CallContext.update, CallUpdateOptions),
+        (AsyncCallContext.update, CallUpdateOptions),
         (sw.cxml.Start.stream, CallStreamOptions),
         (sw.cxml.Connect.stream, CallStreamOptions),
         (sw.cxml.Conference.stream, CXMLConferenceStreamOptions),

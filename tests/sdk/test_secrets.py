@@ -44,7 +44,7 @@ def exception_texts(error: BaseException) -> list[str]:
 
 def test_client_and_context_reprs_hide_the_token() -> None:
     with sw.Client(PROJECT, TOKEN, "example.signalwire.com") as client:
-        objects: list[Any] = [client, client.calls(CALL), client.calls(CALL).streams(STREAM)]
+        objects: list[Any] = [client, client.calls, client.calls(CALL), client.calls(CALL).streams(STREAM)]
         objects += [client.conferences(CONFERENCE), client.conferences(CONFERENCE).streams(STREAM)]
         objects += [client._settings, client._settings.secret, vars(type(client))]
         for item in objects:
@@ -66,26 +66,36 @@ ECHO = error_document(401, f"bad credentials {BASIC} for token {TOKEN}")
 ECHO_ERRORS = {"errors": [f"token {TOKEN} refused"], "more_info": TOKEN, "code": TOKEN}
 
 
+ERROR_REPLIES = {
+    "401-echo": Reply.json(401, ECHO),
+    "422-echo": Reply.json(422, ECHO_ERRORS),
+    "503-echo": Reply.json(503, ECHO),
+    "500-html": Reply(500, f"<html>{TOKEN}</html>".encode()),
+    "200-text": Reply(200, f"not json {TOKEN}".encode()),
+    "200-missing": Reply.json(200, {"sid": TOKEN}),
+    "timeout": Reply(hang=True),  # waits for two timeouts: make test only, and for one operation
+    "reset": Reply(reset=True),
+}
+
+
 @pytest.mark.parametrize(
-    "reply",
+    ("reply", "operation"),
     [
-        Reply.json(401, ECHO),
-        Reply.json(422, ECHO_ERRORS),
-        Reply.json(503, ECHO),
-        Reply(500, f"<html>{TOKEN}</html>".encode()),
-        Reply(200, f"not json {TOKEN}".encode()),
-        Reply.json(200, {"sid": TOKEN}),
-        pytest.param(Reply(hang=True), marks=pytest.mark.slow),  # waits for two timeouts
-        Reply(reset=True),
+        pytest.param(reply, operation, id=f"{name}-{operation}", marks=[pytest.mark.slow] if reply.hang else [])
+        for name, reply in ERROR_REPLIES.items()
+        for operation in ("stop", "hang_up")
+        if operation == "stop" or not reply.hang
     ],
-    ids=["401-echo", "422-echo", "503-echo", "500-html", "200-text", "200-missing", "timeout", "reset"],
 )
 def test_error_paths_keep_the_token_out_of_exceptions_and_logs(
-    runner: Runner, reply: Reply, caplog: pytest.LogCaptureFixture
+    runner: Runner, reply: Reply, operation: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    run = runner.stop_call if operation == "stop" else runner.hang_up
+    if operation == "hang_up" and reply.status == 200 and reply.body.startswith(b"{"):
+        reply = Reply.json(200, [TOKEN])  # a call needs only its ids, which the request named: not an object fails
     with ScriptedServer(lambda request: reply) as server, pytest.raises(sw.SignalWireError) as caught:
-        runner.stop_call(server.url, timeout=0.3, max_retries=1, **FAST_RETRIES)
+        run(server.url, timeout=0.3, max_retries=1, **FAST_RETRIES)
     for text in exception_texts(caught.value):
         assert_no_secret(text)
     assert caplog.records, "the SDK and httpx should have logged at DEBUG"
@@ -176,6 +186,25 @@ def test_a_quoted_form_body_never_reveals_the_bearer_token(runner: Runner) -> No
         runner.run(server.url, create, max_retries=0)
     assert "AuthorizationBearerToken=" in caught.value.message  # the server did quote the body
     assert_nothing_secret(everything_about(caught.value), bearer=BEARER)
+
+
+SIP_PASSWORD = "sip/pass+word=&~"  # quoting changes it too
+
+
+def test_a_quoted_form_body_never_reveals_a_sip_password_or_a_url_password(runner: Runner) -> None:
+    url_password = "url/pass+word=&~"
+
+    def create(client: Any) -> Any:
+        url = f"https://agent:{url_password.replace('/', '%2F')}@example.com/voice"
+        return client.calls.create(to="+15550100002", from_="+15550100001", url=url, sip_auth_password=SIP_PASSWORD)
+
+    with ScriptedServer(echo_the_form) as server, pytest.raises(sw.BadRequestError) as caught:
+        runner.run(server.url, create, max_retries=0)
+    assert "SipAuthPassword=" in caught.value.message  # the server did quote the body
+    assert_nothing_secret(everything_about(caught.value), bearer=SIP_PASSWORD)
+    shown = everything_about(caught.value)
+    for form in sent_forms(url_password.replace("/", "%2F")):  # the password as the URL carries it
+        assert form not in shown
 
 
 def test_the_escape_hatch_redacts_a_bearer_token_it_sends(runner: Runner) -> None:

@@ -12,8 +12,10 @@ import pytest
 
 import signalwire_compat as sw
 from scripts.pipeline import unasync
+from signalwire_compat._async import _calls as async_calls
 from signalwire_compat._async import _client as async_client
 from signalwire_compat._async import _resources as async_resources
+from signalwire_compat._sync import _calls as sync_calls
 from signalwire_compat._sync import _client as sync_client
 from signalwire_compat._sync import _resources as sync_resources
 from tests.helpers import ROOT
@@ -24,8 +26,9 @@ def _public_classes(module: Any) -> dict[str, type]:
 
 
 PAIRS = [(sw.AsyncClient, sw.Client), (async_client.AsyncClientWithRawResponse, sync_client.ClientWithRawResponse)] + [
-    (cls, _public_classes(sync_resources)[unasync.SUBSTITUTIONS[name]])
-    for name, cls in _public_classes(async_resources).items()
+    (cls, _public_classes(sync_module)[unasync.SUBSTITUTIONS[name]])
+    for async_module, sync_module in ((async_resources, sync_resources), (async_calls, sync_calls))
+    for name, cls in _public_classes(async_module).items()
 ]
 
 

@@ -34,6 +34,16 @@ def misuse(client: sw.Client, async_client: sw.AsyncClient) -> None:
     client.invoke("update_stream", call_sid="c", sidd="s")  # error: no such argument of update_stream
     client.invoke("update_stream", sid="s")  # error: call_sid is required
     client.invoke("delete_everything")  # error: no such generated operation
+    client.calls.create(to="a", from_="b")  # error: url is required (None only with an application_sid)
+    client.calls.create(to="a", from_="b", url="https://a.example/v", twiml="<Response/>")  # error: the spec has none
+    client.calls.create(to="a", from_="b", url="https://a.example/v", machine_detection="on")  # error: not an enum
+    client.calls.create(to="a", from_="b", url="https://a.example/v", status_callback_event=["hung-up"])  # error: event
+    client.calls.create(to="a", from_="b", url="https://a.example/v", ring_timeout="30")  # error: seconds, an int
+    client.calls("c").update(status="busy")  # error: canceled or completed only
+    client.calls("c").update("completed")  # error: keyword-only
+    client.calls("c").redirect()  # error: url is required
+    ended: sw.Call = client.calls("c").hang_up()  # error: None when the call had ended already
+    client.calls("c").retrieve().to.startswith("+")  # error: a field may be missing from an answer
 
 
 def cxml_misuse(response: cxml.VoiceResponse) -> None:

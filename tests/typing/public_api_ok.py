@@ -122,3 +122,44 @@ def configuration() -> sw.Client:
         max_retries=2,
         http_client=None,
     )
+
+
+def calls(client: sw.Client, call_sid: str) -> None:
+    call = client.calls.create(
+        to="+15550100002",
+        from_="+15550100001",
+        url="https://example.com/voice",
+        status_callback="https://example.com/status",
+        status_callback_event=["initiated", "completed"],
+        machine_detection="Enable",
+        ring_timeout=30,
+        timeout=5.0,
+    )
+    assert_type(call, sw.Call)
+    assert_type(call.sid, str)
+    assert_type(call.status, sw.CallStatus | sw.Unparsed | None)  # only the ids are sure to be in an answer
+    assert_type(call.to, str | None)
+    assert_type(call.duration, int | sw.Unparsed | None)
+    assert_type(client.calls(call.sid).update(status="completed"), sw.Call)
+    assert_type(client.calls(call_sid).update(url="https://example.com/next", method="GET"), sw.Call)
+    assert_type(client.calls(call_sid).hang_up(), sw.Call | None)  # None: it had ended already
+    assert_type(client.calls(call_sid).redirect(url="https://example.com/next"), sw.Call)
+    assert_type(client.calls(call_sid).retrieve(timeout=2.0), sw.Call)
+    assert_type(client.calls(call_sid).streams(call_sid).stop(), sw.CallStream)
+    assert_type(client.with_raw_response.calls(call_sid).retrieve(), sw.RawResponse[sw.Call])
+    assert_type(client.with_raw_response.calls(call_sid).hang_up(), sw.RawResponse[sw.Call] | None)
+    assert_type(
+        client.with_raw_response.calls.create(to="a", from_="b", url=None, application_sid=call_sid),
+        sw.RawResponse[sw.Call],
+    )
+
+
+async def async_calls(client: sw.AsyncClient, call_sid: str) -> None:
+    call = await client.calls.create(to="+15550100002", from_="+15550100001", url="https://example.com/voice")
+    assert_type(call, sw.Call)
+    assert_type(await client.calls(call_sid).update(status="completed"), sw.Call)
+    assert_type(await client.calls(call_sid).hang_up(), sw.Call | None)
+    assert_type(await client.calls(call_sid).retrieve(), sw.Call)
+    assert_type(
+        await client.with_raw_response.calls(call_sid).redirect(url="https://example.com/next"), sw.RawResponse[sw.Call]
+    )

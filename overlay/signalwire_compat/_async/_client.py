@@ -19,7 +19,8 @@ from .._base_client import BaseClient
 from .._call import Attempt, Call
 from .._transports import attempt_deadline, new_async_http_client
 from .._validation import validate_sid
-from ._resources import AsyncCallContext, AsyncConferenceContext
+from ._calls import AsyncCalls
+from ._resources import AsyncConferenceContext
 
 if TYPE_CHECKING:
     from .._invoke_types import AsyncInvoke
@@ -51,9 +52,11 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
 
     # -- resources -------------------------------------------------------------------------------
 
-    def calls(self, call_sid: str | UUID) -> AsyncCallContext[Parsed]:
-        """The call with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
-        return AsyncCallContext(self, validate_sid(call_sid, "call_sid"))
+    @property
+    def calls(self) -> AsyncCalls[Parsed]:
+        """The calls: ``calls(call_sid)`` is one (``.update``, ``.hang_up``, ``.redirect``, ``.retrieve``,
+        ``.streams(...)``); ``calls.create(...)`` places one."""
+        return AsyncCalls(self)
 
     def conferences(self, conference_sid: str | UUID) -> AsyncConferenceContext[Parsed]:
         """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
@@ -167,9 +170,10 @@ class AsyncClientWithRawResponse:
         """The API root every path is appended to (the client's)."""
         return self._client.base_url
 
-    def calls(self, call_sid: str | UUID) -> AsyncCallContext[Raw]:
-        """The call with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
-        return AsyncCallContext(self, validate_sid(call_sid, "call_sid"))
+    @property
+    def calls(self) -> AsyncCalls[Raw]:
+        """The calls: ``calls(call_sid)`` is one, ``calls.create(...)`` places one."""
+        return AsyncCalls(self)
 
     def conferences(self, conference_sid: str | UUID) -> AsyncConferenceContext[Raw]:
         """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""

@@ -1,4 +1,5 @@
-"""The resource tree under an ``AsyncClient``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
+"""The resource tree under an ``AsyncClient``: ``conferences(sid)``, and the ``streams`` of calls and conferences
+(``client.calls`` and one call's own operations are in ``_calls``).
 
 Calls and conferences share every method through generic bases; each kind adds its ``create``
 arguments and the builder of its requests. Every class is generic in a mode, ``Parsed`` (the
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 # client and attrs, which only a request needs, so ``import signalwire_compat`` stays cheap.
 
 __all__ = [
-    "AsyncCallContext",
     "AsyncCallStreamContext",
     "AsyncCallStreams",
     "AsyncConferenceContext",
@@ -134,15 +134,6 @@ class _AsyncStreamContext(Generic[R, M, U]):
 
 
 # -- calls -----------------------------------------------------------------------------------------
-
-
-class AsyncCallContext(_AsyncOwner["AsyncCallStreams[M]"], Generic[M]):
-    """``client.calls(call_sid)``."""
-
-    __slots__ = ()
-
-    def _streams(self) -> AsyncCallStreams[M]:
-        return AsyncCallStreams(self._client, self.sid)
 
 
 class AsyncCallStreams(_AsyncStreams["AsyncCallStreamContext[M]"], Generic[M]):

@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 from .._validation import validate_sid
 from ..testing import FakeCall, FakeSpace
-from ..testing._calls import check_incoming_call
 from ..testing._wav import read_wav
+from ..testing._webhook import check_incoming_call
 from ._fake_options import ENV_API_TOKEN, ENV_PROJECT_ID, ENV_SIGNING_KEY, fake_parser
 from ._parser import _SECRET_FLAGS, EXIT_USAGE
 

@@ -19,7 +19,8 @@ from .._base_client import BaseClient
 from .._call import Attempt, Call
 from .._transports import attempt_deadline, new_sync_http_client
 from .._validation import validate_sid
-from ._resources import CallContext, ConferenceContext
+from ._calls import Calls
+from ._resources import ConferenceContext
 
 if TYPE_CHECKING:
     from .._invoke_types import Invoke
@@ -51,9 +52,11 @@ class Client(BaseClient[httpx.Client]):
 
     # -- resources -------------------------------------------------------------------------------
 
-    def calls(self, call_sid: str | UUID) -> CallContext[Parsed]:
-        """The call with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
-        return CallContext(self, validate_sid(call_sid, "call_sid"))
+    @property
+    def calls(self) -> Calls[Parsed]:
+        """The calls: ``calls(call_sid)`` is one (``.update``, ``.hang_up``, ``.redirect``, ``.retrieve``,
+        ``.streams(...)``); ``calls.create(...)`` places one."""
+        return Calls(self)
 
     def conferences(self, conference_sid: str | UUID) -> ConferenceContext[Parsed]:
         """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
@@ -167,9 +170,10 @@ class ClientWithRawResponse:
         """The API root every path is appended to (the client's)."""
         return self._client.base_url
 
-    def calls(self, call_sid: str | UUID) -> CallContext[Raw]:
-        """The call with this sid (a UUID); ``.streams(...)`` reaches its media streams."""
-        return CallContext(self, validate_sid(call_sid, "call_sid"))
+    @property
+    def calls(self) -> Calls[Raw]:
+        """The calls: ``calls(call_sid)`` is one, ``calls.create(...)`` places one."""
+        return Calls(self)
 
     def conferences(self, conference_sid: str | UUID) -> ConferenceContext[Raw]:
         """The conference with this sid (a UUID); ``.streams(...)`` reaches its media streams."""

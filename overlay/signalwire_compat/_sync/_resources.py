@@ -1,5 +1,6 @@
 # Derived from _async/_resources.py by scripts/pipeline/unasync.py: edit that file and run `make generate`.
-"""The resource tree under an ``Client``: ``calls(sid)`` and ``conferences(sid)``, their ``streams``.
+"""The resource tree under an ``Client``: ``conferences(sid)``, and the ``streams`` of calls and conferences
+(``client.calls`` and one call's own operations are in ``_calls``).
 
 Calls and conferences share every method through generic bases; each kind adds its ``create``
 arguments and the builder of its requests. Every class is generic in a mode, ``Parsed`` (the
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 # client and attrs, which only a request needs, so ``import signalwire_compat`` stays cheap.
 
 __all__ = [
-    "CallContext",
     "CallStreamContext",
     "CallStreams",
     "ConferenceContext",
@@ -133,15 +133,6 @@ class _StreamContext(Generic[R, M, U]):
 
 
 # -- calls -----------------------------------------------------------------------------------------
-
-
-class CallContext(_Owner["CallStreams[M]"], Generic[M]):
-    """``client.calls(call_sid)``."""
-
-    __slots__ = ()
-
-    def _streams(self) -> CallStreams[M]:
-        return CallStreams(self._client, self.sid)
 
 
 class CallStreams(_Streams["CallStreamContext[M]"], Generic[M]):

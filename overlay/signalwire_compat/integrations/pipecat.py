@@ -115,7 +115,7 @@ class SignalWireFrameSerializer(FrameSerializer):
         if not callable(send):
             raise TypeError(f"send must be an async function sending one text frame, not {type(send).__name__}")
         _check_format(media_format)
-        _check_client(client, call_sid, params)
+        _check_client(client)
         super().__init__(params)
         self._params: SignalWireFrameSerializer.InputParams = params
         self.stream_sid, self.call_sid, self.media_format = stream_sid, call_sid, media_format
@@ -294,8 +294,8 @@ class SignalWireFrameSerializer(FrameSerializer):
 
     async def _hang_up(self, client: AsyncClient) -> None:
         try:
-            await client.calls(self.call_sid).hang_up()  # type: ignore[attr-defined]
-        except SignalWireError as error:  # the SDK's errors are redacted; a call already ended is not one
+            await client.calls(self.call_sid).hang_up()  # a call that already ended counts as hung up
+        except SignalWireError as error:  # the SDK's errors are redacted
             logger.warning("call %s: could not hang up: %s", self.call_sid, error)
 
 
@@ -314,7 +314,7 @@ def _check_format(media_format: media.MediaFormat) -> None:
         )
 
 
-def _check_client(client: object, call_sid: str, params: SignalWireFrameSerializer.InputParams) -> None:
+def _check_client(client: object) -> None:
     if client is None:
         return
     from .._async._client import AsyncClient
@@ -322,10 +322,4 @@ def _check_client(client: object, call_sid: str, params: SignalWireFrameSerializ
     if not isinstance(client, AsyncClient):
         raise TypeError(
             f"client must be a signalwire_compat.AsyncClient (pipecat is async), not {type(client).__name__}"
-        )
-    if params.auto_hang_up and not callable(getattr(client.calls(call_sid), "hang_up", None)):
-        raise NotImplementedError(
-            "auto_hang_up through the client needs client.calls(sid).hang_up(), which this version of"
-            " signalwire-compat lacks: leave client out (closing the WebSocket ends <Connect><Stream>, and the call"
-            " with it when no verb follows) or pass InputParams(auto_hang_up=False)"
         )

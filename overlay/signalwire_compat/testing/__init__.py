@@ -115,8 +115,12 @@ class FakeSpace:
         self._media = Media(speed=speed, clock=clock, audio=audio, ssl_context=ssl_context, l16_byteorder=l16_byteorder)
         self._streams = Streams(StreamStore(), self._media, self._callbacks, self._app_route)
         webhook = Webhook(self.signing_key, self._app_route, self._media.loop)
-        self._calls = CallStore(CallSpace(self._streams, self._media, webhook), account=self.project_id)
-        self._api = RestAPI(self._streams, self._overrides, account=self.project_id, api_token=self.api_token)
+        self._calls = CallStore(
+            CallSpace(self._streams, self._media, webhook, self._callbacks), account=self.project_id
+        )
+        self._api = RestAPI(
+            self._streams, self._overrides, self._calls, account=self.project_id, api_token=self.api_token
+        )
 
     def __repr__(self) -> str:
         return f"<FakeSpace url={self.url if self._running else None!r} project_id={self.project_id!r}>"

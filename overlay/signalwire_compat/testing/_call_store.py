@@ -1,12 +1,15 @@
-"""FakeSpace's calls, beside its streams: every call it placed, by sid, in order; placing one, and hanging
-them all up when the space stops."""
+"""FakeSpace's calls, beside its streams: every call it placed, by sid, in order; placing one (an incoming call
+to the app, or one the REST API creates), and hanging them all up when the space stops."""
 
 from __future__ import annotations
 
 import threading
 
 from ._audio import AudioSource
-from ._calls import CallSpace, FakeCall, check_incoming_call
+from ._call_life import StatusCallback
+from ._call_rules import CallView
+from ._calls import CallSpace, FakeCall
+from ._webhook import check_incoming_call
 
 __all__ = ["CallStore"]
 
@@ -40,6 +43,33 @@ class CallStore:
             self._calls[call.sid] = call
         call.start()
         return call
+
+    def place_outgoing(
+        self, url: str, *, from_: str, to: str, method: str, callback: StatusCallback
+    ) -> tuple[FakeCall, CallView]:
+        """A call the REST API created (``outbound-api``), and how it was when created (``queued``): answered at
+        once, then its document at ``url``, which fails the call as SignalWire's fetch would when the space may
+        not reach it (neither loopback nor ``callback_app``'s)."""
+        account = self._account
+        call = FakeCall(
+            self._space,
+            url=url,
+            from_=from_,
+            to=to,
+            method=method,
+            account=account,
+            direction="outbound-api",
+            callback=callback,
+        )
+        created = call.view()
+        with self._lock:
+            self._calls[call.sid] = call
+        call.start()
+        return call, created
+
+    def get(self, sid: str) -> FakeCall | None:
+        with self._lock:
+            return self._calls.get(sid.lower())
 
     def all(self) -> list[FakeCall]:
         with self._lock:

@@ -3,6 +3,8 @@ verb on the space's loop and clock, its streams started and stopped through the 
 
 ``<Start>``/``<Connect>``/``<Stop>`` ``<Stream>``, ``<Pause>`` and ``<Hangup>`` are played; other
 verbs are recorded and skipped. The end of the document (or a hang-up) ends the call and its streams.
+A call the REST API creates (``outbound-api``) is answered at once; the REST API may end a call (``end``)
+or run a new document in place of the running one (``redirect``). Its times and callbacks: ``_call_life``.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from ._apps import AppRoute
 from ._audio import AudioSource
+from ._call_life import CallLife, StatusCallback
+from ._call_rules import ENDED, CallView
+from ._callbacks import CallbackSender
 from ._caller import Caller
 from ._clock import wait_until
 from ._heard import Heard, joined
-from ._media import Media, check_audio
+from ._media import Media
 from ._media_stream import MediaStream
 from ._records import FakeStream, Parent, StreamState
 from ._streams import Streams
@@ -32,56 +36,30 @@ from ._webhook import Webhook
 if TYPE_CHECKING:
     from ..cxml import Stream, VoiceResponse
 
-__all__ = ["CallSpace", "FakeCall", "check_incoming_call"]
+__all__ = ["CallSpace", "FakeCall"]
 
-CallStatus = Literal["ringing", "in-progress", "completed", "failed"]
-
-
-def check_incoming_call(
-    url: object,
-    *,
-    from_: object,
-    to: object,
-    method: object,
-    audio: object,
-    route: AppRoute | None,
-    wait_for_app: object = 0.0,
-) -> None:
-    """Refuse (``ValueError``, ``TypeError``) an incoming call the space would not place: its webhook URL is
-    loopback or one ``route`` takes, by GET or POST, from and to someone, with audio a stream can carry."""
-    from .._validation import is_loopback_url
-
-    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
-        raise ValueError(f"url must be an absolute http(s):// URL, got {url!r}")
-    if not (route is not None and route.matches(url)) and not is_loopback_url(url):
-        raise ValueError(f"a FakeSpace calls loopback addresses (or its callback_app) only, not {url!r}")
-    if method not in ("GET", "POST"):
-        raise ValueError(f"method must be GET or POST, got {method!r}")
-    for name, value in (("from_", from_), ("to", to)):
-        if not isinstance(value, str) or not value:
-            raise ValueError(f"{name} must be a non-empty str")
-    if audio is not None:
-        check_audio(audio)
-    if isinstance(wait_for_app, bool) or not isinstance(wait_for_app, int | float) or not 0 <= wait_for_app <= 3600:
-        raise ValueError(f"wait_for_app must be seconds from 0 to 3600, got {wait_for_app!r}")
+CallStatus = Literal["queued", "ringing", "in-progress", "completed", "canceled", "failed"]
 
 
 @attrs.frozen
 class CallSpace:
     """What a call uses of its space: its streams, its media part (the loop and clock a call runs on, the
-    streams' WebSocket sessions), the webhook to its app."""
+    streams' WebSocket sessions), the webhook to its app, the sender of its status callbacks."""
 
     streams: Streams
     media: Media
     webhook: Webhook
+    callbacks: CallbackSender
 
 
 class FakeCall:
-    """An incoming call FakeSpace placed to an app; read it and wait on it from any thread.
+    """A call FakeSpace placed to an app; read it and wait on it from any thread.
 
-    ``status``: ``ringing`` (webhook sent), ``in-progress`` (cXML running), then ``completed``, or
-    ``failed`` when the webhook or its answer was unusable (``error`` says why, as SignalWire logs
-    a document error). ``verbs`` lists the verbs carried out, ``skipped`` the ones only recorded.
+    ``status``: ``ringing`` (webhook sent; ``queued`` first when the REST API created it), ``in-progress``
+    (cXML running), then ``completed`` (``canceled``: ended by the REST API before it was answered), or
+    ``failed`` when the webhook or its answer was unusable (``error`` says why, as SignalWire logs a
+    document error). ``direction``: ``inbound`` or ``outbound-api``. ``verbs`` lists the verbs carried
+    out, ``skipped`` the ones only recorded.
     """
 
     def __init__(
@@ -95,13 +73,22 @@ class FakeCall:
         account: str,
         audio: AudioSource | None = None,
         wait_for_app: float = 0.0,
+        direction: str = "inbound",
+        callback: StatusCallback = StatusCallback(),  # noqa: B008 - frozen
     ) -> None:
         self.sid = str(uuid.uuid4())
         self._wait_for_app = wait_for_app
+        self.direction = direction
+        self._life = CallLife(space.media.clock, space.callbacks, callback)
+        self._redirect: tuple[str, str] | None = None
+        self._document_task: asyncio.Task[CallStatus] | None = None
+        self._ending: CallStatus = "completed"
         self.account_sid = account
         self.url, self.from_, self.to, self.method = url, from_, to, method
         self.audio = audio  # what its streams carry (None: the space's)
-        self.status: CallStatus = "ringing"
+        self.status: CallStatus = "ringing" if direction == "inbound" else "queued"
+        if direction != "inbound":
+            self._life.changed(self.view())  # initiated
         self.error: str | None = None
         self.document: VoiceResponse | None = None
         self.verbs: list[str] = []
@@ -149,10 +136,10 @@ class FakeCall:
         return lambda: f"call {self.sid}: {what} within {timeout:g} s (status {self.status})"
 
     def _ended(self) -> bool:
-        return self.status in ("completed", "failed")
+        return self.status in ENDED
 
     def wait_until_ended(self, *, timeout: float = 5.0) -> FakeCall:
-        """Until the call is ``completed`` or ``failed``."""
+        """Until the call has ended: ``completed``, ``canceled`` or ``failed``."""
         wait_until(self._changed, self._ended, timeout, self._late("not ended", timeout))
         return self
 
@@ -215,9 +202,34 @@ class FakeCall:
 
     def _set(self, **changes: object) -> None:
         with self._changed:
+            if "status" in changes and (self.status in ENDED or changes["status"] == self.status):
+                del changes["status"]  # an end is final: a document that finishes after the API ended the call
             for name, value in changes.items():
                 setattr(self, name, value)
+            if "status" in changes:
+                self._life.changed(self.view())
             self._changed.notify_all()
+
+    def view(self) -> CallView:
+        """What the REST API shows of it now (``_call_rules.call_document``)."""
+        return self._life.view(self.sid, self.account_sid, self.from_, self.to, self.status, self.direction)
+
+    def end(self, status: CallStatus) -> None:
+        """End it as the REST API does: its document is left where it is (no further verb runs) and its streams
+        stop now (``stop`` on each WebSocket)."""
+        self._ending = status
+        self._hang_up_now()  # first: the loop cancels the document before it hears that a <Connect> stream stopped
+        self._space.streams.stop_running(self._parent)
+        self._set(status=status)
+
+    def point_callbacks(self, url: str, method: str | None) -> None:
+        """Send its status callbacks to ``url`` from now on (an update's ``StatusCallback``)."""
+        self._life.point(url, method)
+
+    def redirect(self, url: str, method: str) -> None:
+        """Run the document at ``url`` in place of the running one (whose ``<Connect>`` ends with it)."""
+        self._redirect = (url, method)
+        self._loop.call_soon(lambda: self._document_task is not None and self._document_task.cancel())
 
     # -- on the loop -----------------------------------------------------------------------------
 
@@ -238,18 +250,12 @@ class FakeCall:
         try:
             if self._hangup_wanted:
                 return
-            params = self._webhook_params()
-            document = await self._space.webhook.document(
-                self.url, self.method, params, wait_for_app=self._wait_for_app
-            )
-            if isinstance(document, str):
-                status = "failed"
-                self._set(error=document)
-                return
-            self._set(status="in-progress", document=document)
-            await self._execute(document)
+            if self.direction != "inbound":  # no one to wait for: the far end answers at once
+                self._set(status="ringing")
+                self._set(status="in-progress")
+            status = await self._documents()
         except asyncio.CancelledError:
-            pass  # hung up
+            status = self._ending  # hung up
         except Exception as error:  # noqa: BLE001 - a document the fake cannot carry out fails the call, as SignalWire's would
             status = "failed"
             self._set(error=f"the call failed: {type(error).__name__}: {error}"[:300])
@@ -258,13 +264,38 @@ class FakeCall:
             self._space.streams.stop_running(self._parent)
             self._set(status=status)
 
+    async def _documents(self) -> CallStatus:
+        """Fetch the call's document and run it; a redirect cancels the one running and starts again at its URL."""
+        url, method, wait_for_app = self.url, self.method, self._wait_for_app
+        while True:
+            task = self._document_task = asyncio.create_task(self._document(url, method, wait_for_app))
+            try:
+                await asyncio.wait({task})
+            finally:
+                if not task.done():  # hung up meanwhile
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
+            redirect, self._redirect = self._redirect, None
+            if redirect is None:
+                return task.result()
+            (url, method), wait_for_app = redirect, 0.0  # the app answered the first document: it listens
+
+    async def _document(self, url: str, method: str, wait_for_app: float) -> CallStatus:
+        document = await self._space.webhook.document(url, method, self._webhook_params(), wait_for_app=wait_for_app)
+        if isinstance(document, str):
+            self._set(error=document)
+            return "failed"
+        self._set(status="in-progress", document=document)
+        await self._execute(document)
+        return "completed"
+
     def _webhook_params(self) -> list[tuple[str, str]]:
         return [
             ("AccountSid", self.account_sid),
             ("ApiVersion", "2010-04-01"),
             ("CallSid", self.sid),
-            ("CallStatus", "ringing"),
-            ("Direction", "inbound"),
+            ("CallStatus", "ringing" if self.status == "ringing" else "in-progress"),
+            ("Direction", self.direction),
             ("From", self.from_),
             ("To", self.to),
         ]
@@ -284,7 +315,11 @@ class FakeCall:
                     and (stream := self._start_stream(child, bidirectional=bidirectional))
                 ]
                 if bidirectional and started:  # <Connect><Stream> holds the call until the stream ends
-                    await self._until_ended(started[0].sid)
+                    try:
+                        await self._until_ended(started[0].sid)
+                    except asyncio.CancelledError:  # the document is left (a redirect, a hang-up): so is <Connect>
+                        self._space.streams.stop(started[0].sid)
+                        raise
             elif isinstance(verb, cxml.Stop):
                 for child in verb.children:
                     if isinstance(child, cxml.Stream) and child.name is not None:

@@ -1,7 +1,8 @@
 """FakeSpace's REST API: what it answers to a request, whichever way it came (socket or in-process transport).
 
 Injected faults and canned answers first (``_canned``), then the API's own rules (``_rules``): create a
-stream on a call or conference, or stop one by sid or name, through the space's ``Streams``.
+stream on a call or conference, or stop one by sid or name, through the space's ``Streams``; the Calls
+operations through ``_call_rest``.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from ._call_rest import CallsAPI
+from ._call_store import CallStore
 from ._canned import Overrides
 from ._records import FakeStream, Kind, Parent, StreamState
 from ._rules import (
     KEPT_APART,
     PARAMETER,
     Answer,
+    CallRequest,
     create_problem,
     error_body,
     fault_answer,
@@ -37,8 +41,11 @@ def basic_auth(user: str, password: str) -> str:
 class RestAPI:
     """The answers of one space: its account, the credentials it expects, its overrides and its streams."""
 
-    def __init__(self, streams: Streams, overrides: Overrides, *, account: str, api_token: str) -> None:
+    def __init__(
+        self, streams: Streams, overrides: Overrides, calls: CallStore, *, account: str, api_token: str
+    ) -> None:
         self._streams = streams
+        self._calls = CallsAPI(calls)
         self._overrides = overrides
         self._account = account
         self._expected_auth = basic_auth(account, api_token)
@@ -56,6 +63,8 @@ class RestAPI:
         request = read_request(method, path, headers, body, auth=self._expected_auth, account=self._account)
         if isinstance(request, Answer):
             return request
+        if isinstance(request, CallRequest):
+            return self._calls.answer(request, path)
         parent = Parent(request.kind, request.account, request.parent)
         if request.stream is None:
             return self._create(parent, request.pairs)

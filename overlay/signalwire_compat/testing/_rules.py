@@ -16,11 +16,13 @@ from ._records import FakeStream, Fault, Kind, StreamState
 
 __all__ = [
     "API_PATH",
+    "CALLS_ROUTE",
     "KEPT_APART",
     "PARAMETER",
     "ROUTE",
     "UUID",
     "Answer",
+    "CallRequest",
     "StreamRequest",
     "create_problem",
     "error_body",
@@ -35,6 +37,7 @@ ROUTE = re.compile(
     rf"{re.escape(API_PATH)}/Accounts/(?P<account>[^/]+)/(?P<kind>Calls|Conferences)/(?P<parent>[^/]+)"
     r"/Streams(?:/(?P<stream>[^/]+?))?(?:\.json)?"
 )
+CALLS_ROUTE = re.compile(rf"{re.escape(API_PATH)}/Accounts/(?P<account>[^/]+)/Calls(?:/(?P<call>[^/]+?))?(?:\.json)?")
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 PARAMETER = re.compile(r"Parameter([1-9][0-9]?)\.(Name|Value)")
 _TRACKS = ("inbound_track", "outbound_track", "both_tracks")
@@ -54,8 +57,8 @@ class Answer:
 _ERROR_CODES = {400: 21100, 401: 20003, 404: 20404, 422: 21218, 429: 20429, 500: 20500, 503: 20503}
 
 
-def error_body(status: int, message: str) -> bytes:
-    code = _ERROR_CODES.get(status, 20000 + status)
+def error_body(status: int, message: str, *, code: int | None = None) -> bytes:
+    code = code if code is not None else _ERROR_CODES.get(status, 20000 + status)
     document = {
         "code": code,
         "message": message,
@@ -131,6 +134,22 @@ def fault_answer(fault: Fault) -> Answer:
     return Answer(fault.status, body, headers, fault=f"status {fault.status}")
 
 
+class CallRequest(NamedTuple):
+    """A Calls request the API accepts for reading: the call (None: the collection, a create) and its form."""
+
+    method: str
+    account: str
+    call: str | None
+    pairs: list[tuple[str, str]]
+
+    def fields(self) -> dict[str, str]:
+        """The form's fields (the last value of a repeated one)."""
+        return dict(self.pairs)
+
+    def values(self, name: str) -> list[str]:
+        return [value for field, value in self.pairs if field == name]
+
+
 class StreamRequest(NamedTuple):
     """A request the API accepts for reading: which stream (None: a create) of which parent, and its form."""
 
@@ -143,21 +162,27 @@ class StreamRequest(NamedTuple):
 
 def read_request(
     method: str, path: str, headers: Mapping[str, str], body: bytes, *, auth: str, account: str
-) -> StreamRequest | Answer:
-    """The stream request in ``method path``, or the API's refusal: 404 (route, account), 405, 401, 400 (body).
+) -> StreamRequest | CallRequest | Answer:
+    """The stream or call request in ``method path``, or the API's refusal: 404 (route, account), 405, 401,
+    400 (body).
 
     ``headers`` are lower-cased; ``auth`` is the ``Authorization`` value the space expects for ``account``.
     """
     match = ROUTE.fullmatch(path)
-    if match is None:
+    calls = CALLS_ROUTE.fullmatch(path) if match is None else None
+    if match is None and calls is None:
         return Answer(404, error_body(404, f"The requested resource {path} was not found"))
-    if method != "POST":
-        return Answer(405, error_body(405, f"Method {method} not allowed"), {"Allow": "POST"})
+    allowed = "GET, POST" if calls is not None and calls["call"] is not None else "POST"
+    if method not in allowed.split(", "):
+        return Answer(405, error_body(405, f"Method {method} not allowed"), {"Allow": allowed})
     if headers.get("authorization") != auth:
         return Answer(401, error_body(401, "Authentication Error - invalid username or password"))
-    kind: Kind = "call" if match["kind"] == "Calls" else "conference"
-    requested, parent = match["account"].lower(), match["parent"].lower()
+    route = match or calls
+    assert route is not None
+    requested = route["account"].lower()
     if requested != account.lower():
+        if calls is not None and calls["call"] is None:  # the create documents no 404
+            return Answer(401, error_body(401, f"Authentication Error - the credentials are not account {requested}'s"))
         return Answer(404, error_body(404, f"Account {requested} was not found"))
     content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if body and content_type != "application/x-www-form-urlencoded":
@@ -166,5 +191,10 @@ def read_request(
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
     except (UnicodeDecodeError, ValueError):
         return Answer(400, error_body(400, "Request body is not a valid form"))
-    stream = match["stream"]
+    if calls is not None:
+        call = calls["call"]
+        return CallRequest(method, requested, None if call is None else unquote(call).lower(), pairs)
+    assert match is not None
+    kind: Kind = "call" if match["kind"] == "Calls" else "conference"
+    stream, parent = match["stream"], match["parent"].lower()
     return StreamRequest(kind, requested, parent, None if stream is None else unquote(stream), pairs)

@@ -14,15 +14,45 @@ import attrs
 from ._apps import AppRoute
 from ._callbacks import Signed
 from ._loop import CONNECT_TIMEOUT, LoopThread
+from ._media import check_audio
 
 if TYPE_CHECKING:
     import aiohttp
 
     from ..cxml import VoiceResponse
 
-__all__ = ["Webhook", "read_answer"]
+__all__ = ["Webhook", "check_incoming_call", "read_answer"]
 
 _RETRY_EVERY = 0.1  # wall seconds between tries of a webhook nothing listens at yet (``wait_for_app``)
+
+
+def check_incoming_call(
+    url: object,
+    *,
+    from_: object,
+    to: object,
+    method: object,
+    audio: object,
+    route: AppRoute | None,
+    wait_for_app: object = 0.0,
+) -> None:
+    """Refuse (``ValueError``, ``TypeError``) an incoming call the space would not place: its webhook URL is
+    loopback or one ``route`` takes, by GET or POST, from and to someone, with audio a stream can carry."""
+    from .._validation import is_loopback_url
+
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        raise ValueError(f"url must be an absolute http(s):// URL, got {url!r}")
+    if not (route is not None and route.matches(url)) and not is_loopback_url(url):
+        raise ValueError(f"a FakeSpace calls loopback addresses (or its callback_app) only, not {url!r}")
+    if method not in ("GET", "POST"):
+        raise ValueError(f"method must be GET or POST, got {method!r}")
+    for name, value in (("from_", from_), ("to", to)):
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{name} must be a non-empty str")
+    if audio is not None:
+        check_audio(audio)
+    if isinstance(wait_for_app, bool) or not isinstance(wait_for_app, int | float) or not 0 <= wait_for_app <= 3600:
+        raise ValueError(f"wait_for_app must be seconds from 0 to 3600, got {wait_for_app!r}")
 
 
 @attrs.frozen

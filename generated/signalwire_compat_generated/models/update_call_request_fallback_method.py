@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class UpdateCallRequestFallbackMethod(StrEnum):
+    GET = "GET"
+    POST = "POST"
+
+    def __str__(self) -> str:
+        return str(self.value)
