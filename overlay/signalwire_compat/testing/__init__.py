@@ -8,17 +8,16 @@
             client.calls(stream.parent_sid).streams(stream.sid).stop()
         assert space.stream_status(stream.sid) == "stopped"
 
-It starts and stops streams as the API does (Basic auth, form bodies, the spec's documents, 401/404/422),
-sends signed status callbacks, records every request, and injects faults on demand. It plays SignalWire's
-part of a stream's WebSocket (``_media_stream``), paced by its clock (``speed=`` or ``ManualClock()``), and
-places incoming calls that carry out an app's cXML (``_calls``), with a caller a test scripts (``_caller``).
+It answers the streams and calls API as SignalWire does (Basic auth, form bodies, the spec's documents,
+401/404/422), sends signed status callbacks, records every request, injects faults on demand, plays
+SignalWire's part of a stream's WebSocket paced by its clock (``speed=`` or ``ManualClock()``), and places
+calls that carry out an app's cXML, with a caller a test scripts (``_caller``).
 
 FakeSpace is the front of parts it composes: the stream store (``_store``) that ``Streams`` (``_streams``)
 changes for the REST rules (``_rest``) and the calls (``_call_store``, ``_calls``); the media part
 (``_media``); the callback sender (``_callbacks``); the socket server (``_server``) or the in-process
 transports (``_inprocess``); ``callback_app=`` (``_apps``, ``_asgi_websocket``): an app taking the callbacks,
 voice webhooks and (ASGI) its WebSockets in-process. Every ``wait_…`` has an awaitable ``await_…`` twin.
-``signalwire-compat fake`` (or ``python -m signalwire_compat.testing``) runs one in the foreground.
 """
 
 from __future__ import annotations
@@ -115,9 +114,8 @@ class FakeSpace:
         self._media = Media(speed=speed, clock=clock, audio=audio, ssl_context=ssl_context, l16_byteorder=l16_byteorder)
         self._streams = Streams(StreamStore(), self._media, self._callbacks, self._app_route)
         webhook = Webhook(self.signing_key, self._app_route, self._media.loop)
-        self._calls = CallStore(
-            CallSpace(self._streams, self._media, webhook, self._callbacks), account=self.project_id
-        )
+        call_space = CallSpace(self._streams, self._media, webhook, self._callbacks)
+        self._calls = CallStore(call_space, account=self.project_id)
         self._api = RestAPI(
             self._streams, self._overrides, self._calls, account=self.project_id, api_token=self.api_token
         )
@@ -334,7 +332,7 @@ class FakeSpace:
         )
 
     def calls(self) -> list[FakeCall]:
-        """Every incoming call placed, in order."""
+        """Every call placed, in order: incoming ones, and those created through the REST API."""
         return self._calls.all()
 
     def advance(self, seconds: float) -> None:
