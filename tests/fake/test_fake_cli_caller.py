@@ -150,7 +150,10 @@ def test_the_fake_waits_for_an_app_still_starting_presses_a_key_and_writes_what_
             assert "status=completed verbs=Connect streams=1" in lines[2], lines
             if not writes_heard:
                 process.send_signal(signal.SIGTERM)
-            out, err = process.communicate(timeout=10)
+            # Not communicate(): it reads the pipe's descriptor and would miss what readline() buffered already.
+            process.wait(timeout=10)
+            out = process.stdout.read()
+            err = process.stderr.read() if process.stderr is not None else ""
     finally:
         process.kill()
         process.wait(10)

@@ -40,7 +40,10 @@ def running(*args: str, lines: int, **settings: str) -> Iterator[list[str]]:
         assert process.stdout is not None
         yield [process.stdout.readline().rstrip("\n") for _ in range(lines)]
         process.send_signal(signal.SIGTERM)
-        rest, stderr = process.communicate(timeout=10)
+        # Not communicate(): it reads the pipe's descriptor and would miss what readline() buffered already.
+        process.wait(timeout=10)
+        rest = process.stdout.read()
+        stderr = process.stderr.read() if process.stderr is not None else ""
     finally:
         process.kill()
         process.wait(10)

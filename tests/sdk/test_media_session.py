@@ -152,7 +152,7 @@ def test_a_websockets_handler_reached_without_process_request_closes_a_wrong_bea
     def unguarded(agent: Agent) -> WebsocketsServer:
         return WebsocketsServer(agent, check_before_upgrade=False)
 
-    with call_agent(unguarded, agent, bearer_in_cxml="not-the-token") as (_, call, stream):
+    with call_agent(unguarded, agent, clock=ManualClock(), bearer_in_cxml="not-the-token") as (_, call, stream):
         stream.wait_until_ended()
         call.hangup()
     assert stream.frames_sent <= 1 and stream.app_messages == []  # closed before any audio was answered
