@@ -12,6 +12,27 @@ from tests.helpers import ROOT, built_once
 CONTRACT_COUNTS = {"sdk_requests": 0, "fake_responses": 0}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from tests.budget import is_xdist_controller, warm_bytecode
+
+    if is_xdist_controller(config):
+        warm_bytecode(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Tell each pytest-xdist worker how the controller hands out tests (a worker's own option says "no")."""
+    node.workerinput["signalwire_compat_dist"] = node.config.getoption("dist")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    workerinput = getattr(config, "workerinput", {})
+    if workerinput.get("signalwire_compat_dist") == "worksteal":
+        from tests.budget import longest_first
+
+        items[:] = longest_first(items, int(workerinput["workercount"]))
+
+
 @pytest.fixture(autouse=True)
 def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Check every request the SDK sends and every response FakeSpace sends against the specs.
