@@ -83,6 +83,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         workeroutput["contract"] = dict(CONTRACT_COUNTS)
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: pytest -p no:xdist runs without it
 def pytest_testnodedown(node: Any, error: Any) -> None:
     for key, count in getattr(node, "workeroutput", {}).get("contract", {}).items():
         CONTRACT_COUNTS[key] += count
