@@ -27,21 +27,28 @@ ROOT = Path(__file__).resolve().parent.parent  # not tests.helpers: the controll
 # The folders whose modules the tests import (and rewrite, for test modules and conftest.py).
 PACKAGES = ("overlay", "generated", "scripts", "tests")
 
-# CPU seconds per test of the modules whose tests take longest (measured with make test on the 2-core
-# machine; a rough guide to order them, not a limit). Any other test marked slow counts SLOW_DEFAULT,
-# any other test 0. Modules in KEEP_TOGETHER share an expensive per-run fixture (built once under a
-# file lock): their tests go to one worker, so that no other worker waits on that lock.
+# Seconds a test takes (make test on the 2-core machine, lightly loaded; a guide to order them, not a
+# limit), by node-id prefix: a module, or one of its tests (the longest prefix that matches wins). Any
+# other test marked slow counts SLOW_DEFAULT, any other test 0. Modules in KEEP_TOGETHER share an
+# expensive per-run fixture (built once under a file lock): their tests go to one worker, so that no
+# other worker waits on that lock.
 COST = {
-    "tests/pipeline/test_spec_changes.py": 6.0,
-    "tests/pipeline/test_upstream_spec.py": 3.0,
-    "tests/packaging/test_vendoring.py": 2.0,
-    "tests/pipeline/test_generate.py": 1.5,
-    "tests/packaging/test_bench.py": 1.5,
-    "tests/pipeline/test_overlay_fit.py": 1.0,
-    "tests/packaging/test_pytest_plugin_project.py": 2.5,
-    "tests/sdk/test_load.py": 2.5,
-    "tests/packaging/test_packaging.py": 1.0,
-    "tests/pipeline/test_update_upstream.py": 1.0,
+    "tests/pipeline/test_spec_changes.py": 12.0,
+    "tests/pipeline/test_spec_changes.py::test_add_operation_then": 28.0,
+    "tests/pipeline/test_spec_changes.py::test_a_conflicting_spec": 1.5,
+    "tests/pipeline/test_spec_changes.py::test_the_same_spec_with_one_semantic": 1.5,
+    "tests/packaging/test_vendoring.py::test_a_strict_mypy_host": 17.0,
+    "tests/packaging/test_vendoring.py::test_pips_vendoring_tool": 5.0,
+    "tests/pipeline/test_generate.py::test_check_command_fails": 11.0,
+    "tests/pipeline/test_generate.py": 3.0,
+    "tests/pipeline/test_upstream_spec.py": 4.0,
+    "tests/pipeline/test_overlay_fit.py": 3.0,
+    "tests/packaging/test_bench.py::test_quick_bench_run": 6.0,
+    "tests/packaging/test_demo.py": 5.0,
+    "tests/sdk/test_load.py": 4.5,
+    "tests/packaging/test_pytest_plugin_project.py": 3.5,
+    "tests/pipeline/test_update_upstream.py": 2.0,
+    "tests/packaging/test_bench_session.py": 2.5,
 }
 SLOW_DEFAULT = 0.5
 KEEP_TOGETHER = ("tests/pipeline/test_upstream_spec.py",)
@@ -117,7 +124,10 @@ def longest_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
         return item.nodeid.split("::", 1)[0]
 
     def cost(item: pytest.Item) -> float:
-        return COST.get(module(item), SLOW_DEFAULT if item.get_closest_marker("slow") else 0.0)
+        prefixes = [prefix for prefix in COST if item.nodeid.startswith(prefix)]
+        if prefixes:
+            return COST[max(prefixes, key=len)]
+        return SLOW_DEFAULT if item.get_closest_marker("slow") else 0.0
 
     # Units of work: one test, or every test of a module kept together; longest first (stable).
     units: list[list[pytest.Item]] = []
