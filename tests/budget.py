@@ -27,11 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent  # not tests.helpers: the controll
 # The folders whose modules the tests import (and rewrite, for test modules and conftest.py).
 PACKAGES = ("overlay", "generated", "scripts", "tests")
 
-# Seconds a test takes (make test on the 2-core machine, lightly loaded; a guide to order them, not a
-# limit), by node-id prefix: a module, or one of its tests (the longest prefix that matches wins). Any
-# other test marked slow counts SLOW_DEFAULT, any other test 0. Modules in KEEP_TOGETHER share an
-# expensive per-run fixture (built once under a file lock): their tests go to one worker, so that no
-# other worker waits on that lock.
+# Seconds a test marked slow takes (make test on the 2-core machine, lightly loaded; a guide to order
+# them, not a limit), by node-id prefix: a module, or one of its tests (the longest prefix that matches
+# wins); any other test marked slow counts SLOW_DEFAULT, a test not marked slow 0. Modules in
+# KEEP_TOGETHER share an expensive per-run fixture (built once under a file lock): their tests go to one
+# worker, so that no other worker waits on that lock.
 COST = {
     "tests/pipeline/test_spec_changes.py": 12.0,
     "tests/pipeline/test_spec_changes.py::test_add_operation_then": 28.0,
@@ -124,10 +124,10 @@ def longest_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
         return item.nodeid.split("::", 1)[0]
 
     def cost(item: pytest.Item) -> float:
+        if not item.get_closest_marker("slow"):  # a long test is marked slow (tests that are not: make quick)
+            return 0.0
         prefixes = [prefix for prefix in COST if item.nodeid.startswith(prefix)]
-        if prefixes:
-            return COST[max(prefixes, key=len)]
-        return SLOW_DEFAULT if item.get_closest_marker("slow") else 0.0
+        return COST[max(prefixes, key=len)] if prefixes else SLOW_DEFAULT
 
     # Units of work: one test, or every test of a module kept together; longest first (stable).
     units: list[list[pytest.Item]] = []
