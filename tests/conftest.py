@@ -12,6 +12,27 @@ from tests.helpers import ROOT, built_once
 CONTRACT_COUNTS = {"sdk_requests": 0, "fake_responses": 0}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from tests.budget import is_xdist_controller, warm_bytecode
+
+    if is_xdist_controller(config):
+        warm_bytecode(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Tell each pytest-xdist worker how the controller hands out tests (a worker's own option says "no")."""
+    node.workerinput["signalwire_compat_dist"] = node.config.getoption("dist")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    workerinput = getattr(config, "workerinput", {})
+    if workerinput.get("signalwire_compat_dist") == "worksteal":
+        from tests.budget import longest_first
+
+        items[:] = longest_first(items, int(workerinput["workercount"]))
+
+
 @pytest.fixture(autouse=True)
 def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Check every request the SDK sends and every response FakeSpace sends against the specs.
@@ -62,6 +83,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         workeroutput["contract"] = dict(CONTRACT_COUNTS)
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: pytest -p no:xdist runs without it
 def pytest_testnodedown(node: Any, error: Any) -> None:
     for key, count in getattr(node, "workeroutput", {}).get("contract", {}).items():
         CONTRACT_COUNTS[key] += count

@@ -57,6 +57,7 @@ def _exports(lines: list[str]) -> dict[str, str]:
     return dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_given_settings_are_kept_and_never_printed_only_generated_ones_are() -> None:
     kept = {"SIGNALWIRE_API_TOKEN": TOKEN, "SIGNALWIRE_SIGNING_KEY": SIGNING_KEY}
     with running("--project-id", PROJECT, lines=3, **kept) as lines:
@@ -87,6 +88,7 @@ def test_given_settings_are_kept_and_never_printed_only_generated_ones_are() -> 
             sw.webhooks.verify(SIGNING_KEY, signature=signature, url=url, body=request.body)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_the_project_id_comes_from_the_environment_too_and_a_missing_setting_is_generated_and_printed() -> None:
     with running(lines=4, SIGNALWIRE_PROJECT_ID=PROJECT.upper(), SIGNALWIRE_SIGNING_KEY=SIGNING_KEY) as lines:
         exports = _exports(lines)
@@ -107,6 +109,7 @@ def _run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tupl
     return code, captured.out, captured.err
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_secret_flag_is_refused_in_a_subprocess_without_being_echoed() -> None:
     result = subprocess.run(
         [*COMMAND, "--api-token", TOKEN], capture_output=True, text=True, timeout=30, check=False, env=_environment()
@@ -160,6 +163,7 @@ def test_unusable_settings_are_one_line_usage_errors(
     assert message in err and err.count("\n") == 1, err
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_stream_lines_are_labelled_with_the_ids_and_the_name_to_stop_them_by() -> None:
     with running("--call-streams", "2", "--conference-streams", "1", lines=8) as lines:
         exports = _exports(lines)

@@ -195,6 +195,7 @@ def test_a_url_that_cannot_be_connected_to_is_an_invalid_url_stream_error() -> N
     assert (callback.event, callback.error) == (sw.StreamEvent.ERROR, sw.StreamError.INVALID_URL)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_space_that_streams_nothing_starts_no_media_thread_and_importing_it_loads_no_aiohttp() -> None:
     code = "import sys, signalwire_compat.testing; assert 'aiohttp' not in sys.modules, 'aiohttp was imported'"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)

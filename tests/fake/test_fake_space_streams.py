@@ -150,6 +150,7 @@ def test_a_refused_callback_is_recorded_not_raised() -> None:
     assert delivery.error is not None and "refused" in delivery.error.lower()
 
 
+@pytest.mark.slow  # starts an interpreter
 @pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_the_module_runs_a_space_in_the_foreground(stop_with: signal.Signals) -> None:
     process = subprocess.Popen(

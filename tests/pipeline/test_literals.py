@@ -7,6 +7,8 @@ import subprocess
 import sys
 import typing
 
+import pytest
+
 from scripts.pipeline import literals
 from scripts.pipeline.merge_specs import load_yaml
 from signalwire_compat import _literals
@@ -17,6 +19,7 @@ def merged_spec() -> dict[str, typing.Any]:
     return dict(load_yaml(literals.MERGED_SPEC.read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_the_committed_module_is_what_the_merged_spec_gives() -> None:
     assert literals.TARGET.read_text(encoding="utf-8") == literals.expected()
     result = subprocess.run([sys.executable, "-m", "scripts.pipeline.literals", "--check"], cwd=ROOT, check=False)
@@ -46,6 +49,7 @@ def test_a_changed_enum_in_the_spec_changes_the_module() -> None:
     assert text != literals.expected()
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_the_check_fails_naming_the_module_when_it_was_edited_by_hand(tmp_path: typing.Any) -> None:
     import shutil
 

@@ -197,6 +197,7 @@ def test_command_line_validates_and_reports(tmp_path: Path) -> None:
     assert read(output)["paths"]
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_command_line_error_is_one_clear_line(tmp_path: Path) -> None:
     copy_of_call = write(tmp_path / "copy.yaml", read(SPECS[0]))
     result = subprocess.run(

@@ -42,7 +42,9 @@ COPIED = [
     "generated",
     "tests",
 ]
-IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache")
+# The byte-code comes along (__pycache__: valid for the copy, whose sources keep their mtimes), so the
+# processes a test starts there compile only what the test changed; mypy's cache is make()'s.
+IGNORE = shutil.ignore_patterns(".mypy_cache", ".ruff_cache", ".pytest_cache")
 
 
 def copy_repository(destination: Path) -> Path:
@@ -53,10 +55,6 @@ def copy_repository(destination: Path) -> Path:
             shutil.copytree(source, destination / name, ignore=IGNORE)  # copy2: mtimes kept
         else:
             shutil.copy2(source, destination / name)
-    if (ROOT / ".mypy_cache").is_dir():
-        # mypy keys its cache by relative path, size and mtime (copy2 keeps them): only what the
-        # test changes is checked again, as in a developer's own checkout.
-        shutil.copytree(ROOT / ".mypy_cache", destination / ".mypy_cache")
     (destination / ".installed-stamp").touch()  # newer than pyproject.toml: make will not reinstall
     return destination
 
@@ -68,8 +66,9 @@ def make(repository: Path, *targets: str, copy_first: bool = False) -> subproces
     command += [f"INSTALLED={repository / '.installed-stamp'}", *targets]
     # The copy's own pytest (make quick) must not take this run's pytest-xdist worker settings for its own.
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
-    # mypy starts from a copy of the checkout's cache (make test has just written it) and rechecks what
-    # the test changed: the same verdicts as a cold run, in a tenth of the time.
+    # mypy starts from a copy of the checkout's cache (make test has just written it; mypy keys it by
+    # relative path, size and mtime, which copy2 keeps) and rechecks what the test changed: the same
+    # verdicts as a cold run, in a tenth of the time.
     cache = repository.parent / "mypy-cache"
     if not cache.exists():
         mypy_cache_dir(repository.parent)
@@ -495,6 +494,10 @@ OPERATION_DEPENDENT_TESTS = [
 ]
 
 
+# One process runs them: the plugins for many workers, a cache between runs and schemathesis are not needed.
+UNNEEDED_PLUGINS = ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:schemathesis"]
+
+
 def test_add_operation_then_check_and_quick_pass_and_the_operation_is_callable_on_a_fake(repository: Path) -> None:
     added = make(repository, "add-operation", "OP=retrieve_conference")
     assert added.returncode == 0, added.stdout + added.stderr
@@ -507,7 +510,7 @@ def test_add_operation_then_check_and_quick_pass_and_the_operation_is_callable_o
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     environment["PYTHONPATH"] = f"{repository / 'overlay'}{os.pathsep}{repository / 'generated'}"
     quick = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow", *OPERATION_DEPENDENT_TESTS],
+        [sys.executable, "-m", "pytest", "-q", "-m", "not slow", *UNNEEDED_PLUGINS, *OPERATION_DEPENDENT_TESTS],
         cwd=repository,
         capture_output=True,
         text=True,

@@ -115,6 +115,7 @@ def _replies() -> list[Reply]:
     return [Reply.json(503, {"message": f"busy {TOKEN}"}, headers=echo), Reply.json(200, call_stream_document())]
 
 
+@pytest.mark.slow  # starts an interpreter
 @pytest.mark.parametrize("level", ["debug", "DEBUG", "info"])
 def test_signalwire_log_sends_the_sdk_log_to_stderr_with_secrets_redacted(level: str) -> None:
     with ScriptedServer(_replies()) as server:
@@ -128,12 +129,14 @@ def test_signalwire_log_sends_the_sdk_log_to_stderr_with_secrets_redacted(level:
     assert "busy [redacted]" in done.stderr
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_without_signalwire_log_the_sdk_writes_nothing_to_stderr() -> None:
     with ScriptedServer(_replies()) as server:
         done = _stop_in_a_process(server.url)
     assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "stopped", "")
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_an_unknown_signalwire_log_level_is_a_configuration_error_before_anything_is_sent() -> None:
     with ScriptedServer([]) as server:
         done = _stop_in_a_process(server.url, SIGNALWIRE_LOG="verbose")

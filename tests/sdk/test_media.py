@@ -240,6 +240,7 @@ def test_check_bearer_compares_in_constant_time(monkeypatch: pytest.MonkeyPatch)
     assert calls == [(b"bearer wrong", b"bearer right")]
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_importing_the_package_loads_neither_cxml_media_nor_a_framework() -> None:
     code = (
         "import sys, signalwire_compat as sw\n"

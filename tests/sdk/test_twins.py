@@ -74,6 +74,7 @@ def test_the_committed_sync_client_is_what_unasync_derives_from_the_async_one() 
     assert unasync.drift() == []
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_unasync_check_fails_and_names_the_file_when_the_sync_client_was_edited_by_hand(tmp_path: Any) -> None:
     import shutil
 

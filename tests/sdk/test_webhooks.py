@@ -918,6 +918,7 @@ def test_validate_agrees_with_twilio_python_request_validator_outside_the_docume
 # -- package surface -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_webhooks_is_an_attribute_of_the_package_loaded_on_first_use() -> None:
     code = (
         "import sys, signalwire_compat as sw\n"
