@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from array import array
+from collections.abc import Callable
 
 import pytest
 
@@ -282,3 +283,28 @@ def test_a_play_shows_what_is_playing_how_much_was_heard_and_its_outcome_and_the
     assert playing == "<Playback duration_ms=100 played_ms=0 outcome=None>"
     assert started == f"<MediaSession stream_sid={SID!r} ended=None>" and "bearer-secret" not in started
     assert cleared == "<Playback duration_ms=100 played_ms=0 outcome=Cleared(played_ms=0, duration_ms=100)>"
+
+
+def test_two_hang_ups_at_once_end_the_call_with_one_request_and_both_return() -> None:
+    from signalwire_compat import cxml
+    from signalwire_compat.testing import FakeSpace
+
+    def held(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/xml")])
+        return [str(cxml.VoiceResponse().pause(length=3600)).encode()]
+
+    async def scenario(space: FakeSpace, call_sid: str) -> None:
+        start = media.signalwire_start(stream_sid=SID, account_sid=space.project_id, call_sid=call_sid)
+        channel = _Channel([media.signalwire_connected(), start])
+        async with space.async_client(in_process=True) as client:
+            opened = MediaSession(_Opener(channel), bearer=None, client=client, receive_rate=None, byteorder="little")
+            async with opened as session:
+                await asyncio.gather(session.hang_up(after_playout=False), session.hang_up())
+
+    with FakeSpace(listen=False, callback_app=held) as space:
+        call = space.incoming_call("http://agent.test/voice")
+        asyncio.run(scenario(space, call.sid))
+        call.wait_until_ended()
+        hang_ups = [r for r in space.requests if r.path.endswith(f"/Calls/{call.sid}")]
+    assert [(r.method, r.form, r.status) for r in hang_ups] == [("POST", {"Status": ["completed"]}, 200)]
+    assert call.status == "completed"
