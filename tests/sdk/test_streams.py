@@ -3,6 +3,7 @@ input refused before anything is sent (sync and async)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -315,3 +316,24 @@ def test_a_name_ending_in_json_is_refused_by_rest_cxml_and_the_fake_saying_why()
     document = '<Response><Stop><Stream name="agent.json"/></Stop></Response>'
     with pytest.raises(cxml.CXMLError, match=re.escape(why)):
         cxml.parse(document)
+
+
+@pytest.mark.parametrize("kind", ["", "Async"])
+def test_each_resource_says_which_call_or_conference_and_stream_it_is_in_its_attributes_and_repr(kind: str) -> None:
+    client_class = sw.AsyncClient if kind else sw.Client
+    client: Any = client_class(PROJECT, "PT" + "t" * 40, "example.signalwire.com")
+    call_streams, conference_streams = client.calls(CALL).streams, client.conferences(CONFERENCE).streams
+    assert (call_streams.call_sid, call_streams(STREAM).call_sid) == (CALL, CALL)
+    assert (conference_streams.conference_sid, conference_streams(STREAM).conference_sid) == (CONFERENCE, CONFERENCE)
+    assert [repr(item) for item in (client.calls, client.calls(CALL), call_streams, conference_streams)] == [
+        f"<{kind}Calls>",
+        f"<{kind}CallContext sid='{CALL}'>",
+        f"<{kind}CallStreams call_sid='{CALL}'>",
+        f"<{kind}ConferenceStreams conference_sid='{CONFERENCE}'>",
+    ]
+    raw = repr(client.with_raw_response)
+    assert raw.startswith(f"<{kind}ClientWithRawResponse of <signalwire_compat.{kind}Client ") and "PTttt" not in raw
+    if kind:
+        asyncio.run(client.aclose())
+    else:
+        client.close()
