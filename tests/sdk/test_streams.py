@@ -146,6 +146,8 @@ BAD_CREATE = [
     ({"url": "wss://"}, "url must be an absolute wss:// URL"),
     ({"url": "wss://example.com/a b"}, "url must be an absolute wss:// URL"),
     ({"url": None}, "url must be a str"),
+    ({"url": "wss://example.com:99999/audio"}, "url must be an absolute wss:// URL, got"),  # no such port
+    ({"url": WSS, "status_callback": "https://example.com:http/cb"}, "status_callback must be an absolute"),
     ({"url": WSS, "track": "left_track"}, "track must be one of"),
     ({"url": WSS, "status_callback_method": "PUT"}, "status_callback_method must be one of"),
     ({"url": WSS, "status_callback": "ftp://example.com/cb"}, "status_callback must be an absolute"),
@@ -153,6 +155,7 @@ BAD_CREATE = [
     ({"url": WSS, "name": "tab\there"}, "name must be 1 to 64"),
     ({"url": WSS, "name": "x" * 65}, "name must be 1 to 64"),
     ({"url": WSS, "name": ".."}, "name must be 1 to 64"),
+    ({"url": WSS, "name": 7}, "name must be a str, not int"),
     ({"url": WSS, "parameters": {f"p{n}": "v" for n in range(100)}}, "at most 99"),
     ({"url": WSS, "parameters": {"": "v"}}, "every name must be a non-empty str"),
     ({"url": WSS, "parameters": {"  ": "v"}}, "every name must be a non-empty str"),
