@@ -105,10 +105,11 @@ quick: install
 # Every test, measured (settings in pyproject.toml's [tool.coverage.*]: branches, overlay/ and scripts/,
 # xdist's workers and the interpreters tests start), then the ratchet: fails below a floor of
 # [tool.signalwire-compat.coverage-floor]. Not part of make test: measuring costs half again its time.
+# tests/coverage_save.py: each xdist worker writes its data before xdist may kill it at the end.
 # `.venv/bin/coverage html -d build/coverage/html` afterwards shows each line and branch.
 coverage: install
 	rm -rf build/coverage && mkdir -p build/coverage
-	$(BIN)/coverage run -m pytest -q -n auto --dist worksteal
+	$(BIN)/coverage run -m pytest -p tests.coverage_save -q -n auto --dist worksteal
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
 	$(BIN)/python -m tests.coverage_floor

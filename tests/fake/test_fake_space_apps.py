@@ -4,6 +4,7 @@ still gets a socket (an ASGI app's own stream URLs go to it in-process: test_fak
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -162,3 +163,37 @@ def test_callback_app_must_be_callable_and_its_url_an_http_origin() -> None:
         FakeSpace(callback_app="app")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="callback_app_url"):
         FakeSpace(callback_app=Flask(__name__), callback_app_url="testserver")
+
+
+def _raises(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    raise RuntimeError("the handler failed")
+
+
+def _never_starts(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    return [b"<Response/>"]
+
+
+def _never_ends(environ: dict[str, Any], start_response: Any) -> Any:
+    start_response("200 OK", [("Content-Type", "text/xml")])
+    return itertools.repeat(b"<!-- padding -->" * 4096)  # the space must stop reading past its limit
+
+
+async def _asgi_never_starts(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    ("app", "error"),
+    [
+        (_raises, "the voice webhook failed: the app raised RuntimeError: the handler failed"),
+        (_never_starts, "the voice webhook failed: the app returned without calling start_response"),
+        (_asgi_never_starts, "the voice webhook failed: the app returned without sending http.response.start"),
+        (_never_ends, "the cXML document is larger than 1048576 bytes"),
+    ],
+    ids=["WSGI raises", "WSGI never starts", "ASGI never starts", "WSGI never ends"],
+)
+def test_an_app_that_breaks_the_gateway_interface_fails_the_call_saying_how(app: Any, error: str) -> None:
+    with FakeSpace(listen=False, callback_app=app) as space:
+        call = space.incoming_call(f"{APP}/voice").wait_until_ended()
+    assert (call.status, call.error) == ("failed", error)
+    assert call.verbs == []

@@ -60,16 +60,22 @@ def test_a_key_press_at_a_time_reaches_every_stream_one_message_per_digit_on_the
     assert connections[1].of(media.Dtmf)[0].stream_sid == call.streams[1].sid
 
 
-def test_a_key_pressed_now_goes_at_once_and_with_no_stream_connected_it_is_refused() -> None:
+def test_keys_pressed_now_go_at_once_then_a_duration_apart_and_are_refused_with_no_stream_connected() -> None:
     with FakeSpace(clock=ManualClock()) as space, MediaApp(space.signing_key, cxml=two_streams) as app:
         unanswered = space.incoming_call("http://127.0.0.1:9/voice").wait_until_ended()  # nothing listens there
         with pytest.raises(RuntimeError, match="none of its streams is connected"):
             unanswered.press("5")
+        with pytest.raises(RuntimeError, match=r"none of its streams is connected .*; nothing was said"):
+            unanswered.speak(b"\x00\x00" * 160)  # 16-bit PCM at the streams' rate, had one been connected
         call, _, connections = connected_call(space, app)
-        call.press("5")
+        call.press("56", duration=100)
         for connection in connections:
             connection.wait_for(lambda ms: any(isinstance(m, media.Dtmf) for m in ms))
-            assert [digit.digit for digit in connection.of(media.Dtmf)] == ["5"]
+            assert [digit.digit for digit in connection.of(media.Dtmf)] == ["5"]  # the clock has not moved
+        space.advance(0.1)
+        for connection in connections:
+            connection.wait_for(lambda ms: len([m for m in ms if isinstance(m, media.Dtmf)]) == 2)
+            assert [(digit.digit, digit.duration) for digit in connection.of(media.Dtmf)] == [("5", 100), ("6", 100)]
 
 
 @pytest.mark.parametrize(
@@ -87,6 +93,25 @@ def test_a_bad_key_press_is_refused_before_anything_is_scheduled(arguments: dict
         call = space.incoming_call("http://127.0.0.1:9/voice")
         with pytest.raises(ValueError, match=problem):
             call.press(**arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("audio", "error", "problem"),
+    [
+        (b"\x00\x00\x00", ValueError, "PCM must be 16-bit samples \\(an even number of bytes\\), got 3"),
+        (1234, TypeError, "audio must be 16-bit PCM bytes, a WAV file's bytes or its path, not int"),
+    ],
+    ids=["odd length", "not audio"],
+)
+def test_speech_that_is_not_16_bit_audio_is_refused_before_anything_is_scheduled(
+    audio: object, error: type[Exception], problem: str
+) -> None:
+    with FakeSpace(listen=False, clock=ManualClock()) as space:
+        call = space.incoming_call("http://127.0.0.1:9/voice")
+        with pytest.raises(error, match=problem):
+            call.speak(audio, at=1.0)  # type: ignore[arg-type]
+        call.hangup()
+        assert call.wait_until_ended().caller_errors == []
 
 
 def wav_bytes(pcm: bytes, rate: int, *, channels: int = 1, width: int = 2) -> bytes:

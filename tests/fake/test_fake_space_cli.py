@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -211,6 +213,33 @@ def test_a_refused_incoming_call_is_one_line_before_any_setting_is_printed(
     assert message in err and err.count("\n") == 1, err
 
 
+@pytest.fixture
+def sigterm_handler_kept() -> Iterator[None]:
+    """``main`` takes SIGTERM (to stop serving) before the space starts: the test's process gets its handler back."""
+    previous = signal.getsignal(signal.SIGTERM)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.usefixtures("sigterm_handler_kept")
+def test_a_space_that_cannot_start_is_one_line_naming_why_and_never_its_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [name for name in os.environ if name.startswith("SIGNALWIRE_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SIGNALWIRE_API_TOKEN", "Qz9Qz9Q")  # too short to be told apart from text
+    code, out, err = _run_in_process([], capsys)
+    assert (code, out) == (2, "")
+    assert "api_token is 7 characters long" in err and err.count("\n") == 1, err
+    assert "Qz9Qz9Q" not in err
+    monkeypatch.delenv("SIGNALWIRE_API_TOKEN")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        code, out, err = _run_in_process(["--port", str(port)], capsys)
+    assert (code, out) == (1, "")
+    assert f": error: cannot serve on 127.0.0.1:{port}: " in err and err.count("\n") == 1, err
+
+
 class OneRound(threading.Event):
     """A stop signal for ``_watch`` that lets it look once, then stop (no waiting)."""
 
@@ -256,3 +285,22 @@ def test_record_values_are_percent_encoded_so_a_name_reads_back_whole_and_cannot
     assert (label, ended_label) == ("call-stream", "call-ended")
     assert stream == {"call": call.sid, "stream": call.streams[0].sid, "name": name}
     assert ended == {"call": call.sid, "status": "completed", "verbs": "Start", "streams": "1"}
+
+
+def test_a_heard_file_that_cannot_be_written_when_the_call_ends_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from signalwire_compat.testing.__main__ import _watch
+
+    def app(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/xml")])
+        return [str(sw.cxml.VoiceResponse().hangup()).encode()]
+
+    heard = tmp_path / "removed meanwhile" / "heard.wav"  # its folder was there when the fake started
+    with FakeSpace(listen=False, callback_app=app) as space:
+        call = space.incoming_call("https://app.example.com/voice").wait_until_ended()
+        code = _watch(space, call, OneRound(), heard=str(heard))
+    captured = capsys.readouterr()
+    assert code == 1 and not heard.exists()
+    assert captured.err == f"signalwire-compat fake: error: --heard {heard}: No such file or directory\n"
+    assert read_record(captured.out.splitlines()[-1])[0] == "call-ended"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
+import sys
 import threading
 import wave
 from collections.abc import Iterator
@@ -139,6 +141,18 @@ def test_the_heard_audio_writes_as_a_wav_file(tmp_path: Path) -> None:
         assert file.readframes(file.getnframes()) == heard.pcm
     assert shape == (1, 2, 16000, 1600)
     assert repr(heard) == "Heard(rate=16000, seconds=0.1, timeline=0 events)"
+
+
+def test_a_wav_file_that_cannot_be_written_is_an_oserror_and_leaves_nothing_to_print_at_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unraisable: list[Any] = []  # what Python would print as "Exception ignored in ..." on stderr
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with pytest.raises(FileNotFoundError) as refused:
+        Heard(_pcm(0.1, 8000), 8000).write_wav(tmp_path / "no such folder" / "heard.wav")
+    del refused  # the traceback held the half-made writer
+    gc.collect()
+    assert [f"{u.exc_type.__name__} in {u.object!r}" for u in unraisable] == []
 
 
 def test_a_call_heard_its_connected_streams_one_after_another_and_nothing_from_a_started_one() -> None:

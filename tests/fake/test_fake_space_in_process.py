@@ -200,3 +200,20 @@ def test_an_oversized_body_is_refused_with_413_before_the_space_sees_it() -> Non
 def test_in_process_and_http_client_together_is_a_clear_error() -> None:
     with FakeSpace(listen=False) as space, pytest.raises(TypeError, match="not both"):
         space.client(in_process=True, http_client=httpx.Client())
+
+
+def test_the_async_transport_serves_an_injected_httpx_client_and_refuses_an_oversized_body_with_413() -> None:
+    async def scenario(space: FakeSpace, parent_sid: str) -> tuple[sw.CallStream, httpx.Response]:
+        http = httpx.AsyncClient(transport=space.async_transport(), base_url="https://ignored.example.com")
+        async with sw.AsyncClient(space.project_id, space.api_token, space.url, http_client=http) as client:
+            stopped = await client.calls(parent_sid).streams("kept").stop()
+        oversized = await http.post("http://127.0.0.1:0/anything", content=b"x" * (64 * 1024 + 1))
+        await http.aclose()
+        return stopped, oversized
+
+    with FakeSpace(listen=False) as space:
+        stream = space.add_call_stream(name="kept")
+        stopped, oversized = asyncio.run(scenario(space, stream.parent_sid))
+    assert stopped.status == "stopped"
+    assert oversized.status_code == 413
+    assert [r.status for r in space.requests] == [200]  # the refused body never reached the space

@@ -7,7 +7,7 @@ import struct
 import pytest
 
 from signalwire_compat import cxml, media
-from signalwire_compat.testing import FakeSpace, ManualClock
+from signalwire_compat.testing import FakeSpace, ManualClock, Tone
 from tests.fake.media_app import MediaApp
 
 # 20 ms at 16 kHz: samples whose two bytes differ, so a swapped order cannot pass for the right one.
@@ -21,9 +21,9 @@ def _answer(ws_url: str) -> str:
     return str(response)
 
 
-def _first_frame(space: FakeSpace) -> bytes:
+def _first_frame(space: FakeSpace, *, audio: bytes | None = PCM) -> bytes:
     with MediaApp(space.signing_key, cxml=_answer) as app:
-        call = space.incoming_call(f"{app.url}/voice", audio=PCM)
+        call = space.incoming_call(f"{app.url}/voice", audio=audio)
         (stream,) = call.wait_for_streams(1)
         space.media(stream.sid).wait_until_connected()
         connection = app.wait_for_connection()
@@ -50,3 +50,15 @@ def test_l16_frames_are_big_endian_when_the_space_is_told_so() -> None:
 def test_an_unknown_byte_order_is_refused_when_the_space_is_made() -> None:
     with pytest.raises(ValueError, match="l16_byteorder must be 'little' or 'big'"):
         FakeSpace(l16_byteorder="network")  # type: ignore[arg-type]
+
+
+def test_the_byte_order_and_audio_set_on_a_running_space_are_checked_and_go_to_the_streams_started_after() -> None:
+    with FakeSpace(clock=ManualClock()) as space:
+        with pytest.raises(ValueError, match="l16_byteorder must be 'little' or 'big'"):
+            space.l16_byteorder = "network"  # type: ignore[assignment]
+        with pytest.raises(TypeError, match="audio must be a Tone or 16-bit PCM bytes, not str"):
+            space.audio = "a tone"  # type: ignore[assignment]
+        assert (space.l16_byteorder, space.audio) == ("little", Tone())  # a refused setting changed nothing
+        space.l16_byteorder, space.audio = "big", PCM
+        payload = _first_frame(space, audio=None)  # the call's audio: the space's
+    assert payload == media.pcm16_to_l16(PCM, byteorder="big")

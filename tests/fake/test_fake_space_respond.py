@@ -4,6 +4,7 @@ the small defects: a UUID sid for ``stream_settings``/``stream_status``, a text 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import pytest
 
@@ -53,6 +54,10 @@ def test_respond_refuses_a_document_the_generated_model_cannot_read_before_anyth
             space.respond("retrieve_nothing", json={})
         with pytest.raises(ValueError, match="status must be an HTTP status code"):
             space.respond("update_stream", status=42, json={})
+        with pytest.raises(ValueError, match=r"times must be None \(every request\) or an int >= 1, got 0"):
+            space.respond("update_stream", json=call_stream_document(), times=0)
+        with pytest.raises(ValueError, match="update_stream: json= must be JSON-serialisable"):
+            space.respond("update_stream", json={"when": object()})
         assert space.requests == []
 
 
@@ -72,3 +77,38 @@ def test_fail_with_a_text_body_reaches_the_client_as_that_status() -> None:
         assert caught.value.status_code == 500
         with pytest.raises(TypeError, match="body must be bytes, str or None"):
             space.fail(500, body=42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("inject", "problem"),
+    [
+        (lambda space: space.fail("503"), r"status must be an HTTP status code \(200-599\), not '503'"),
+        (lambda space: space.fail(99), r"status must be an HTTP status code \(200-599\), not 99"),
+        (lambda space: space.fail(True), r"status must be an HTTP status code \(200-599\), not True"),
+        (lambda space: space.fail(503.5), r"status must be an HTTP status code \(200-599\), not 503.5"),
+        (lambda space: space.send_non_json(status=1000), r"status must be an HTTP status code \(200-599\), not 1000"),
+        (lambda space: space.fail(503, times=0), "times must be an int >= 1, got 0"),
+        (lambda space: space.fail(503, times="2"), "times must be an int >= 1, got '2'"),
+        (lambda space: space.drop_connection(times=2.5), "times must be an int >= 1, got 2.5"),
+    ],
+    ids=[
+        "status str",
+        "status 99",
+        "status True",
+        "status float",
+        "non-JSON status",
+        "times 0",
+        "times str",
+        "times float",
+    ],
+)
+def test_a_fault_the_space_cannot_serve_is_refused_when_injected_and_requests_are_answered_as_usual(
+    inject: Callable[[FakeSpace], None], problem: str
+) -> None:
+    with FakeSpace() as space:
+        stream = space.add_call_stream()
+        with pytest.raises(ValueError, match=problem):
+            inject(space)
+        with space.client(max_retries=0) as client:  # no fault queued: it was never accepted
+            assert client.calls(stream.parent_sid).streams(stream.sid).stop().status == "stopped"
+    assert [request.status for request in space.requests] == [200]

@@ -303,12 +303,15 @@ def test_a_call_answer_missing_what_the_spec_requires_still_ends_the_hang_up(run
 
 
 def test_a_call_answer_with_values_the_sdk_cannot_read_keeps_them(runner: Runner) -> None:
-    document = call_document(status="on-hold", direction="outbound-api", duration="20", start_time="yesterday")
+    document = call_document(
+        status="on-hold", direction="outbound-api", duration="20", start_time="yesterday", price="-0.00750"
+    )
     with ScriptedServer([Reply.json(200, document)]) as server:
         call = on_call(runner, server.url, lambda call: call.retrieve())
     assert isinstance(call.status, sw.Unparsed) and call.status == "on-hold"
     assert call.direction == "outbound-api" and isinstance(call.duration, sw.Unparsed)
     assert isinstance(call.start_time, sw.Unparsed)
+    assert isinstance(call.price, sw.Unparsed) and call.price.raw == "-0.00750"  # a price as text, kept as sent
 
 
 def test_a_created_call_without_a_sid_is_an_unreadable_answer(runner: Runner) -> None:

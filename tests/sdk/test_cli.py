@@ -709,3 +709,9 @@ def test_bulk_reports_a_connection_failure_without_a_status_code(space: FakeSpac
     assert record["error_type"] == "APIConnectionError"
     assert "status_code" not in record
     assert result.stderr.strip().splitlines()[-1].endswith("(0 API errors, 1 connection error, 0 bad lines)")
+
+
+def test_no_command_prints_the_usage_and_exits_2() -> None:
+    result = run(None)
+    assert (result.returncode, result.stdout) == (cli_parser.EXIT_USAGE, "")
+    assert result.stderr.startswith("usage: signalwire-compat ")

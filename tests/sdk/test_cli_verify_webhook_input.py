@@ -62,3 +62,23 @@ def test_a_body_read_from_stdin_is_checked_like_a_body_file() -> None:
     tampered = body.replace("abc", "abd")
     bad = run(None, "verify-webhook", "--url", URL, "--signature", signature, "--body-file", "-", stdin=tampered, **KEY)
     assert bad.returncode == 1 and json.loads(bad.stdout)["valid"] is False
+
+
+def test_a_saved_request_may_give_its_signature_as_a_field_and_null_headers_count_as_none(tmp_path: Path) -> None:
+    params = {"StreamEvent": "stream-stopped", "StreamSid": "abc"}
+    signature = sw.webhooks.sign_form(KEY["SIGNALWIRE_SIGNING_KEY"], url=URL, params=params)
+    saved = {"url": URL, "signature": signature, "headers": None, "body": "StreamEvent=stream-stopped&StreamSid=abc"}
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(saved))
+    good = run(None, "verify-webhook", "--request", str(path), **KEY)
+    assert (good.returncode, json.loads(good.stdout)) == (0, {"valid": True})
+    path.write_text(json.dumps({**saved, "body": saved["body"].replace("abc", "abd")}))
+    assert run(None, "verify-webhook", "--request", str(path), **KEY).returncode == 1
+
+
+def test_a_saved_request_and_a_url_together_are_a_usage_error_naming_both(tmp_path: Path) -> None:
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps({"url": URL, "signature": "abc", "body": ""}))
+    result = run(None, "verify-webhook", "--request", str(path), "--url", URL, **KEY)
+    assert_clean_failure(result, cli_parser.EXIT_USAGE, None)
+    assert "give --request FILE, or --url, --signature and --body-file, not both" in result.stderr

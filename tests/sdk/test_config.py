@@ -77,6 +77,8 @@ def test_space_url_forms(space_url: str, base_url: str) -> None:
         ("https://example.signalwire.com/api/laml/2010-04-01/Accounts/" + PROJECT, "/Accounts/ path"),
         ("example.signalwire.com/api/laml/2010-04-01/Accounts", "/Accounts/ path"),
         ("ex_ample", "no valid host"),
+        ("https://[v1.x]", "no valid host"),  # brackets hold an IP address (an IPvFuture one is not one)
+        ("https://[zz::1]", "not a valid URL"),
     ],
 )
 def test_bad_space_urls_are_refused_at_construction(space_url: str, message: str) -> None:
@@ -205,6 +207,8 @@ def test_unusable_credentials_are_refused(project_id: Any, api_token: Any, messa
 def test_non_uuid_project_id_works_with_an_explicit_account_sid() -> None:
     with sw.Client("my-project", TOKEN, "example.signalwire.com", account_sid=PROJECT) as client:
         assert client.account_sid == PROJECT
+    with pytest.raises(sw.ConfigurationError, match=r"account_sid must be a UUID like .*, got 'my-account'"):
+        sw.Client("my-project", TOKEN, "example.signalwire.com", account_sid="my-account")
 
 
 @pytest.mark.parametrize(

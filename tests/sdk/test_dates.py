@@ -29,6 +29,10 @@ from tests.helpers import examples
         ("Tuesday, 10-Aug-2021 21:39:46 GMT", datetime(2021, 8, 10, 21, 39, 46, tzinfo=UTC)),
         ("2021-08-10T21:39:46+02:00", datetime(2021, 8, 10, 19, 39, 46, tzinfo=UTC)),
         ("2021-08-10T21:39:46Z", datetime(2021, 8, 10, 21, 39, 46, tzinfo=UTC)),
+        # Lenient forms (read by dateutil): RFC 2822's zone names, a military zone as unknown, no zone as GMT.
+        ("August 10, 2021 9:39:46 PM PST", datetime(2021, 8, 11, 5, 39, 46, tzinfo=UTC)),
+        ("August 10, 2021 21:39:46 Q", datetime(2021, 8, 10, 21, 39, 46, tzinfo=UTC)),
+        ("August 10, 2021 21:39:46", datetime(2021, 8, 10, 21, 39, 46, tzinfo=UTC)),
     ],
 )
 def test_known_forms(text: str, expected: datetime) -> None:
@@ -39,7 +43,12 @@ def test_known_forms(text: str, expected: datetime) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "hello", "10", "a 5", "Tue, 32 Aug 2021 21:39:46 +0000", "Tue, 10 Foo 2021 21:39:46 +0000", "x" * 500],
+    [
+        *["", "hello", "10", "a 5", "Tue, 32 Aug 2021 21:39:46 +0000", "Tue, 10 Foo 2021 21:39:46 +0000", "x" * 500],
+        "Tue, 10 Aug 2021 21:39:46 XYZ",  # a zone the SDK does not know: not guessed, nor this machine's
+        "August 10, 2021 21:39:46 XYZT",
+        "2021-02-30T10:00:00",  # ISO 8601's shape, no such day
+    ],
 )
 def test_non_dates_raise_the_documented_error(text: str) -> None:
     with pytest.raises(InvalidDateError) as caught:

@@ -370,6 +370,21 @@ def test_a_proxy_named_in_the_environment_is_used(
     assert request.path == f"http://127.0.0.1:9{CALL_PATH}"  # absolute-form, as a proxy is asked
 
 
+def test_a_proxy_named_without_a_scheme_is_an_http_proxy(runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ScriptedServer([OK]) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url.removeprefix("http://"))  # "host:port", as curl takes it
+        runner.stop_call("http://127.0.0.1:9")
+    assert [request.path for request in proxy.received] == [f"http://127.0.0.1:9{CALL_PATH}"]
+
+
+def test_a_proxy_for_the_other_scheme_only_is_not_used(runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ScriptedServer([]) as proxy, ScriptedServer([OK]) as origin:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)  # for https:// origins; this space is http://
+        runner.stop_call(origin.url)
+    assert proxy.received == []
+    assert [r.path for r in origin.received] == [CALL_PATH]
+
+
 def test_no_proxy_bypasses_the_proxy(runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
     with ScriptedServer([]) as proxy, ScriptedServer([OK]) as origin:
         monkeypatch.setenv("HTTP_PROXY", proxy.url)

@@ -118,6 +118,17 @@ def test_invoke_by_name_form_encodes_authenticates_and_parses(runner: Runner) ->
     assert result.response.json()["sid"] == STREAM
 
 
+def test_invoke_reads_a_2xx_the_spec_does_not_document_as_an_unreadable_answer_and_an_empty_one_as_none(
+    runner: Runner,
+) -> None:
+    with ScriptedServer([Reply.json(202, call_stream_document())]) as server:
+        with pytest.raises(sw.APIResponseValidationError, match="the spec documents no 202 answer for update_stream"):
+            runner.run(server.url, invoke_update_stream)
+    with ScriptedServer([Reply(status=204)]) as server:
+        result = runner.run(server.url, invoke_update_stream)
+    assert (result.status_code, result.parsed) == (204, None)
+
+
 def test_invoke_with_a_module_maps_errors_and_retries_when_told_idempotent(runner: Runner) -> None:
     script = [Reply.json(503, error_document(503)), Reply.json(404, error_document(404, "gone"))]
     with ScriptedServer(script) as server, pytest.raises(sw.NotFoundError, match="gone"):

@@ -252,3 +252,26 @@ def test_hang_up_without_a_client_is_refused_before_anything_is_sent() -> None:
         (record,) = agent.wait(lambda rs: bool(rs) and rs[0].hang_up_error is not None)
         call.hangup()
     assert record.hang_up_error is not None and "hang_up needs the REST client" in record.hang_up_error
+
+
+def test_a_websocket_closed_without_a_stop_ends_the_session_as_closed_with_the_peers_close_code(
+    server_type: Any,
+) -> None:
+    from websockets.sync.client import connect
+
+    agent = Agent(greeting_seconds=5.0)
+    start = media.signalwire_start(
+        stream_sid="0b7c2d6e-0000-4000-8000-000000000001",
+        account_sid="0b7c2d6e-0000-4000-8000-000000000002",
+        call_sid="0b7c2d6e-0000-4000-8000-000000000003",
+    )
+    with server_type(agent) as server:
+        with connect(server.ws_url, additional_headers={"Authorization": f"Bearer {TOKEN}"}) as websocket:
+            websocket.send(media.signalwire_connected())
+            websocket.send(start)
+            agent.wait(lambda rs: bool(rs))  # the session started: the agent is greeting
+            websocket.close(1001)  # SignalWire going away, with no stop first
+        (record,) = agent.wait(lambda rs: bool(rs) and rs[0].tasks_left is not None)
+    assert record.ended == media.Ended(media.EndReason.CLOSED, None, 1001)
+    assert isinstance(record.greeting, media.Cleared)  # what was still to play never will
+    assert record.tasks_left == 0

@@ -3,6 +3,7 @@ input refused before anything is sent (sync and async)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -145,6 +146,8 @@ BAD_CREATE = [
     ({"url": "wss://"}, "url must be an absolute wss:// URL"),
     ({"url": "wss://example.com/a b"}, "url must be an absolute wss:// URL"),
     ({"url": None}, "url must be a str"),
+    ({"url": "wss://example.com:99999/audio"}, "url must be an absolute wss:// URL, got"),  # no such port
+    ({"url": WSS, "status_callback": "https://example.com:http/cb"}, "status_callback must be an absolute"),
     ({"url": WSS, "track": "left_track"}, "track must be one of"),
     ({"url": WSS, "status_callback_method": "PUT"}, "status_callback_method must be one of"),
     ({"url": WSS, "status_callback": "ftp://example.com/cb"}, "status_callback must be an absolute"),
@@ -152,6 +155,7 @@ BAD_CREATE = [
     ({"url": WSS, "name": "tab\there"}, "name must be 1 to 64"),
     ({"url": WSS, "name": "x" * 65}, "name must be 1 to 64"),
     ({"url": WSS, "name": ".."}, "name must be 1 to 64"),
+    ({"url": WSS, "name": 7}, "name must be a str, not int"),
     ({"url": WSS, "parameters": {f"p{n}": "v" for n in range(100)}}, "at most 99"),
     ({"url": WSS, "parameters": {"": "v"}}, "every name must be a non-empty str"),
     ({"url": WSS, "parameters": {"  ": "v"}}, "every name must be a non-empty str"),
@@ -315,3 +319,24 @@ def test_a_name_ending_in_json_is_refused_by_rest_cxml_and_the_fake_saying_why()
     document = '<Response><Stop><Stream name="agent.json"/></Stop></Response>'
     with pytest.raises(cxml.CXMLError, match=re.escape(why)):
         cxml.parse(document)
+
+
+@pytest.mark.parametrize("kind", ["", "Async"])
+def test_each_resource_says_which_call_or_conference_and_stream_it_is_in_its_attributes_and_repr(kind: str) -> None:
+    client_class = sw.AsyncClient if kind else sw.Client
+    client: Any = client_class(PROJECT, "PT" + "t" * 40, "example.signalwire.com")
+    call_streams, conference_streams = client.calls(CALL).streams, client.conferences(CONFERENCE).streams
+    assert (call_streams.call_sid, call_streams(STREAM).call_sid) == (CALL, CALL)
+    assert (conference_streams.conference_sid, conference_streams(STREAM).conference_sid) == (CONFERENCE, CONFERENCE)
+    assert [repr(item) for item in (client.calls, client.calls(CALL), call_streams, conference_streams)] == [
+        f"<{kind}Calls>",
+        f"<{kind}CallContext sid='{CALL}'>",
+        f"<{kind}CallStreams call_sid='{CALL}'>",
+        f"<{kind}ConferenceStreams conference_sid='{CONFERENCE}'>",
+    ]
+    raw = repr(client.with_raw_response)
+    assert raw.startswith(f"<{kind}ClientWithRawResponse of <signalwire_compat.{kind}Client ") and "PTttt" not in raw
+    if kind:
+        asyncio.run(client.aclose())
+    else:
+        client.close()

@@ -17,7 +17,7 @@ from ._g711 import as_bytes
 if TYPE_CHECKING:
     import numpy
 
-__all__ = ["AudioExtraMissingError", "Resampler", "resample"]
+__all__ = ["AudioExtraMissingError", "Resampler", "check_rate", "resample"]
 
 _MIN_RATE, _MAX_RATE = 4000, 192000
 # soxr's "HQ" (its default): 20-bit quality, far past a phone line's, at ~4 µs per 20 ms frame here.
@@ -40,7 +40,8 @@ def _modules() -> tuple[Any, Any]:
     return numpy, soxr
 
 
-def _rate(value: object, name: str) -> int:
+def check_rate(value: object, name: str) -> int:
+    """``value`` if soxr converts at that rate (an int from 4 to 192 kHz), else a ``ValueError`` naming ``name``."""
     if type(value) is not int or not _MIN_RATE <= value <= _MAX_RATE:
         raise ValueError(f"{name} must be an int from {_MIN_RATE} to {_MAX_RATE} Hz, got {value!r}")
     return value
@@ -55,8 +56,8 @@ class Resampler:
     """
 
     def __init__(self, from_rate: int, to_rate: int) -> None:
-        self.from_rate = _rate(from_rate, "from_rate")
-        self.to_rate = _rate(to_rate, "to_rate")
+        self.from_rate = check_rate(from_rate, "from_rate")
+        self.to_rate = check_rate(to_rate, "to_rate")
         self._numpy: Any = None
         self._stream: Any = None
         if from_rate != to_rate:

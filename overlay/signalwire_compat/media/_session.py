@@ -31,7 +31,7 @@ from ._g711 import ByteOrder, as_bytes, l16_to_pcm16, pcm16_to_l16, pcm16_to_ula
 from ._messages import DTMF_DIGITS, Connected, Dtmf, Mark, Media, Start, Stop, Unknown, parse
 from ._outbound import Outbound
 from ._playout import FRAME_MS, Playout
-from ._resample import Resampler
+from ._resample import Resampler, check_rate
 
 if TYPE_CHECKING:
     from .._async._client import AsyncClient
@@ -81,7 +81,7 @@ class MediaSession(Generic[W]):
         if bearer is not None and (not isinstance(bearer, str) or not bearer):
             raise ConfigurationError("bearer must be the stream's authBearerToken (a non-empty str) or None")
         if receive_rate is not None:
-            Resampler(receive_rate, receive_rate)  # checks the rate without needing the audio extra
+            check_rate(receive_rate, "receive_rate")  # the audio extra is needed only when it differs from the stream's
         if byteorder not in ("little", "big"):
             raise ValueError(f"byteorder must be 'little' or 'big', got {byteorder!r}")
         self.websocket: W = opener.websocket
@@ -274,7 +274,7 @@ class MediaSession(Generic[W]):
         if len(raw) % 2:
             raise ValueError(f"pcm must be 16-bit samples (an even number of bytes), got {len(raw)}")
         source_rate = self.rate if rate is None else rate
-        Resampler(source_rate, source_rate)  # checks the rate
+        check_rate(source_rate, "rate")
         duration = len(raw) // 2 * 1000 // source_rate
         playback = Playback(duration, self._playout.position)
         if self.ended is not None:

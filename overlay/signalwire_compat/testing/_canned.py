@@ -47,6 +47,13 @@ def _route(module: ModuleType) -> tuple[str, re.Pattern[str]]:
     return method.group(1).upper(), re.compile(pattern)
 
 
+def _check_status(status: object) -> None:
+    """A status the space can answer with (an int from 200 to 599), else ``ValueError``: the server could not
+    write another one, and the test would see a dropped connection instead of its mistake."""
+    if not isinstance(status, int) or isinstance(status, bool) or not 200 <= status <= 599:
+        raise ValueError(f"status must be an HTTP status code (200-599), not {status!r}")
+
+
 def canned(operation: str | ModuleType, status: int, document: Any, times: int | None) -> Canned:
     """A checked ``Canned`` answer: ``document`` must be what the operation's generated parser reads for
     ``status`` (its model's ``from_dict``), or ``ValueError`` says why it is not."""
@@ -56,10 +63,9 @@ def canned(operation: str | ModuleType, status: int, document: Any, times: int |
 
     module = gen.find_operation(operation) if isinstance(operation, str) else operation
     name = module.__name__.rsplit(".", 1)[-1]
-    if not isinstance(status, int) or isinstance(status, bool) or not 200 <= status <= 599:
-        raise ValueError(f"status must be an HTTP status code (200-599), not {status!r}")
-    if times is not None and (not isinstance(times, int) or times < 1):
-        raise ValueError("times must be None (every request) or >= 1")
+    _check_status(status)
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise ValueError(f"times must be None (every request) or an int >= 1, got {times!r}")
     try:
         body = json.dumps(document).encode()
     except (TypeError, ValueError) as exc:
@@ -94,8 +100,10 @@ class Overrides:
         self._canned: list[Canned] = []
 
     def add_fault(self, fault: Fault) -> None:
-        if fault.remaining < 1:
-            raise ValueError("times must be >= 1")
+        times = fault.remaining
+        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+            raise ValueError(f"times must be an int >= 1, got {times!r}")
+        _check_status(fault.status)
         with self._lock:
             self._faults.append(fault)
 

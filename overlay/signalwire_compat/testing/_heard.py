@@ -90,8 +90,10 @@ class Heard:
         return len(self.pcm) / 2 / self.rate
 
     def write_wav(self, path: str | os.PathLike[str]) -> None:
-        """Write ``pcm`` as a mono 16-bit WAV file at ``rate``."""
-        with wave.open(os.fspath(path), "wb") as file:
+        """Write ``pcm`` as a mono 16-bit WAV file at ``rate`` (``OSError`` if the file cannot be written)."""
+        # Opened here, not by wave.open(path): on Python 3.11 a writer whose file failed to open still runs its
+        # __del__, which prints "Exception ignored ... AttributeError" after the OSError.
+        with open(os.fspath(path), "wb") as raw, wave.open(raw, "wb") as file:
             file.setnchannels(1)
             file.setsampwidth(2)
             file.setframerate(self.rate)
