@@ -46,18 +46,23 @@ _XML_NAMED = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
 class Redactor:
     """Replaces each secret (each rule: the full text and how much of its start already counts) by ``[redacted]``."""
 
-    __slots__ = ("__weakref__", "_compiled", "_rules")
+    __slots__ = ("__weakref__", "_compiled", "_parent", "_rules")
 
     def __init__(self, rules: Iterable[tuple[str, int]]) -> None:
         unique = {full: max(1, shortest) for full, shortest in rules if full}
         # Longest first: a secret may contain another one.
         self._rules = tuple(sorted(unique.items(), key=lambda rule: -len(rule[0])))
         self._compiled: tuple[_Rule, ...] | None = None
+        self._parent: Redactor | None = None
 
     def plus(self, secrets: Iterable[str]) -> Redactor:
         """This redactor and ``secrets`` (an operation's, e.g. a stream's bearer token)."""
         extra = [(secret, len(secret)) for secret in secrets if secret]
-        return self if not extra else Redactor((*self._rules, *extra))
+        if not extra:
+            return self
+        derived = Redactor((*self._rules, *extra))
+        derived._parent = self  # its rules are compiled once, in the client's redactor, not per call
+        return derived
 
     def text(self, text: str) -> str:
         for rule in self._patterns():
@@ -72,7 +77,8 @@ class Redactor:
     def _patterns(self) -> tuple[_Rule, ...]:
         # Compiled on first use: most redactors (one per call with a secret) never redact anything.
         if self._compiled is None:
-            self._compiled = tuple(_Rule.of(full, shortest) for full, shortest in self._rules)
+            known = dict(zip(self._parent._rules, self._parent._patterns(), strict=True)) if self._parent else {}
+            self._compiled = tuple(known.get(rule) or _Rule.of(*rule) for rule in self._rules)
         return self._compiled
 
 

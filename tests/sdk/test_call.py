@@ -243,3 +243,15 @@ def test_read_answer_raises_without_the_parsers_exception_attached() -> None:
     with pytest.raises(sw.APIResponseValidationError) as caught:
         read_answer(operation(), answer)
     assert caught.value.__context__ is None and caught.value.__suppress_context__
+
+
+def test_a_calls_redactor_redacts_the_clients_secrets_and_its_own_with_the_clients_rules_compiled_once() -> None:
+    client = credentials_redactor(PROJECT, TOKEN, BASIC.removeprefix("Basic "))
+    first, second = client.plus(["first-bearer-0123"]), client.plus(["second-bearer-4567"])
+    text = f"{TOKEN} first-bearer-0123 second-bearer-4567"
+    assert first.text(text) == "[redacted] [redacted] second-bearer-4567"
+    assert second.text(text) == "[redacted] first-bearer-0123 [redacted]"
+    assert client.text(text) == "[redacted] first-bearer-0123 second-bearer-4567"
+    # Both calls' redactors use the client's compiled patterns (the same objects), not copies of their own.
+    shared = set(map(id, client._patterns()))
+    assert shared < set(map(id, first._patterns())) and shared < set(map(id, second._patterns()))
