@@ -76,7 +76,8 @@ def test_a_key_a_stream_cannot_carry_is_refused_and_a_stream_that_ended_takes_no
         space.client(max_retries=0) as client,
     ):
         created = client.calls(CALL).streams.create(url=app.ws_url)
-        session = space.media(created.sid)
+        session = space.media(created.sid).wait_until_connected()  # a stop before then would cut the upgrade
+        connection = app.wait_for_connection()
         for digit, duration, problem in [
             ("x", 250, "digit must be one of 0-9, \\*, #, A-D, got 'x'"),
             ("12", 250, "digit must be one of 0-9, \\*, #, A-D, got '12'"),
@@ -93,7 +94,6 @@ def test_a_key_a_stream_cannot_carry_is_refused_and_a_stream_that_ended_takes_no
             space.media(UNKNOWN)
         with pytest.raises(KeyError):
             space.stream_status(UNKNOWN)
-        connection = app.wait_for_connection()
         connection.wait_for(lambda ms: any(isinstance(m, media.Stop) for m in ms))
     assert connection.of(media.Dtmf) == []  # nothing refused reached the app
 
