@@ -348,8 +348,11 @@ def test_stale_generated_tree_is_caught_by_make_check(repository: Path) -> None:
     assert "changed:  generated/signalwire_compat_generated/_provenance.py" in stale.stderr
     assert "Run `make generate`" in stale.stderr
     assert make(repository, "generate").returncode == 0
+    report = (repository / "build" / "spec-changes.txt").read_text()
+    assert "API changes from generated/openapi.merged.yaml to the merged openapi/*.yaml: " in report
     fixed = make(repository, "drift")  # what failed above; lint and types are the other tests' subject
     assert fixed.returncode == 0, fixed.stderr
+    assert (repository / "build" / "spec-changes.txt").read_text() == report  # the generation's, left alone
 
 
 def source_line(path: str, text: str) -> int:
