@@ -502,7 +502,7 @@ def _class_place(probe: Probe, cls: type) -> str:
 class _Recorder:
     """Who called the generated client's ``_get_kwargs`` (the builder line): while ``recording()``, each generated
     module's ``_get_kwargs`` is wrapped to note it (the overlay looks it up on the module at each call). Not a
-    profile hook: that would run on every call the probe makes (a third of the probe's time)."""
+    profile hook: that would run on every call the probe makes (a fifth of the probe's CPU time)."""
 
     def __init__(self, probe: Probe, generated: Path) -> None:
         self.probe, self.generated = probe, str(generated.resolve())
