@@ -34,12 +34,14 @@ PACKAGES = ("overlay", "generated", "scripts", "tests")
 # worker, so that no other worker waits on that lock.
 COST = {
     "tests/pipeline/test_spec_changes.py": 12.0,
-    "tests/pipeline/test_spec_changes.py::test_add_operation_then": 28.0,
+    "tests/pipeline/test_spec_changes.py::test_add_operation_then": 24.0,
+    "tests/pipeline/test_spec_changes.py::test_a_third_spec_file": 8.0,
+    "tests/pipeline/test_spec_changes.py::test_compatible_changes": 8.0,
     "tests/pipeline/test_spec_changes.py::test_a_conflicting_spec": 1.5,
     "tests/pipeline/test_spec_changes.py::test_the_same_spec_with_one_semantic": 1.5,
     "tests/packaging/test_vendoring.py::test_a_strict_mypy_host": 17.0,
     "tests/packaging/test_vendoring.py::test_pips_vendoring_tool": 5.0,
-    "tests/pipeline/test_generate.py::test_check_command_fails": 11.0,
+    "tests/pipeline/test_generate.py::test_check_command_fails": 8.0,
     "tests/pipeline/test_generate.py": 3.0,
     "tests/pipeline/test_upstream_spec.py": 4.0,
     "tests/pipeline/test_overlay_fit.py": 3.0,
