@@ -219,7 +219,10 @@ class ScriptedServer:
 
     def _wait_readable(self, conn: socket.socket) -> bool:
         assert self._idle_timeout is not None
-        readable, _, _ = select.select([conn], [], [], self._idle_timeout)
+        try:
+            readable, _, _ = select.select([conn], [], [], self._idle_timeout)
+        except (OSError, ValueError):  # stop() closed it from its own thread: nothing more will come
+            return False
         return bool(readable)
 
     def _sleep(self, seconds: float) -> bool:

@@ -181,6 +181,14 @@ def test_a_stale_408_from_an_idle_connection_is_never_read_as_an_answer(
     assert len(server.received) == count
 
 
+def test_the_scripted_servers_idle_wait_on_a_connection_that_stop_closed_ends_the_connection_quietly() -> None:
+    # stop() closes every connection from its own thread, at any point of a connection thread's loop.
+    with ScriptedServer([], idle_timeout=0.001) as server:
+        closed = socket.socket()
+        closed.close()
+        assert server._wait_readable(closed) is False
+
+
 # -- failures the engines report --------------------------------------------------------------------
 
 

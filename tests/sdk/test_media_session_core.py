@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import logging
 from array import array
 from collections.abc import Callable
@@ -10,6 +12,8 @@ from collections.abc import Callable
 import pytest
 
 from signalwire_compat import media
+from signalwire_compat.media._outbound import FLUSH_MS
+from signalwire_compat.media._resample import Resampler
 from signalwire_compat.media._session import MAX_EVENTS, MediaSession
 
 SID, CALL, ACCOUNT = "s-1", "c-1", "a-1"
@@ -308,3 +312,43 @@ def test_two_hang_ups_at_once_end_the_call_with_one_request_and_both_return() ->
         hang_ups = [r for r in space.requests if r.path.endswith(f"/Calls/{call.sid}")]
     assert [(r.method, r.form, r.status) for r in hang_ups] == [("POST", {"Status": ["completed"]}, 200)]
     assert call.status == "completed"
+
+
+async def _let_the_session_run() -> None:
+    """Let the reader and the writer handle what the in-memory channel holds (no I/O: a few passes of the loop)."""
+    for _ in range(50):
+        await asyncio.sleep(0)
+
+
+def _sent_audio_and_marks(channel: _Channel) -> tuple[int, list[str]]:
+    messages = [json.loads(text) for text in channel.sent]
+    audio = sum(len(base64.b64decode(m["media"]["payload"])) for m in messages if m["event"] == "media")
+    return audio, [m["mark"]["name"] for m in messages if m["event"] == "mark"]
+
+
+def test_a_resampled_plays_held_tail_goes_out_as_soon_as_sending_the_rest_leaves_signalwires_queue_short() -> None:
+    pcm = bytes(array("h", [4000, -4000] * 2400))  # 300 ms at 16 kHz, played on an 8 kHz PCMU stream
+    at_once = len(Resampler(16000, 8000).resample(pcm)) // 16  # soxr gives ~207 ms now, holds the rest
+    assert 200 < at_once <= 200 + FLUSH_MS  # what makes this case: the lead goes first, then a short rest
+
+    async def scenario() -> tuple[tuple[int, list[str]], media.Played | media.Cleared | None]:
+        clock = [media.signalwire_media(sequence_number=1, audio=b"\xff" * 160, chunk=1, timestamp=0)]
+        channel = _Channel([media.signalwire_connected(), _start(), *clock])
+        async with _session(channel) as session:
+            playback = session.play(pcm, rate=16000)
+            await _let_the_session_run()  # the lead (200 ms) went out at call time 0
+            for number in range(1, 11):  # a slow loop: SignalWire's next 200 ms of frames read in one go
+                timestamp = 20 * number
+                frame = media.signalwire_media(
+                    sequence_number=1 + number, audio=b"\xff" * 160, chunk=1 + number, timestamp=timestamp
+                )
+                channel.incoming.put_nowait(frame)
+            await _let_the_session_run()  # the rest went, leaving a few ms queued: the tail must follow now
+            sent = _sent_audio_and_marks(channel)
+            channel.incoming.put_nowait(media.signalwire_mark(sequence_number=12, name=sent[1][-1]))
+            await _let_the_session_run()
+            return sent, playback.outcome
+
+    (audio, marks), outcome = asyncio.run(scenario())
+    assert audio == 300 * 8 and marks[-1] == f"0:{300 * 8}"  # all of it, and the mark after its last frame
+    assert outcome == media.Played(played_ms=300, duration_ms=300)

@@ -297,6 +297,9 @@ class MediaSession(Generic[W]):
                 wake.clear()
                 outbound.flush_if_due()
                 batch = playout.take()
+                if outbound.holding:  # that may have left SignalWire short: the tail now, not a frame later
+                    outbound.flush_if_due()
+                    batch += playout.take()
                 if not batch:
                     continue
                 async with self._send_lock:
