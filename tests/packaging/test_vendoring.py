@@ -176,7 +176,12 @@ def test_pips_vendoring_tool_vendors_the_built_wheel(
     (vendor_dir / "__init__.py").write_text("")
     (vendor_dir / "vendor.txt").write_text(f"signalwire-compat @ {wheel.as_uri()}\n")
     bin_dir = str(Path(sys.executable).parent)  # vendoring runs the `pip` it finds on PATH
-    environment = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    # vendoring downloads licenses into $TMPDIR/vendoring-downloads and deletes that folder when done: a
+    # shared TMPDIR lets two runs on one machine delete it under each other.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    path = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    environment = {**os.environ, "PATH": path, "TMPDIR": str(scratch)}
     synced = subprocess.run(
         [str(Path(bin_dir) / "vendoring"), "sync"],
         cwd=host,
