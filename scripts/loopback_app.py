@@ -16,7 +16,9 @@ class LoopbackServer:
     """``with LoopbackServer(routes) as server:`` serves ``routes`` at ``http://127.0.0.1:{server.port}``.
 
     ``before_stop`` runs on the server's loop before the shutdown (to close WebSockets the cleanup would
-    otherwise wait on); every wait is bounded by ``timeout`` seconds.
+    otherwise wait on); every wait is bounded by ``timeout`` seconds. ``shutdown_timeout`` is aiohttp's
+    grace for handlers still finishing when the server stops (a handler whose WebSocket was just closed is
+    often still returning: aiohttp then waits out the whole grace).
     """
 
     def __init__(
@@ -27,6 +29,7 @@ class LoopbackServer:
         ssl_context: ssl.SSLContext | None = None,
         before_stop: Callable[[], Awaitable[None]] | None = None,
         timeout: float = 10.0,
+        shutdown_timeout: float = 1.0,
     ) -> None:
         self.port = 0
         self.loop = asyncio.new_event_loop()
@@ -34,13 +37,14 @@ class LoopbackServer:
         self._ssl_context = ssl_context
         self._before_stop = before_stop
         self._timeout = timeout
+        self._shutdown_timeout = shutdown_timeout
         self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
         self._runner: web.AppRunner | None = None
 
     async def _start(self) -> None:
         app = web.Application()
         app.add_routes(self._routes)
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
+        self._runner = web.AppRunner(app, shutdown_timeout=self._shutdown_timeout)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self._ssl_context).start()
         self.port = self._runner.addresses[0][1]
