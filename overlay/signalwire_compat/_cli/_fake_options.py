@@ -11,6 +11,7 @@ import math
 
 import attrs
 
+from ..media import DTMF_DIGITS
 from ._parser import _Parser
 
 __all__ = ["ENV_API_TOKEN", "ENV_PROJECT_ID", "ENV_SIGNING_KEY", "Press", "fake_parser", "presses"]
@@ -18,7 +19,6 @@ __all__ = ["ENV_API_TOKEN", "ENV_PROJECT_ID", "ENV_SIGNING_KEY", "Press", "fake_
 ENV_PROJECT_ID = "SIGNALWIRE_PROJECT_ID"
 ENV_API_TOKEN = "SIGNALWIRE_API_TOKEN"  # noqa: S105 - a variable's name
 ENV_SIGNING_KEY = "SIGNALWIRE_SIGNING_KEY"
-_DIGITS = set("0123456789*#ABCD")
 
 _EPILOG = f"""\
 the caller (with --incoming-call; SECONDS on the fake's clock from the first stream's connect):
@@ -60,7 +60,7 @@ def presses(text: str) -> list[Press]:
     found = []
     for item in text.split(","):
         digits, at, seconds = item.strip().partition("@")
-        if not at or not digits or not set(digits) <= _DIGITS:
+        if not at or not digits or not set(digits) <= DTMF_DIGITS:
             raise argparse.ArgumentTypeError(f"each press is DIGITS@SECONDS (digits 0-9, *, #, A-D), not {item!r}")
         found.append(Press(digits, _seconds(seconds)))
     return found

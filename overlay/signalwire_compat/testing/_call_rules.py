@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from email.utils import format_datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from ._rules import API_PATH, Answer, error_body
+from ._rules import API_PATH, Answer, error_body, rfc2822
 
 __all__ = [
     "ENDED",
@@ -101,7 +100,7 @@ def not_in_progress(code: int, message: str) -> Answer:
 
 
 def _date(moment: datetime | None) -> str | None:
-    return None if moment is None else format_datetime(moment.replace(microsecond=0), usegmt=True)
+    return None if moment is None else rfc2822(moment)
 
 
 def call_document(call: CallView) -> dict[str, Any]:
@@ -169,7 +168,7 @@ def voice_callback_params(call: CallView, status: str, sequence: int, now: datet
         ("Direction", call.direction),
         ("From", call.from_),
         ("SequenceNumber", str(sequence)),
-        ("Timestamp", format_datetime(now.replace(microsecond=0), usegmt=True)),  # RFC 2822, as documented
+        ("Timestamp", rfc2822(now)),  # RFC 2822, as documented
         ("To", call.to),
     ]
     if status == "completed":

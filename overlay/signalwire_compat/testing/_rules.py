@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from email.utils import format_datetime
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -29,6 +30,7 @@ __all__ = [
     "fault_answer",
     "invalid",
     "read_request",
+    "rfc2822",
     "stream_document",
 ]
 
@@ -108,6 +110,11 @@ def invalid(kind: Kind, problem: str) -> Answer:
     return Answer(422, error_body(422, problem))
 
 
+def rfc2822(moment: datetime) -> str:
+    """``moment`` in RFC 2822 GMT format, to the second, as the API writes its dates."""
+    return format_datetime(moment.replace(microsecond=0), usegmt=True)
+
+
 def stream_document(stream: FakeStream, state: StreamState) -> dict[str, Any]:
     segment = "Calls" if stream.kind == "call" else "Conferences"
     parent_key = "call_sid" if stream.kind == "call" else "conference_sid"
@@ -118,7 +125,7 @@ def stream_document(stream: FakeStream, state: StreamState) -> dict[str, Any]:
         parent_key: parent,
         "name": state.name,
         "status": state.status,
-        "date_updated": format_datetime(state.date_updated.replace(microsecond=0), usegmt=True),
+        "date_updated": rfc2822(state.date_updated),
         "uri": f"{API_PATH}/Accounts/{account}/{segment}/{parent}/Streams/{sid}.json",
     }
 
