@@ -95,18 +95,15 @@ def _uuid(value: object, name: str) -> UUID:
     return UUID(validate_sid(value, name))
 
 
-def _url(value: object, name: str) -> str:
-    return validate_callback_url(value, name)
-
-
 # Each option: the generated model's argument and how its value is checked. The ranges and patterns are the
 # spec's (CreateCallRequest's minimum, maximum and pattern).
 _CREATE: Mapping[str, tuple[str, Check]] = {
+    "url": ("url", validate_callback_url),
     "application_sid": ("application_sid", _uuid),
     "method": ("method", _choice(gen.CreateCallRequestMethod)),
-    "fallback_url": ("fallback_url", _url),
+    "fallback_url": ("fallback_url", validate_callback_url),
     "fallback_method": ("fallback_method", _choice(gen.CreateCallRequestFallbackMethod)),
-    "status_callback": ("status_callback", _url),
+    "status_callback": ("status_callback", validate_callback_url),
     "status_callback_method": ("status_callback_method", _choice(gen.CreateCallRequestStatusCallbackMethod)),
     "status_callback_event": ("status_callback_event", _events(CALL_EVENTS)),
     "caller_id": ("caller_id", _text),
@@ -119,7 +116,7 @@ _CREATE: Mapping[str, tuple[str, Check]] = {
     "machine_detection_silence_timeout": ("machine_detection_silence_timeout", _whole(2000, 10000)),
     "machine_words_threshold": ("machine_words_threshold", _whole(1, 100)),
     "async_amd": ("async_amd", _flag),
-    "async_amd_status_callback": ("async_amd_status_callback", _url),
+    "async_amd_status_callback": ("async_amd_status_callback", validate_callback_url),
     "async_amd_status_callback_method": (
         "async_amd_status_callback_method",
         _choice(gen.CreateCallRequestAsyncAmdStatusCallbackMethod),
@@ -128,7 +125,7 @@ _CREATE: Mapping[str, tuple[str, Check]] = {
     "record": ("record", _flag),
     "recording_channels": ("recording_channels", _choice(gen.CreateCallRequestRecordingChannels)),
     "recording_track": ("recording_track", _choice(gen.CreateCallRequestRecordingTrack)),
-    "recording_status_callback": ("recording_status_callback", _url),
+    "recording_status_callback": ("recording_status_callback", validate_callback_url),
     "recording_status_callback_method": (
         "recording_status_callback_method",
         _choice(gen.CreateCallRequestRecordingStatusCallbackMethod),
@@ -141,11 +138,11 @@ _CREATE: Mapping[str, tuple[str, Check]] = {
 }
 _UPDATE: Mapping[str, tuple[str, Check]] = {
     "status": ("status", _choice(gen.UpdateCallRequestStatus)),
-    "url": ("url", _url),
+    "url": ("url", validate_callback_url),
     "method": ("method", _choice(gen.UpdateCallRequestMethod)),
-    "fallback_url": ("fallback_url", _url),
+    "fallback_url": ("fallback_url", validate_callback_url),
     "fallback_method": ("fallback_method", _choice(gen.UpdateCallRequestFallbackMethod)),
-    "status_callback": ("status_callback", _url),
+    "status_callback": ("status_callback", validate_callback_url),
     "status_callback_method": ("status_callback_method", _choice(gen.UpdateCallRequestStatusCallbackMethod)),
 }
 _URL_OF_METHOD = {
@@ -166,7 +163,7 @@ def _checked(options: Mapping[str, object], table: Mapping[str, tuple[str, Check
         raise TypeError(f"{what}() got unexpected keyword arguments: {', '.join(unknown)}")
     given = {name: value for name, value in options.items() if value is not None}
     for method, url in _URL_OF_METHOD.items():
-        if method in given and url in table and url not in given:
+        if method in given and url not in given:
             raise ValueError(f"{method} says how {url} is requested: give {url} too (or leave {method} out)")
     arguments: dict[str, Any] = {argument: gen.UNSET for argument, _ in table.values()}
     for name, value in given.items():
@@ -205,13 +202,14 @@ def create_call(
 ) -> Operation[Call]:
     """``POST …/Calls``. Not idempotent: a repeated create places a second call, so it is retried only when
     the API cannot have acted on it. ``url`` may be None when ``application_sid`` is given."""
-    arguments = _checked({**options, "url": url}, {**_CREATE, "url": ("url", _url)}, "create")
+    given = {**options, "url": url}
+    arguments = _checked(given, _CREATE, "create")
     if url is None and arguments["application_sid"] is gen.UNSET:
         raise ValueError("url (the cXML document the call runs) is required, unless application_sid names one")
     body = gen.CreateCallRequest(to=_text(to, "to"), from_=_text(from_, "from_"), **arguments)
     request = gen.create_a_call._get_kwargs(account_sid=account_sid, body=body)
-    secrets = _secrets({**options, "url": url})
-    return Operation("create_a_call", to_wire(request), _reader({"account_sid": account_sid}), False, secrets)
+    read = _reader({"account_sid": account_sid})
+    return Operation("create_a_call", to_wire(request), read, False, _secrets(given))
 
 
 def update_call(account_sid: str, sid: str, options: Mapping[str, object]) -> Operation[Call]:
