@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from . import _generated as gen
-from ._builders import parse_json_object
+from ._builders import parse_json_object, validate_flag, validate_secret
 from ._call_options import CALL_EVENTS, RECORDING_EVENTS
 from ._exceptions import APIStatusError
 from ._models import Call
@@ -38,18 +38,6 @@ def _text(value: object, name: str) -> str:
         raise ValueError(
             f"{name} must be a non-empty str, got {type(value).__name__ if not isinstance(value, str) else repr(value)}"
         )
-    return value
-
-
-def _secret_text(value: object, name: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} must be a non-empty str")  # never the value: it is a secret
-    return value
-
-
-def _flag(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be a bool, not {type(value).__name__}")
     return value
 
 
@@ -115,14 +103,14 @@ _CREATE: Mapping[str, tuple[str, Check]] = {
     "machine_detection_speech_end_threshold": ("machine_detection_speech_end_threshold", _whole(500, 5000)),
     "machine_detection_silence_timeout": ("machine_detection_silence_timeout", _whole(2000, 10000)),
     "machine_words_threshold": ("machine_words_threshold", _whole(1, 100)),
-    "async_amd": ("async_amd", _flag),
+    "async_amd": ("async_amd", validate_flag),
     "async_amd_status_callback": ("async_amd_status_callback", validate_callback_url),
     "async_amd_status_callback_method": (
         "async_amd_status_callback_method",
         _choice(gen.CreateCallRequestAsyncAmdStatusCallbackMethod),
     ),
-    "async_amd_partial_results": ("async_amd_partial_results", _flag),
-    "record": ("record", _flag),
+    "async_amd_partial_results": ("async_amd_partial_results", validate_flag),
+    "record": ("record", validate_flag),
     "recording_channels": ("recording_channels", _choice(gen.CreateCallRequestRecordingChannels)),
     "recording_track": ("recording_track", _choice(gen.CreateCallRequestRecordingTrack)),
     "recording_status_callback": ("recording_status_callback", validate_callback_url),
@@ -133,7 +121,7 @@ _CREATE: Mapping[str, tuple[str, Check]] = {
     "recording_status_callback_event": ("recording_status_callback_event", _spaced(_events(RECORDING_EVENTS))),
     "trim": ("trim", _choice(gen.CreateCallRequestTrim)),
     "sip_auth_username": ("sip_auth_username", _text),
-    "sip_auth_password": ("sip_auth_password", _secret_text),
+    "sip_auth_password": ("sip_auth_password", validate_secret),
     "max_price_per_minute": ("max_price_per_minute", _pattern(_PRICE, "a price in USD with at most 4 decimals")),
 }
 _UPDATE: Mapping[str, tuple[str, Check]] = {
