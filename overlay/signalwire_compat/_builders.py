@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from types import ModuleType
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -85,6 +85,13 @@ def update_conference_stream(
     return Operation("update_conference_stream", to_wire(request), _read_conference_stream, idempotent=True)
 
 
+def refuse_unknown(options: Mapping[str, object], known: Iterable[str], what: str) -> None:
+    """A ``TypeError`` naming the keyword arguments of ``what()`` that are not ``known``, as Python's own would."""
+    unknown = sorted(options.keys() - known)
+    if unknown:
+        raise TypeError(f"{what}() got unexpected keyword arguments: {', '.join(unknown)}")
+
+
 class StreamSettings(NamedTuple):
     """What ``streams.create(...)`` takes for both parents, as the caller passed it (unchecked)."""
 
@@ -102,9 +109,7 @@ class StreamSettings(NamedTuple):
     @classmethod
     def of(cls, url: object, options: Mapping[str, object]) -> StreamSettings:
         """The settings ``create(url=..., **options)`` was called with; an unknown option is a ``TypeError``."""
-        unknown = sorted(options.keys() - cls._fields)
-        if unknown:
-            raise TypeError(f"create() got unexpected keyword arguments: {', '.join(unknown)}")
+        refuse_unknown(options, cls._fields, "create")
         return cls(url, **options)  # names checked above, values by the builders
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from . import _generated as gen
-from ._builders import parse_json_object, validate_flag, validate_secret
+from ._builders import parse_json_object, refuse_unknown, validate_flag, validate_secret
 from ._call_options import CALL_EVENTS, RECORDING_EVENTS
 from ._exceptions import APIStatusError
 from ._models import Call
@@ -146,9 +146,7 @@ _SECRET_OPTIONS = ("sip_auth_password",)
 def _checked(options: Mapping[str, object], table: Mapping[str, tuple[str, Check]], what: str) -> dict[str, Any]:
     """The generated model's arguments for the options given (None: not given), each checked; the fields not
     given are ``UNSET``, so the model's defaults are not sent."""
-    unknown = sorted(options.keys() - table.keys())
-    if unknown:
-        raise TypeError(f"{what}() got unexpected keyword arguments: {', '.join(unknown)}")
+    refuse_unknown(options, table.keys(), what)
     given = {name: value for name, value in options.items() if value is not None}
     for method, url in _URL_OF_METHOD.items():
         if method in given and url not in given:
