@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from types import ModuleType
 from typing import Any, NamedTuple, Protocol, TypeVar
 from uuid import UUID
@@ -84,6 +85,13 @@ def update_conference_stream(
     return Operation("update_conference_stream", to_wire(request), _read_conference_stream, idempotent=True)
 
 
+def refuse_unknown(options: Mapping[str, object], known: Iterable[str], what: str) -> None:
+    """A ``TypeError`` naming the keyword arguments of ``what()`` that are not ``known``, as Python's own would."""
+    unknown = sorted(options.keys() - known)
+    if unknown:
+        raise TypeError(f"{what}() got unexpected keyword arguments: {', '.join(unknown)}")
+
+
 class StreamSettings(NamedTuple):
     """What ``streams.create(...)`` takes for both parents, as the caller passed it (unchecked)."""
 
@@ -101,9 +109,7 @@ class StreamSettings(NamedTuple):
     @classmethod
     def of(cls, url: object, options: Mapping[str, object]) -> StreamSettings:
         """The settings ``create(url=..., **options)`` was called with; an unknown option is a ``TypeError``."""
-        unknown = sorted(options.keys() - cls._fields)
-        if unknown:
-            raise TypeError(f"create() got unexpected keyword arguments: {', '.join(unknown)}")
+        refuse_unknown(options, cls._fields, "create")
         return cls(url, **options)  # names checked above, values by the builders
 
 
@@ -111,10 +117,22 @@ def _optional(value: object, check: Callable[[object], T]) -> T | gen.Unset:
     return gen.UNSET if value is None else check(value)
 
 
-def _bearer_token(token: object) -> str:
-    if not isinstance(token, str) or not token:
-        raise ValueError("authorization_bearer_token must be a non-empty str")
-    return token
+def validate_secret(value: object, name: str) -> str:
+    """A secret the request carries: a non-empty str. The error never shows the value."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty str")
+    return value
+
+
+def validate_flag(value: object, name: str) -> bool:
+    """A boolean field: True or False, not a value that would merely be truthy."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be a bool, not {type(value).__name__}")
+    return value
+
+
+_bearer_token = partial(validate_secret, name="authorization_bearer_token")
+_real_time = partial(validate_flag, name="stream_real_time")
 
 
 def _choice(name: str, choices: type[E]) -> Callable[[object], E]:
@@ -156,12 +174,6 @@ def create_call_stream(
     body = _with_parameters(body, settings.parameters)
     request = gen.create_stream._get_kwargs(account_sid=account_sid, call_sid=call_sid, body=body)
     return Operation("create_stream", to_wire(request), _read_call_stream, False, _secrets(settings))
-
-
-def _real_time(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"stream_real_time must be a bool, not {type(value).__name__}")
-    return value
 
 
 def create_conference_stream(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from . import _generated as gen
-from ._builders import parse_json_object
+from ._builders import parse_json_object, refuse_unknown, validate_flag, validate_secret
 from ._call_options import CALL_EVENTS, RECORDING_EVENTS
 from ._exceptions import APIStatusError
 from ._models import Call
@@ -38,18 +38,6 @@ def _text(value: object, name: str) -> str:
         raise ValueError(
             f"{name} must be a non-empty str, got {type(value).__name__ if not isinstance(value, str) else repr(value)}"
         )
-    return value
-
-
-def _secret_text(value: object, name: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} must be a non-empty str")  # never the value: it is a secret
-    return value
-
-
-def _flag(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be a bool, not {type(value).__name__}")
     return value
 
 
@@ -95,18 +83,15 @@ def _uuid(value: object, name: str) -> UUID:
     return UUID(validate_sid(value, name))
 
 
-def _url(value: object, name: str) -> str:
-    return validate_callback_url(value, name)
-
-
 # Each option: the generated model's argument and how its value is checked. The ranges and patterns are the
 # spec's (CreateCallRequest's minimum, maximum and pattern).
 _CREATE: Mapping[str, tuple[str, Check]] = {
+    "url": ("url", validate_callback_url),
     "application_sid": ("application_sid", _uuid),
     "method": ("method", _choice(gen.CreateCallRequestMethod)),
-    "fallback_url": ("fallback_url", _url),
+    "fallback_url": ("fallback_url", validate_callback_url),
     "fallback_method": ("fallback_method", _choice(gen.CreateCallRequestFallbackMethod)),
-    "status_callback": ("status_callback", _url),
+    "status_callback": ("status_callback", validate_callback_url),
     "status_callback_method": ("status_callback_method", _choice(gen.CreateCallRequestStatusCallbackMethod)),
     "status_callback_event": ("status_callback_event", _events(CALL_EVENTS)),
     "caller_id": ("caller_id", _text),
@@ -118,17 +103,17 @@ _CREATE: Mapping[str, tuple[str, Check]] = {
     "machine_detection_speech_end_threshold": ("machine_detection_speech_end_threshold", _whole(500, 5000)),
     "machine_detection_silence_timeout": ("machine_detection_silence_timeout", _whole(2000, 10000)),
     "machine_words_threshold": ("machine_words_threshold", _whole(1, 100)),
-    "async_amd": ("async_amd", _flag),
-    "async_amd_status_callback": ("async_amd_status_callback", _url),
+    "async_amd": ("async_amd", validate_flag),
+    "async_amd_status_callback": ("async_amd_status_callback", validate_callback_url),
     "async_amd_status_callback_method": (
         "async_amd_status_callback_method",
         _choice(gen.CreateCallRequestAsyncAmdStatusCallbackMethod),
     ),
-    "async_amd_partial_results": ("async_amd_partial_results", _flag),
-    "record": ("record", _flag),
+    "async_amd_partial_results": ("async_amd_partial_results", validate_flag),
+    "record": ("record", validate_flag),
     "recording_channels": ("recording_channels", _choice(gen.CreateCallRequestRecordingChannels)),
     "recording_track": ("recording_track", _choice(gen.CreateCallRequestRecordingTrack)),
-    "recording_status_callback": ("recording_status_callback", _url),
+    "recording_status_callback": ("recording_status_callback", validate_callback_url),
     "recording_status_callback_method": (
         "recording_status_callback_method",
         _choice(gen.CreateCallRequestRecordingStatusCallbackMethod),
@@ -136,16 +121,16 @@ _CREATE: Mapping[str, tuple[str, Check]] = {
     "recording_status_callback_event": ("recording_status_callback_event", _spaced(_events(RECORDING_EVENTS))),
     "trim": ("trim", _choice(gen.CreateCallRequestTrim)),
     "sip_auth_username": ("sip_auth_username", _text),
-    "sip_auth_password": ("sip_auth_password", _secret_text),
+    "sip_auth_password": ("sip_auth_password", validate_secret),
     "max_price_per_minute": ("max_price_per_minute", _pattern(_PRICE, "a price in USD with at most 4 decimals")),
 }
 _UPDATE: Mapping[str, tuple[str, Check]] = {
     "status": ("status", _choice(gen.UpdateCallRequestStatus)),
-    "url": ("url", _url),
+    "url": ("url", validate_callback_url),
     "method": ("method", _choice(gen.UpdateCallRequestMethod)),
-    "fallback_url": ("fallback_url", _url),
+    "fallback_url": ("fallback_url", validate_callback_url),
     "fallback_method": ("fallback_method", _choice(gen.UpdateCallRequestFallbackMethod)),
-    "status_callback": ("status_callback", _url),
+    "status_callback": ("status_callback", validate_callback_url),
     "status_callback_method": ("status_callback_method", _choice(gen.UpdateCallRequestStatusCallbackMethod)),
 }
 _URL_OF_METHOD = {
@@ -161,12 +146,10 @@ _SECRET_OPTIONS = ("sip_auth_password",)
 def _checked(options: Mapping[str, object], table: Mapping[str, tuple[str, Check]], what: str) -> dict[str, Any]:
     """The generated model's arguments for the options given (None: not given), each checked; the fields not
     given are ``UNSET``, so the model's defaults are not sent."""
-    unknown = sorted(options.keys() - table.keys())
-    if unknown:
-        raise TypeError(f"{what}() got unexpected keyword arguments: {', '.join(unknown)}")
+    refuse_unknown(options, table.keys(), what)
     given = {name: value for name, value in options.items() if value is not None}
     for method, url in _URL_OF_METHOD.items():
-        if method in given and url in table and url not in given:
+        if method in given and url not in given:
             raise ValueError(f"{method} says how {url} is requested: give {url} too (or leave {method} out)")
     arguments: dict[str, Any] = {argument: gen.UNSET for argument, _ in table.values()}
     for name, value in given.items():
@@ -205,13 +188,14 @@ def create_call(
 ) -> Operation[Call]:
     """``POST …/Calls``. Not idempotent: a repeated create places a second call, so it is retried only when
     the API cannot have acted on it. ``url`` may be None when ``application_sid`` is given."""
-    arguments = _checked({**options, "url": url}, {**_CREATE, "url": ("url", _url)}, "create")
+    given = {**options, "url": url}
+    arguments = _checked(given, _CREATE, "create")
     if url is None and arguments["application_sid"] is gen.UNSET:
         raise ValueError("url (the cXML document the call runs) is required, unless application_sid names one")
     body = gen.CreateCallRequest(to=_text(to, "to"), from_=_text(from_, "from_"), **arguments)
     request = gen.create_a_call._get_kwargs(account_sid=account_sid, body=body)
-    secrets = _secrets({**options, "url": url})
-    return Operation("create_a_call", to_wire(request), _reader({"account_sid": account_sid}), False, secrets)
+    read = _reader({"account_sid": account_sid})
+    return Operation("create_a_call", to_wire(request), read, False, _secrets(given))
 
 
 def update_call(account_sid: str, sid: str, options: Mapping[str, object]) -> Operation[Call]:
