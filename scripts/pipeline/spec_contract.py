@@ -25,10 +25,11 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # n
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from scripts.pipeline.merge_specs import HTTP_METHODS
+
 __all__ = ["SDK_USER_AGENT", "Contract", "Exchange", "Matched", "family"]
 
 SDK_USER_AGENT = "signalwire-compat/"
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @attrs.frozen
@@ -75,7 +76,7 @@ class Contract:
         for template, item in (document.get("paths") or {}).items():
             regex = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]*)", re.escape(self.base_path + template))
             for method, operation in item.items():
-                if method in _HTTP_METHODS:
+                if method in HTTP_METHODS:
                     self.operations.append((method.upper(), template, re.compile(regex), operation))
 
     def _validator(self, schema: Mapping[str, Any]) -> Draft202012Validator:
