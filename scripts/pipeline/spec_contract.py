@@ -42,6 +42,12 @@ class Exchange:
     response_body: bytes = b""
     fault: str | None = None
 
+    @classmethod
+    def recorded(cls, request: Any) -> Exchange:
+        """The exchange FakeSpace recorded as ``request`` (a ``RecordedRequest``: the same fields)."""
+        fields = (request.body, request.status, request.response_body, request.fault)
+        return cls(request.method, request.path, dict(request.headers), *fields)
+
     @property
     def sent_by_sdk(self) -> bool:
         return self.headers.get("user-agent", "").startswith(SDK_USER_AGENT)
