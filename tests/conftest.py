@@ -53,8 +53,7 @@ def contract_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         CONTRACT_COUNTS["fake_responses"] += bool(exchange.status)
 
     def record(space: FakeSpace, request: RecordedRequest) -> None:
-        fields = (request.body, request.status, request.response_body, request.fault)
-        check(Exchange(request.method, request.path, dict(request.headers), *fields))
+        check(Exchange.recorded(request))
         original(space, request)
 
     monkeypatch.setattr(FakeSpace, "_record", record)

@@ -498,7 +498,8 @@ def write(generated: Path = GENERATED, overlay: Path = OVERLAY) -> None:
             path.write_text(text, encoding="utf-8")
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """``path`` as a message shows it: relative to the checkout where it is inside it."""
     try:
         return path.resolve().relative_to(ROOT).as_posix()
     except ValueError:
@@ -514,7 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             differing = stale()
             if differing:
                 print("derive_overlay: these differ from the generated client (run `make generate`):", file=sys.stderr)
-                print("\n".join(f"  {_shown(path)}" for path in differing), file=sys.stderr)
+                print("\n".join(f"  {shown_path(path)}" for path in differing), file=sys.stderr)
                 return 1
             return 0
         write()

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from scripts.pipeline import derive_overlay, overlay_probe
+from scripts.pipeline.derive_overlay import shown_path
 from scripts.pipeline.merge_specs import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,13 +62,6 @@ class Fit(NamedTuple):
     fake_answers: list[str]  # the operations FakeSpace answered
 
 
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY, *, uses_only: bool = False) -> Fit:
     """How the overlay in ``overlay_dir`` fits the client in ``package_dir`` (beside its merged spec).
     ``uses_only``: run the typed calls only, for ``uses`` (the problems and coverage are then partial)."""
@@ -75,7 +69,7 @@ def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY, *, uses_on
     spec = tree / MERGED_SPEC
     if not spec.is_file():
         raise OverlayFitError(
-            f"{_display(spec)} is missing: the probe holds the overlay to the merged spec beside the client"
+            f"{shown_path(spec)} is missing: the probe holds the overlay to the merged spec beside the client"
         )
     with tempfile.TemporaryDirectory(prefix="signalwire-compat-fit-") as scratch:
         copy = Path(scratch) / "overlay" / overlay_dir.name
@@ -83,7 +77,7 @@ def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY, *, uses_on
         try:
             derive_overlay.write(generated=tree, overlay=copy)
         except derive_overlay.DeriveError as exc:
-            return Fit([f"{_display(overlay_dir)}: its derived modules cannot follow this client: {exc}"], [], {}, [])
+            return Fit([f"{shown_path(overlay_dir)}: its derived modules cannot follow this client: {exc}"], [], {}, [])
         names = Path(scratch) / "names.json"
         names.write_text(json.dumps(overlay_probe.spec_names(load_yaml(spec.read_text(encoding="utf-8")))), "utf-8")
         command = [sys.executable, "-m", PROBE, "--overlay", str(copy.parent), "--generated", str(tree)]
@@ -99,7 +93,7 @@ def check(package_dir: Path = GENERATED, overlay_dir: Path = OVERLAY, *, uses_on
                 f"the overlay probe failed (exit {result.returncode}):\n{result.stderr.strip()[-3000:]}"
             )
         found = json.loads(result.stdout.strip().splitlines()[-1])
-    shown = _display(overlay_dir)
+    shown = shown_path(overlay_dir)
 
     def place(where: str) -> str:
         if not where:
@@ -168,7 +162,7 @@ def static_uses(overlay_dir: Path = OVERLAY) -> dict[str, list[str]]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for value, line in _key_constants(tree):
-            place = f"{_display(path)}:{line}"
+            place = f"{shown_path(path)}:{line}"
             if place not in uses.setdefault(value, []):
                 uses[value].append(place)
     return uses
@@ -195,10 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = coverage_report(fit)
     print("\n".join(report) if report else "Every generated operation, parameter and request field has a typed call.")
     if fit.problems:
-        print(f"The overlay no longer fits {_display(args.package_dir)}:", file=sys.stderr)
+        print(f"The overlay no longer fits {shown_path(args.package_dir)}:", file=sys.stderr)
         print("\n".join(f"  {problem}" for problem in fit.problems), file=sys.stderr)
         return 1
-    print(f"The overlay fits {_display(args.package_dir)}: it ran against it and kept to its spec.")
+    print(f"The overlay fits {shown_path(args.package_dir)}: it ran against it and kept to its spec.")
     return 0
 
 

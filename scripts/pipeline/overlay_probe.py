@@ -869,15 +869,7 @@ async def fake_space(probe: Probe, overlay: Path) -> list[str]:
         finally:
             sys.setprofile(None)
     for request in recorded:
-        exchange = Exchange(
-            request.method,
-            request.path,
-            request.headers,
-            request.body,
-            request.status,
-            request.response_body,
-            request.fault,
-        )
+        exchange = Exchange.recorded(request)
         matched = probe.contract.match(request.method, request.path)
         name = probe.operation_name(matched.template, matched.method) if matched else "no operation"
         if matched is not None and request.status not in (404, 405):

@@ -25,10 +25,11 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # n
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from scripts.pipeline.merge_specs import HTTP_METHODS
+
 __all__ = ["SDK_USER_AGENT", "Contract", "Exchange", "Matched", "family"]
 
 SDK_USER_AGENT = "signalwire-compat/"
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @attrs.frozen
@@ -40,6 +41,12 @@ class Exchange:
     status: int | None = None  # None: the answer is not the one under test (scripted servers)
     response_body: bytes = b""
     fault: str | None = None
+
+    @classmethod
+    def recorded(cls, request: Any) -> Exchange:
+        """The exchange FakeSpace recorded as ``request`` (a ``RecordedRequest``: the same fields)."""
+        fields = (request.body, request.status, request.response_body, request.fault)
+        return cls(request.method, request.path, dict(request.headers), *fields)
 
     @property
     def sent_by_sdk(self) -> bool:
@@ -75,7 +82,7 @@ class Contract:
         for template, item in (document.get("paths") or {}).items():
             regex = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]*)", re.escape(self.base_path + template))
             for method, operation in item.items():
-                if method in _HTTP_METHODS:
+                if method in HTTP_METHODS:
                     self.operations.append((method.upper(), template, re.compile(regex), operation))
 
     def _validator(self, schema: Mapping[str, Any]) -> Draft202012Validator:
