@@ -130,8 +130,19 @@ def _absolute_url(value: object, name: str, schemes: tuple[str, ...]) -> str:
     valid = parts is not None and parts.scheme.lower() in schemes and parts.hostname
     if not valid or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in value):
         wanted = " or ".join(f"{scheme}://" for scheme in schemes)
-        raise ValueError(f"{name} must be an absolute {wanted} URL, got {_shown(value)}")
+        raise ValueError(f"{name} must be an absolute {wanted} URL, got {_shown(_without_password(value))}")
     return value
+
+
+# The password of a URL's userinfo (``//user:password@``), found even in a URL too broken to parse.
+_USERINFO_PASSWORD = re.compile(r"(//[^/?#@:]*:)[^/?#@]*@")
+
+
+def _without_password(url: str) -> str:
+    """``url`` as an error may show it (errors get logged): the password of its userinfo redacted."""
+    from ._redaction import REDACTED
+
+    return _USERINFO_PASSWORD.sub(rf"\g<1>{REDACTED}@", url)
 
 
 def is_loopback(host: str) -> bool:

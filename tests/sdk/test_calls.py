@@ -378,3 +378,12 @@ def test_a_sip_password_and_a_url_password_never_show(runner: Runner, caplog: py
     assert SIP_PASSWORD not in repr(operation)
     with pytest.raises(ValueError, match=r"sip_auth_password must be a non-empty str$"):  # and not the value
         create(runner, server.url, sip_auth_password=5)
+
+
+def test_a_refused_url_is_shown_in_the_error_without_its_password(runner: Runner) -> None:
+    # The URL is refused for its space; the password it carries must not reach the error (which gets logged).
+    with ScriptedServer([]) as server, pytest.raises(ValueError, match="url must be an absolute") as refused:
+        create(runner, server.url, url="https://agent:s3cret-pw x@example.com/voice")
+    assert server.connections == 0
+    assert "s3cret" not in str(refused.value)
+    assert "https://agent:[redacted]@example.com/voice" in str(refused.value)
