@@ -23,7 +23,7 @@ help:
 	@echo "make generate  merge openapi/*.yaml, regenerate generated/, report API changes; derive the overlay's _literals.py, _results.py, _invoke_types.py and _sync/"
 	@echo "make add-operation OP=retrieve_conference   write a published operation as openapi/<op>.yaml, regenerate"
 	@echo "make update-upstream FILE=new.yaml [COMMIT=...]   replace openapi/upstream/, refresh PROVENANCE.md"
-	@echo "make check     ruff, mypy --strict, drift check of generated/, _literals.py and _sync/, overlay fit (no tests)"
+	@echo "make check     ruff, mypy --strict, drift of generated/, _sync/ and the derived _literals/_results/_invoke_types, overlay fit (no tests)"
 	@echo "make soak      the full load run: 10,000 async stops, 100 in flight"
 	@echo "make bench     CPU, latency, import time and memory vs raw httpx, http.client, twilio-python"
 	@echo "make vendor DEST=host_pkg/_vendor   copy the SDK into another project (no install; make check must have passed)"
