@@ -212,6 +212,17 @@ def test_a_caller_hanging_up_at_a_time_ends_the_call_as_signalwire_would() -> No
     ]
 
 
+def test_a_call_is_over_only_once_its_websockets_are_closed() -> None:
+    # An app that shuts its server down as soon as the call is over must not find a closing handshake in flight.
+    with FakeSpace(clock=ManualClock()) as space, MediaApp(space.signing_key, cxml=two_streams) as app:
+        call, sessions, connections = connected_call(space, app)
+        call.hangup()
+        call.wait_until_ended()
+        assert [session.state for session in sessions] == ["stopped", "stopped"]
+        for connection in connections:
+            assert isinstance(connection.messages[-1], media.Stop)
+
+
 def test_what_is_still_scheduled_when_the_call_ends_is_dropped() -> None:
     with FakeSpace(clock=ManualClock()) as space, MediaApp(space.signing_key, cxml=two_streams) as app:
         call, _, connections = connected_call(space, app)

@@ -27,6 +27,7 @@ from ._caller import Caller
 from ._clock import wait_until
 from ._heard import Heard, joined
 from ._media import Media
+from ._media_connect import CLOSE_TIMEOUT
 from ._media_stream import MediaStream
 from ._records import FakeStream, Parent, StreamState
 from ._streams import Streams
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     from ..cxml import Stream, VoiceResponse
 
 __all__ = ["CallSpace", "FakeCall"]
+
+# Wall seconds a session may take to end once stopped: its closing handshake is bounded by CLOSE_TIMEOUT + 1.
+SESSION_CLOSE_TIMEOUT = CLOSE_TIMEOUT + 2.0
 
 CallStatus = Literal["queued", "ringing", "in-progress", "completed", "canceled", "failed"]
 
@@ -94,6 +98,7 @@ class FakeCall:
         self.verbs: list[str] = []
         self.skipped: list[str] = []
         self._streams: list[FakeStream] = []
+        self._sessions_closed = False  # once ended: its WebSocket sessions too (the waits)
         self._space, self._loop, self._clock = space, space.media.loop, space.media.clock
         self._changed = Changes()
         self._task: asyncio.Task[None] | None = None
@@ -136,10 +141,11 @@ class FakeCall:
         return lambda: f"call {self.sid}: {what} within {timeout:g} s (status {self.status})"
 
     def _ended(self) -> bool:
-        return self.status in ENDED
+        return self.status in ENDED and self._sessions_closed
 
     def wait_until_ended(self, *, timeout: float = 5.0) -> FakeCall:
-        """Until the call has ended: ``completed``, ``canceled`` or ``failed``."""
+        """Until the call has ended (``completed``, ``canceled`` or ``failed``) and its streams' WebSockets
+        are closed."""
         wait_until(self._changed, self._ended, timeout, self._late("not ended", timeout))
         return self
 
@@ -262,7 +268,13 @@ class FakeCall:
         finally:
             self._caller.end()
             self._space.streams.stop_running(self._parent)
-            self._set(status=status)
+            self._set(status=status)  # at once, as SignalWire's: what the REST API answers from now on
+            # The waits end once its WebSockets are closed too: an app awaiting the call's end may then shut its
+            # server down at once (a server shutting down stops reading: a handshake in flight would time out).
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                for session in self._sessions():
+                    await session.await_until_ended(timeout=SESSION_CLOSE_TIMEOUT)
+            self._set(_sessions_closed=True)
 
     async def _documents(self) -> CallStatus:
         """Fetch the call's document and run it; a redirect cancels the one running and starts again at its URL."""
