@@ -85,22 +85,22 @@ drift: install
 check: lint typecheck drift
 	@$(BIN)/python -m scripts.vendor --record-check
 
-# -n auto: one pytest worker per core (pytest-xdist); worksteal: an idle worker takes queued tests.
+# One pytest worker (pytest-xdist) more than there are cores: the tests spend a third of their time
+# waiting (on loopback sockets, timeouts, subprocesses), and a third worker fills that wait (2 cores:
+# make test's pytest 106 s -> 94 s, make quick's 17.5 s -> 15.5 s; a fourth costs more in start-up and
+# collection than it saves). worksteal: an idle worker takes queued tests.
+WORKERS = $(shell $(BIN)/python -c "import os; print((os.cpu_count() or 1) + 1)")
+
 test: check
-	$(BIN)/python -m pytest -n auto --dist worksteal
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
 # The schemathesis module is slow as a whole: make quick does not even import it (nor its pytest
 # plugin), which saves each worker a second of start-up.
 QUICK_SKIPS := -p no:schemathesis --ignore=tests/fake/test_schemathesis.py
 
-# One worker more than there are cores: make quick's tests spend a third of their time waiting on
-# loopback sockets, and a third worker fills that wait (2 cores: 17.5 s -> 15.5 s; a fourth costs more
-# in start-up than it saves).
-QUICK_WORKERS = $(shell $(BIN)/python -c "import os; print((os.cpu_count() or 1) + 1)")
-
 quick: install
 	$(BIN)/ruff check overlay scripts tests
-	SIGNALWIRE_COMPAT_QUICK=1 $(BIN)/python -m pytest -q -n $(QUICK_WORKERS) --dist worksteal -m "not slow" $(QUICK_SKIPS)
+	SIGNALWIRE_COMPAT_QUICK=1 $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal -m "not slow" $(QUICK_SKIPS)
 
 # Every test, measured (settings in pyproject.toml's [tool.coverage.*]: branches, overlay/ and scripts/,
 # xdist's workers and the interpreters tests start), then the ratchet: fails below a floor of
