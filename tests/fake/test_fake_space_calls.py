@@ -13,7 +13,7 @@ import pytest
 
 import signalwire_compat as sw
 from signalwire_compat import cxml, media
-from signalwire_compat.testing import FakeSpace
+from signalwire_compat.testing import FakeCall, FakeSpace
 from tests.fake.media_app import MediaApp
 from tests.servers import CallbackReceiver
 
@@ -302,3 +302,22 @@ def test_hanging_up_during_connect_ends_the_call_there_and_no_later_verb_runs() 
             client.calls(call.sid).hang_up()
             fake.wait_until_ended()
             assert (fake.status, fake.verbs) == ("completed", ["Connect"])
+
+
+def test_a_call_hung_up_before_its_task_first_runs_still_ends() -> None:
+    # The loop passes as they fall: the call's start is queued, then the hang-up; the hang-up's cancel lands
+    # between the call's task being made and its first step. A task cancelled then never runs its cleanup.
+    with FakeSpace() as space:
+        placed: list[FakeCall] = []
+
+        def place_then_hang_up() -> None:  # on the space's loop
+            call = space.incoming_call("http://127.0.0.1:9/voice")
+            placed.append(call)
+            space._media.loop.call_soon(call.hangup)
+
+        loop = space._media.loop
+        loop.submit(asyncio.sleep(0)).result(5)  # the loop runs
+        loop.call_soon(place_then_hang_up)
+        loop.submit(asyncio.sleep(0)).result(5)  # after place_then_hang_up
+        (call,) = placed
+        assert call.wait_until_ended(timeout=2).status == "completed"

@@ -99,6 +99,7 @@ class FakeCall:
         self.skipped: list[str] = []
         self._streams: list[FakeStream] = []
         self._sessions_closed = False  # once ended: its WebSocket sessions too (the waits)
+        self._running = False  # its task has made its first step (on the loop)
         self._space, self._loop, self._clock = space, space.media.loop, space.media.clock
         self._changed = Changes()
         self._task: asyncio.Task[None] | None = None
@@ -203,7 +204,9 @@ class FakeCall:
         self._loop.call_soon(self._cancel)
 
     def _cancel(self) -> None:
-        if self._task is not None:
+        # A task cancelled before its first step never runs, nor its cleanup: the call would never end. Not
+        # started yet, it sees the hang-up wanted when it starts.
+        if self._task is not None and self._running:
             self._task.cancel()
 
     def _set(self, **changes: object) -> None:
@@ -252,6 +255,7 @@ class FakeCall:
             event.set()
 
     async def _run(self) -> None:
+        self._running = True
         status: CallStatus = "completed"
         try:
             if self._hangup_wanted:
