@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import atexit
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +14,12 @@ CONTRACT_COUNTS = {"sdk_requests": 0, "fake_responses": 0}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from tests.budget import is_xdist_controller, warm_bytecode
+    from tests.budget import exit_at_once, is_xdist_controller, warm_bytecode
 
     if is_xdist_controller(config):
         warm_bytecode(config)
+    if hasattr(config, "workerinput"):  # registered now, it runs after the handlers the tests register
+        atexit.register(exit_at_once)
 
 
 @pytest.hookimpl(optionalhook=True)
