@@ -1,10 +1,8 @@
 """What keeps the suite within its time budget under pytest-xdist (tests/conftest.py calls both).
 
 ``warm_bytecode``: in a fresh clone no byte-code exists yet, and every xdist worker would compile the
-project and rewrite the asserts of every test module by itself (some 3 s of CPU each), and of the
-installed pytest plugins' packages pytest rewrites too (schemathesis: 1.5 s each, as test_schemathesis.py
-imports it). The controller writes those caches once, on every core, before the workers start; the
-workers then only read them.
+project and rewrite the asserts of every test module by itself (some 3 s of CPU each). The controller
+writes those caches once, on every core, before the workers start; the workers then only read them.
 
 ``exit_at_once``: a worker whose tests are over spends half a second or more taking its heap apart
 (modules, objects, threads' states) before its process ends, and the controller waits for each.
@@ -83,17 +81,10 @@ def warm_bytecode(config: pytest.Config, *, processes: int = 2) -> None:
     if state is None:  # --assert=plain: nothing is rewritten
         return
     patterns = [*config.getini("python_files"), "conftest.py"]
-    plugins = [path for name in sorted(getattr(state.hook, "_must_rewrite", ())) for path in _package_files(name)]
-
-    ours = [path for folder in PACKAGES for path in (ROOT / folder).rglob("*.py")]
-    tests = [path for path in ours if path.is_relative_to(ROOT / "tests")]
-    rewritten = {path for path in tests if any(fnmatch(path.name, pattern) for pattern in patterns)}
-    rewritten.update(plugins)
 
     def cached(path: Path) -> tuple[Path, bool]:
-        """Where the byte-code of ``path`` goes, and whether pytest rewrites it (a test module, a conftest,
-        a module of a plugin's package)."""
-        if path in rewritten:
+        """Where the byte-code of ``path`` goes, and whether pytest rewrites it (a test module, a conftest)."""
+        if path.is_relative_to(ROOT / "tests") and any(fnmatch(path.name, pattern) for pattern in patterns):
             return get_cache_dir(path) / (path.name[:-3] + PYC_TAIL), True
         return Path(importlib.util.cache_from_source(str(path))), False
 
@@ -102,17 +93,14 @@ def warm_bytecode(config: pytest.Config, *, processes: int = 2) -> None:
         return not pyc.exists() or pyc.stat().st_mtime < path.stat().st_mtime
 
     # Only what is missing or older than its source (the importer still checks each file it reads).
-    sources = sorted(path for path in {*ours, *plugins} if stale(path))
+    sources = sorted(path for folder in PACKAGES for path in (ROOT / folder).rglob("*.py") if stale(path))
 
     def warm(share: Sequence[Path]) -> None:
         for path in share:
             pyc, rewritten = cached(path)
             if rewritten:
                 source_hash, code = _rewrite_test(path, config)
-                try:
-                    pyc.parent.mkdir(exist_ok=True)
-                except OSError:  # a read-only installation: its importers rewrite it in memory, as without this
-                    continue
+                pyc.parent.mkdir(exist_ok=True)
                 _write_pyc(state, code, source_hash, pyc)
             else:
                 py_compile.compile(str(path), cfile=str(pyc), doraise=False, quiet=2)
@@ -143,19 +131,6 @@ def exit_at_once() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
-
-
-def _package_files(name: str) -> list[Path]:
-    """The source files of the installed module or package ``name`` (none if it is not installed)."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return []
-    if spec is None or spec.origin is None:
-        return []
-    if spec.submodule_search_locations:
-        return [path for folder in spec.submodule_search_locations for path in Path(folder).rglob("*.py")]
-    return [Path(spec.origin)] if spec.origin.endswith(".py") else []
 
 
 def longest_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:

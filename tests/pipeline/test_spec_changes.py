@@ -317,12 +317,24 @@ def test_a_conflicting_spec_fails_generate_naming_both_files_and_leaves_generate
     assert not list(repository.glob(".generate-*"))
 
 
+def test_make_check_runs_the_drift_check_after_lint_and_types() -> None:
+    # What the tests below run of make check: its drift check, the part that fails on what they change.
+    def planned(target: str) -> list[str]:
+        command = ["make", "--no-print-directory", "--dry-run", "-C", str(ROOT), target]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout.splitlines()
+
+    check, drift = planned("check"), planned("drift")
+    assert drift and all(line in check for line in drift)
+    lint_and_types = [index for index, line in enumerate(check) if "ruff" in line or "mypy" in line]
+    assert lint_and_types and check.index(drift[0]) > max(lint_and_types)
+
+
 def test_stale_generated_tree_is_caught_by_make_check(repository: Path) -> None:
     for name in ("create-conference-stream.yaml", "update-conference-stream.yaml"):  # both carry the component
         spec_path = repository / "openapi" / name
         text = spec_path.read_text(encoding="utf-8")
         spec_path.write_text(text.replace("description: Conference stream status.", "description: Status."), "utf-8")
-    stale = make(repository, "check")
+    stale = make(repository, "drift")  # make check's part that fails here (lint and types pass: no code changed)
     assert stale.returncode != 0
     assert "generated is stale" in stale.stderr
     assert "changed:  generated/openapi.merged.yaml" in stale.stderr
@@ -357,7 +369,7 @@ def test_a_status_value_the_overlay_sends_removed_fails_make_check_naming_the_li
     (reported,) = [line for line in generated.stdout.splitlines() if removed in line]
     assert stop in reported  # the line that sends it
     report = (repository / "build" / "spec-changes.txt").read_text()
-    checked = make(repository, "check")  # ... and the overlay must follow before make check passes
+    checked = make(repository, "drift")  # ... and the overlay must follow before make check's drift check passes
     assert checked.returncode != 0
     assert f"{stop}: ValueError: status must be one of 'completed'" in checked.stderr
     assert (repository / "build" / "spec-changes.txt").read_text() == report  # make check left it alone
