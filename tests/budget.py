@@ -44,7 +44,6 @@ COST = {
     "tests/pipeline/test_spec_changes.py::test_the_same_spec_with_one_semantic": 1.5,
     "tests/packaging/test_vendoring.py::test_a_strict_mypy_host": 7.0,
     "tests/packaging/test_vendoring.py::test_pips_vendoring_tool": 4.5,
-    "tests/pipeline/test_generate.py::test_check_command_fails": 4.0,
     "tests/pipeline/test_generate.py": 2.5,
     "tests/pipeline/test_upstream_spec.py": 4.0,
     "tests/pipeline/test_overlay_fit.py": 2.0,

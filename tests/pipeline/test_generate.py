@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -117,7 +119,7 @@ def test_stale_tree_is_reported_with_file_names(tmp_path: Path) -> None:
     assert any("_provenance.py" in line for line in problems)
 
 
-def test_check_command_fails_naming_stale_files_then_generate_fixes_it(tmp_path: Path) -> None:
+def test_the_check_command_fails_naming_stale_files_and_leaves_the_report_to_make_generate(tmp_path: Path) -> None:
     output = tmp_path / "generated"
     shutil.copytree(GENERATED, output)
     (tmp_path / "specs").mkdir()
@@ -137,18 +139,13 @@ def test_check_command_fails_naming_stale_files_then_generate_fixes_it(tmp_path:
     # The stale check says what the change does to the API (a description only: nothing), and leaves the
     # report file to make generate: the last generation's report survives make check.
     report = (
-        "API changes from {}/openapi.merged.yaml to the merged openapi/*.yaml: none (the merged spec changed only "
-        "in wording)"
+        f"API changes from {output}/openapi.merged.yaml to the merged openapi/*.yaml: none (the merged spec changed "
+        "only in wording)"
     )
-    assert report.format(output) in stale.stderr
+    assert report in stale.stderr
     assert not changes.exists()
-    regenerated = subprocess.run(
-        [*script, "--specs", *specs, "--output-dir", str(output)], capture_output=True, text=True, check=False
-    )
-    assert regenerated.returncode == 0, regenerated.stderr
-    assert report.format(output) in regenerated.stdout.splitlines()
-    assert changes.read_text(encoding="utf-8") == report.format(output) + "\n"
-    # That the check passes once generated, leaving the report alone: test_stale_generated_tree_is_caught_by_make_check
+    # make generate then writing that report, and the check passing, leaving it alone:
+    # tests/pipeline/test_spec_changes.py::test_stale_generated_tree_is_caught_by_make_check
 
 
 def test_failed_generation_leaves_output_untouched(tmp_path: Path) -> None:
@@ -194,52 +191,61 @@ def test_generator_settings_live_in_openapi_generator() -> None:
     assert (GENERATOR_DIR / "ruff.toml").is_file()
 
 
-def test_documentation_differences_are_merged_and_surfaced_as_warnings(tmp_path: Path) -> None:
-    specs = edited_specs(tmp_path)
-    conference = tmp_path / "update-conference-stream.yaml"
-    text = conference.read_text(encoding="utf-8")
-    # The conference spec re-wraps the description of the security scheme both files share.
-    conference.write_text(text.replace("Token.\n\n        The client", "Token.\n        The client"), "utf-8")
-    script = [sys.executable, "-m", "scripts.pipeline.generate", "--changes-file", str(tmp_path / "changes.txt")]
-    result = subprocess.run(
-        [*script, "--specs", *map(str, specs), "--output-dir", str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("generate: warning: ")]
+@pytest.fixture(scope="module")
+def changed_generation(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One run of generate.py (once per test run, shared by the workers) on copies of openapi/*.yaml with two
+    changes: to the API, in the two files that carry the call stream's components (a status value added, a
+    response field removed), and to the documentation, between two files (a description re-wrapped in one)."""
+
+    def build(folder: Path) -> None:
+        output = folder / "generated"
+        shutil.copytree(GENERATED, output)
+        (folder / "specs").mkdir()
+        specs = edited_specs(folder / "specs")
+        for name in ("create-stream.yaml", "update-stream.yaml"):
+            spec = folder / "specs" / name
+            document = load_yaml(spec.read_text(encoding="utf-8"))
+            schemas = document["components"]["schemas"]
+            schemas["StreamStatus"]["enum"].append("paused")  # compatible: a new value in a response
+            del schemas["CallStreamResponse"]["properties"]["uri"]  # breaking: a response field removed
+            schemas["CallStreamResponse"]["required"].remove("uri")
+            spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        conference = folder / "specs" / "update-conference-stream.yaml"
+        text = conference.read_text(encoding="utf-8")
+        # The conference spec re-wraps the description of the security scheme both files share.
+        conference.write_text(text.replace("Token.\n\n        The client", "Token.\n        The client"), "utf-8")
+        changes = folder / "changes.txt"
+        script = [sys.executable, "-m", "scripts.pipeline.generate", "--changes-file", str(changes), "--specs"]
+        result = subprocess.run(
+            [*script, *map(str, specs), "--output-dir", str(output)], capture_output=True, text=True, check=False
+        )
+        run = {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+        run |= {"specs": [str(spec) for spec in specs], "output": str(output), "changes": str(changes)}
+        (folder / "run.json").write_text(json.dumps(run), encoding="utf-8")
+
+    folder = built_once(tmp_path_factory, "changed-generation", build)
+    run: dict[str, Any] = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    return run
+
+
+def test_documentation_differences_are_merged_and_surfaced_as_warnings(changed_generation: dict[str, Any]) -> None:
+    assert changed_generation["returncode"] == 0, changed_generation["stderr"]
+    stderr: str = changed_generation["stderr"]
+    warnings = [line for line in stderr.splitlines() if line.startswith("generate: warning: ")]
+    specs = [Path(spec) for spec in changed_generation["specs"]]
     first = sorted(specs)[0]  # the first file in sorted order keeps its text
+    (conference,) = [spec for spec in specs if spec.name == "update-conference-stream.yaml"]
     assert warnings == [
         f"generate: warning: component securitySchemes/SignalWireBasicAuth: description differs between {first} "
         f"and {conference} (whitespace only); keeping {first}'s"
     ]
 
 
-def test_generate_reports_api_changes_breaking_and_compatible(tmp_path: Path) -> None:
-    output = tmp_path / "generated"
-    shutil.copytree(GENERATED, output)
-    specs = edited_specs(tmp_path)
-    for name in ("create-stream.yaml", "update-stream.yaml"):  # both files that carry the two components
-        spec = tmp_path / name
-        document = load_yaml(spec.read_text(encoding="utf-8"))
-        schemas = document["components"]["schemas"]
-        schemas["StreamStatus"]["enum"].append("paused")  # compatible: a new value in a response
-        del schemas["CallStreamResponse"]["properties"]["uri"]  # breaking: a response field removed
-        schemas["CallStreamResponse"]["required"].remove("uri")
-        spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    changes = tmp_path / "changes.txt"
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.pipeline.generate", "--changes-file", str(changes), "--specs"]
-        + [str(p) for p in specs]
-        + ["--output-dir", str(output)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+def test_generate_reports_api_changes_breaking_and_compatible(changed_generation: dict[str, Any]) -> None:
+    assert changed_generation["returncode"] == 0, changed_generation["stderr"]
+    output = changed_generation["output"]
     heading = f"API changes from {output}/openapi.merged.yaml to the merged openapi/*.yaml: 1 breaking, 1 compatible"
-    lines = result.stdout.splitlines()
+    lines = changed_generation["stdout"].splitlines()
     start = lines.index(heading)
     removed, added = lines[start + 1 : start + 3]
     # The overlay lines that read uri: FakeSpace's document and the CLI's output.
@@ -250,4 +256,4 @@ def test_generate_reports_api_changes_breaking_and_compatible(tmp_path: Path) ->
         removed,
     ), removed
     assert added == "  compatible  model StreamStatus: enum value 'paused' added"
-    assert changes.read_text(encoding="utf-8").splitlines() == [heading, removed, added]
+    assert Path(changed_generation["changes"]).read_text(encoding="utf-8").splitlines() == [heading, removed, added]
