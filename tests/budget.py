@@ -38,7 +38,7 @@ PACKAGES = ("overlay", "generated", "scripts", "tests")
 COST = {
     "tests/pipeline/test_spec_changes.py": 8.0,
     "tests/pipeline/test_spec_changes.py::test_add_operation_then": 15.0,
-    "tests/pipeline/test_spec_changes.py::test_compatible_changes": 5.0,
+    "tests/pipeline/test_spec_changes.py::test_compatible_changes": 10.0,
     "tests/pipeline/test_spec_changes.py::test_a_renamed_response_field": 5.0,
     "tests/pipeline/test_spec_changes.py::test_a_conflicting_spec": 1.5,
     "tests/pipeline/test_spec_changes.py::test_the_same_spec_with_one_semantic": 1.5,
