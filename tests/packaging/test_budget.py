@@ -45,12 +45,13 @@ def test_each_share_starts_with_its_part_of_the_long_tests_and_keeps_every_test_
 def test_the_longest_go_first_and_loads_are_balanced() -> None:
     mypy_host = "tests/packaging/test_vendoring.py::test_a_strict_mypy_host_needs_exactly_the_stubs"
     small = "tests/sdk/test_cli.py::test_the_installed_command"
-    scenario = f"{SPEC}::test_compatible_changes"
+    scenario = f"{SPEC}::test_a_renamed_response_field"
     collected = items(small, *SHORT, scenario, mypy_host, slow=(small, scenario, mypy_host))
     ordered = ids(longest_first(collected, 2))
     half = len(ordered) // 2
-    assert ordered[0] == mypy_host  # the longest (17) opens the first share
-    assert ordered[half] == scenario  # the next (12) the other, which then also takes the small one (0.5)
+    assert COST[mypy_host[: len("tests/packaging/test_vendoring.py::test_a_strict_mypy_host")]] > COST[scenario]
+    assert ordered[0] == mypy_host  # the longest opens the first share
+    assert ordered[half] == scenario  # the next the other, which then also takes the small one (SLOW_DEFAULT)
     assert ordered[half + 1] == small
     assert COST[f"{SPEC}::test_add_operation_then"] > COST[SPEC] > SLOW_DEFAULT  # the longest prefix wins
 
