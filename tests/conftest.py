@@ -28,6 +28,12 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput["signalwire_compat_dist"] = node.config.getoption("dist")
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from tests.budget import freeze_what_collection_made
+
+    freeze_what_collection_made()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     workerinput = getattr(config, "workerinput", {})
     if workerinput.get("signalwire_compat_dist") == "worksteal":
