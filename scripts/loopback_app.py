@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -10,6 +11,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from aiohttp import web
 
 __all__ = ["LoopbackServer"]
+
+# Passes of the event loop in which a socket accepted just before is made a connection (an accept task
+# makes its transport, which then makes the connection).
+ACCEPT_PASSES = 2
 
 
 class LoopbackServer:
@@ -40,20 +45,30 @@ class LoopbackServer:
         self._shutdown_timeout = shutdown_timeout
         self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
         self._runner: web.AppRunner | None = None
+        self._listener: socket.socket | None = None
 
     async def _start(self) -> None:
         app = web.Application()
         app.add_routes(self._routes)
         self._runner = web.AppRunner(app, shutdown_timeout=self._shutdown_timeout)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self._ssl_context).start()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        await web.SockSite(self._runner, self._listener, ssl_context=self._ssl_context).start()
         self.port = self._runner.addresses[0][1]
 
     async def _stop(self) -> None:
         if self._before_stop is not None:
             await self._before_stop()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        if self._runner is None:
+            return
+        # Stop accepting, let what was accepted become connections, then shut down: Python 3.11's asyncio makes a
+        # socket accepted just before its server closes no connection and leaves it open, its client waiting
+        # for an answer until its own timeout (FakeSpace's callbacks: half a second).
+        if self._listener is not None:
+            self.loop.remove_reader(self._listener.fileno())
+        for _ in range(ACCEPT_PASSES):
+            await asyncio.sleep(0)
+        await self._runner.cleanup()
 
     def __enter__(self) -> LoopbackServer:
         self._thread.start()

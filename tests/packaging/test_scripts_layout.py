@@ -40,6 +40,7 @@ SOURCES = sorted(path for folder in ("tests", "scripts") for path in (ROOT / fol
 SCRIPTS_ON_PATH = re.compile(r"PYTHONPATH.*(?<![\w.])scripts\b(?!\.)")
 BARE_COMMAND = re.compile(rf"(?<![\w.-])-m\s+({BARE_PATTERN})\b")
 BARE_IMPORT = re.compile(rf"^\s*(?:from|import)\s+({BARE_PATTERN})\b", re.MULTILINE)
+BARE_WORD = re.compile(rf"\b({BARE_PATTERN})\b")
 
 
 def _relative(path: Path) -> str:
@@ -47,8 +48,11 @@ def _relative(path: Path) -> str:
 
 
 def _top_level_imports(path: Path) -> set[str]:
+    text = path.read_text(encoding="utf-8")
+    if not BARE_WORD.search(text):  # it names none of them: it cannot import one (and need not be parsed)
+        return set()
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Import):
             found.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
