@@ -15,6 +15,7 @@ stream's bearer token) are the caller's to choose.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import weakref
@@ -121,6 +122,7 @@ def _utf8(pattern: str) -> bytes:
     return pattern.encode("utf-8", "surrogatepass")
 
 
+@functools.lru_cache(maxsize=256)  # one character is no secret; a client's tokens repeat a few dozen
 def _char_pattern(char: str) -> str:
     """``char`` literally or in any way a server may escape it: percent-encoding, JSON, XML/HTML references."""
     code = ord(char)
