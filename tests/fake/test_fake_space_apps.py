@@ -5,18 +5,19 @@ still gets a socket (an ASGI app's own stream URLs go to it in-process: test_fak
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi import FastAPI, Request, Response
-from flask import Flask
-from flask import request as flask_request
 
 import signalwire_compat as sw
 from signalwire_compat import cxml, media
 from signalwire_compat.testing import FakeSpace
 from tests.fake.media_app import MediaApp
 from tests.servers import CallbackReceiver
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 CALL = "1c4a6c7e-0000-4a4a-8b8b-111111111111"
 WSS = "wss://media.example.com/audio"
@@ -25,6 +26,9 @@ KEY = "PSK_" + "0123456789abcdef" * 2  # the signing key the app is configured w
 
 
 def flask_app(signing_key: str, received: list[sw.StreamStatusCallback]) -> Flask:
+    from flask import Flask  # here: every worker collects this module, few run a Flask app
+    from flask import request as flask_request
+
     app = Flask(__name__)
 
     @app.post("/stream-status")
@@ -162,7 +166,7 @@ def test_callback_app_must_be_callable_and_its_url_an_http_origin() -> None:
     with pytest.raises(TypeError, match="WSGI or ASGI application"):
         FakeSpace(callback_app="app")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="callback_app_url"):
-        FakeSpace(callback_app=Flask(__name__), callback_app_url="testserver")
+        FakeSpace(callback_app=_raises, callback_app_url="testserver")
 
 
 def _raises(environ: dict[str, Any], start_response: Any) -> list[bytes]:
