@@ -140,6 +140,7 @@ def test_fault_responses_reach_the_caller_when_retries_run_out() -> None:
         assert caught.value.response.headers["retry-after"] == "7"
 
 
+@pytest.mark.slow  # waits out the fake's latency by design (make quick skips it)
 def test_latency_is_added_to_every_answer() -> None:
     import time
 

@@ -133,6 +133,7 @@ def test_a_dropped_connection_is_retried_like_one_on_a_socket_and_then_answered(
     assert [(r.status, r.fault) for r in space.requests] == [(0, "drop"), (0, "drop"), (200, None)]
 
 
+@pytest.mark.slow  # waits out the fake's latency by design (make quick skips it)
 def test_latency_is_waited_and_a_shorter_timeout_ends_the_wait_with_a_timeout_error() -> None:
     with FakeSpace(listen=False) as space:
         stream = space.add_call_stream()

@@ -134,6 +134,7 @@ def test_a_websocket_redirected_off_loopback_is_not_followed_and_its_token_goes_
 # -- a receiver that never answers ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # waits out the space's close grace by design (make quick skips it)
 def test_leaving_the_space_cuts_a_callback_receiver_that_never_answers_and_records_every_callback() -> None:
     with ScriptedServer(lambda request: Reply(hang=True)) as receiver:
         with FakeSpace() as space, space.client() as client:
@@ -153,6 +154,7 @@ def test_leaving_the_space_cuts_a_callback_receiver_that_never_answers_and_recor
 # -- a client that gives up before the answer ---------------------------------------------------------------------
 
 
+@pytest.mark.slow  # waits out a timeout by design (make quick skips it)
 def test_a_client_that_times_out_before_its_answer_leaves_no_traceback(capfd: pytest.CaptureFixture[str]) -> None:
     with FakeSpace() as space:
         streams = [space.add_call_stream(), space.add_call_stream()]

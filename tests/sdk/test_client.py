@@ -271,6 +271,7 @@ def test_retry_after_longer_than_max_retry_wait_ends_the_retries(runner: Runner)
     assert elapsed < 2
 
 
+@pytest.mark.slow  # waits out a timeout by design (make quick skips it)
 def test_retry_after_within_max_retry_wait_is_honoured(runner: Runner) -> None:
     script = [
         Reply.json(503, error_document(503), headers={"Retry-After": "0.2"}),

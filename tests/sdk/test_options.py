@@ -67,6 +67,7 @@ def test_with_options_max_retries_applies_to_the_derived_client_only(runner: Run
     assert len(server.received) == 1
 
 
+@pytest.mark.slow  # waits out a timeout by design (make quick skips it)
 def test_with_options_timeout_bounds_each_attempt_of_the_derived_client(runner: Runner) -> None:
     with ScriptedServer([Reply(hang=True)]) as server:
         started = time.monotonic()
@@ -77,6 +78,7 @@ def test_with_options_timeout_bounds_each_attempt_of_the_derived_client(runner: 
     assert time.monotonic() - started < 5  # the client's own timeout is 30 s
 
 
+@pytest.mark.slow  # waits out a timeout by design (make quick skips it)
 def test_with_options_total_timeout_bounds_the_derived_clients_retries(runner: Runner) -> None:
     replies = [Reply.json(503, error_document(503), delay=0.2) for _ in range(6)]
     derived = {"total_timeout": 0.3, "max_retries": 5}
@@ -165,6 +167,7 @@ PER_CALL = {
 TIMED = [name if name in ("stop", "invoke") else pytest.param(name, marks=pytest.mark.slow) for name in PER_CALL]
 
 
+@pytest.mark.slow  # waits out a timeout by design (make quick skips it)
 @pytest.mark.parametrize("method", TIMED)
 def test_a_per_call_timeout_bounds_that_call_and_not_the_next(runner: Runner, method: str) -> None:
     call = PER_CALL[method]
@@ -261,6 +264,7 @@ def test_raw_response_headers_are_the_redacted_detached_ones(runner: Runner) -> 
         pickle.dumps(raw)
 
 
+@pytest.mark.slow  # waits out a timeout by design (make quick skips it)
 def test_raw_calls_still_raise_the_usual_errors(runner: Runner) -> None:
     with ScriptedServer([Reply.json(404, error_document(404, "No such stream"))]) as server:
         with pytest.raises(sw.NotFoundError, match="No such stream"):
