@@ -308,14 +308,14 @@ def test_a_call_hung_up_before_its_task_first_runs_still_ends() -> None:
     # The loop passes as they fall: the call's start is queued, then the hang-up; the hang-up's cancel lands
     # between the call's task being made and its first step. A task cancelled then never runs its cleanup.
     with FakeSpace() as space:
+        loop = space._media.loop
         placed: list[FakeCall] = []
 
         def place_then_hang_up() -> None:  # on the space's loop
             call = space.incoming_call("http://127.0.0.1:9/voice")
             placed.append(call)
-            space._media.loop.call_soon(call.hangup)
+            loop.call_soon(call.hangup)
 
-        loop = space._media.loop
         loop.submit(asyncio.sleep(0)).result(5)  # the loop runs
         loop.call_soon(place_then_hang_up)
         loop.submit(asyncio.sleep(0)).result(5)  # after place_then_hang_up

@@ -99,7 +99,7 @@ class FakeCall:
         self.skipped: list[str] = []
         self._streams: list[FakeStream] = []
         self._sessions_closed = False  # once ended: its WebSocket sessions too (the waits)
-        self._running = False  # its task has made its first step (on the loop)
+        self._started = False  # its task has made its first step (on the loop)
         self._space, self._loop, self._clock = space, space.media.loop, space.media.clock
         self._changed = Changes()
         self._task: asyncio.Task[None] | None = None
@@ -206,7 +206,7 @@ class FakeCall:
     def _cancel(self) -> None:
         # A task cancelled before its first step never runs, nor its cleanup: the call would never end. Not
         # started yet, it sees the hang-up wanted when it starts.
-        if self._task is not None and self._running:
+        if self._task is not None and self._started:
             self._task.cancel()
 
     def _set(self, **changes: object) -> None:
@@ -255,7 +255,7 @@ class FakeCall:
             event.set()
 
     async def _run(self) -> None:
-        self._running = True
+        self._started = True
         status: CallStatus = "completed"
         try:
             if self._hangup_wanted:
